@@ -1,0 +1,225 @@
+/**
+ * Turns a validated environment file into the EstateModel: every name, address and placement decided here.
+ */
+import { builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress, siteAddress } from "./address-plan";
+import { nthSubnet, parseCidr } from "./ipam";
+import type { EnvironmentFile } from "./schema";
+import type {
+  AwsSiteModel,
+  AwsSiteServiceModel,
+  BuilderModel,
+  EstateModel,
+  HostModel,
+  OpenstackSiteModel,
+  ServiceModel,
+  StackRef,
+  TrafficModel,
+} from "./types";
+import { hostName, instancesIn } from "./validate";
+
+export interface ResolveOptions {
+  /** Sites to drain for this run only, on top of what the file says. */
+  readonly drain?: readonly string[];
+}
+
+/** AWS load balancer names are limited to 32 characters; keep them deterministic so others can look them up. */
+export function awsLoadBalancerName(env: string, service: string): string {
+  const full = `${env}-${service}`;
+  if (full.length <= 32) return full;
+  let h = 0;
+  for (const ch of full) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  return `${full.slice(0, 25)}-${h.toString(36).padStart(6, "0").slice(0, 6)}`;
+}
+
+export function resolveEstate(env: EnvironmentFile, sourceFile: string, options: ResolveOptions = {}): EstateModel {
+  const drain = new Set(options.drain ?? []);
+  const blockSize = env.ipam.blockSize;
+  const imageByName = new Map(env.images.map((img) => [img.name, img]));
+
+  const services: ServiceModel[] = env.services.map((svc) => {
+    const firstBackend = svc.listeners[0].backendPort ?? svc.listeners[0].port;
+    const hc = svc.healthCheck;
+    return {
+      name: svc.name,
+      image: svc.image,
+      imageVersion: imageByName.get(svc.image)!.version,
+      flavor: svc.flavor,
+      instanceType: svc.instanceType,
+      ipBlock: svc.ipBlock,
+      listeners: svc.listeners.map((l) => ({ protocol: l.protocol, port: l.port, backendPort: l.backendPort ?? l.port, ...(l.tls ? { tls: l.tls } : {}) })),
+      healthCheck: {
+        protocol: hc.protocol,
+        ...(hc.protocol === "TCP" ? {} : { path: hc.path }),
+        port: hc.port ?? firstBackend,
+        intervalSec: hc.intervalSec,
+        timeoutSec: hc.timeoutSec,
+        healthyThreshold: hc.healthyThreshold,
+        unhealthyThreshold: hc.unhealthyThreshold,
+        expectedCodes: hc.expectedCodes,
+      },
+      placement: svc.placement,
+      allowedCidrs: svc.allowedCidrs,
+      ...(svc.peakInstances !== undefined ? { peakInstances: svc.peakInstances } : {}),
+      warmup: svc.warmup,
+      volumeSizeGiB: svc.volumeSizeGiB,
+    };
+  });
+
+  const traffic = (site: string, t: { state: "active" | "drained"; weight: number }): TrafficModel => {
+    const state = drain.has(site) ? "drained" : t.state;
+    return { state, weight: t.weight, effectiveWeight: state === "drained" ? 0 : t.weight };
+  };
+
+  const hosts: HostModel[] = [];
+  const openstackSites: OpenstackSiteModel[] = env.sites.openstack.map((site) => {
+    const azs = site.availabilityZones;
+    const siteServices = services
+      .filter((svc) => instancesIn(env.services.find((s) => s.name === svc.name)!, site.name) > 0)
+      .map((svc) => {
+        const count = instancesIn(env.services.find((s) => s.name === svc.name)!, site.name);
+        const fleet: HostModel[] = new Array(count);
+        for (let n = 1; n <= count; n++) {
+          fleet[n - 1] = {
+            name: hostName(env.name, site.name, svc.name, n),
+            site: site.name,
+            siteKind: "openstack",
+            service: svc.name,
+            index: n,
+            ip: siteAddress(site.subnetCidr, blockSize, svc.ipBlock, n),
+            availabilityZone: azs[(n - 1) % azs.length],
+            image: svc.image,
+            imageVersion: svc.imageVersion,
+          };
+        }
+        for (const h of fleet) hosts.push(h);
+        return { service: svc.name, hosts: fleet, publicVip: site.vips[svc.name], lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock) };
+      });
+    const images: Record<string, { id?: string; name?: string }> = {};
+    for (const img of env.images) {
+      const ref = img.openstack[site.name];
+      if (ref) images[img.name] = { ...ref };
+    }
+    return {
+      kind: "openstack",
+      name: site.name,
+      stackName: `${env.name}-${site.name}`,
+      cloud: site.cloud,
+      region: site.region,
+      availabilityZones: azs,
+      externalNetwork: site.externalNetwork,
+      subnetCidr: site.subnetCidr,
+      gatewayIp: gatewayIp(site.subnetCidr),
+      allocationPool: dhcpPool(site.subnetCidr, blockSize),
+      loadBalancerSourceCidr: dhcpCidr(site.subnetCidr, blockSize),
+      dnsServers: site.dnsServers,
+      routes: site.routes,
+      traffic: traffic(site.name, site.traffic),
+      services: siteServices,
+      images,
+    };
+  });
+
+  let awsSite: AwsSiteModel | undefined;
+  const aws = env.sites.aws;
+  if (aws) {
+    const vpc = parseCidr(aws.vpcCidr);
+    const zones = aws.availabilityZones.map((name, i) => ({
+      name,
+      privateSubnetCidr: nthSubnet(vpc, aws.subnetPrefixLength, i)!,
+      publicSubnetCidr: nthSubnet(vpc, aws.subnetPrefixLength, aws.availabilityZones.length + i)!,
+    }));
+    const siteServices: AwsSiteServiceModel[] = services
+      .filter((svc) => instancesIn(env.services.find((s) => s.name === svc.name)!, aws.name) > 0)
+      .map((svc) => {
+        const count = instancesIn(env.services.find((s) => s.name === svc.name)!, aws.name);
+        const fleet: HostModel[] = new Array(count);
+        for (let n = 1; n <= count; n++) {
+          const zone = zones[(n - 1) % zones.length];
+          const ordinalInZone = Math.floor((n - 1) / zones.length) + 1;
+          fleet[n - 1] = {
+            name: hostName(env.name, aws.name, svc.name, n),
+            site: aws.name,
+            siteKind: "aws",
+            service: svc.name,
+            index: n,
+            ip: siteAddress(zone.privateSubnetCidr, blockSize, svc.ipBlock, ordinalInZone),
+            availabilityZone: zone.name,
+            image: svc.image,
+            imageVersion: svc.imageVersion,
+          };
+        }
+        for (const h of fleet) hosts.push(h);
+        const layer7 = svc.listeners.every((l) => l.protocol === "HTTP" || l.protocol === "HTTPS" || l.protocol === "TERMINATED_HTTPS");
+        return {
+          service: svc.name,
+          hosts: fleet,
+          loadBalancerName: awsLoadBalancerName(env.name, svc.name),
+          loadBalancerType: layer7 ? "application" : "network",
+        };
+      });
+    const images: Record<string, { ami?: string; amiName?: string; owner?: string }> = {};
+    for (const img of env.images) if (img.aws) images[img.name] = { ...img.aws };
+    awsSite = {
+      kind: "aws",
+      name: aws.name,
+      stackName: `${env.name}-${aws.name}`,
+      region: aws.region,
+      ...(aws.profile ? { profile: aws.profile } : {}),
+      ...(aws.assumeRoleArn ? { assumeRoleArn: aws.assumeRoleArn } : {}),
+      vpcCidr: aws.vpcCidr,
+      zones,
+      traffic: traffic(aws.name, aws.traffic),
+      services: siteServices,
+      images,
+    };
+  }
+
+  const bakeEnabled = env.bake?.enabled ?? false;
+  const builders: BuilderModel[] = bakeEnabled
+    ? openstackSites.map((site) => ({
+        site: site.name,
+        stackName: `${site.stackName}-bake`,
+        name: `${env.name}-${site.name}-builder`,
+        ip: builderIp(site.subnetCidr),
+        availabilityZone: site.availabilityZones[0],
+      }))
+    : [];
+
+  const stacks: StackRef[] = [
+    ...openstackSites.map((s) => ({ name: s.stackName, kind: "openstack" as const, site: s.name })),
+    ...(awsSite ? [{ name: awsSite.stackName, kind: "aws" as const, site: awsSite.name }] : []),
+    ...(env.traffic ? [{ name: `${env.name}-traffic`, kind: "traffic" as const }] : []),
+    ...builders.map((b) => ({ name: b.stackName, kind: "bake" as const, site: b.site })),
+  ];
+
+  const zone = env.traffic?.hostedZone;
+  return {
+    env: env.name,
+    sourceFile,
+    adminCidrs: env.adminCidrs,
+    ssh: env.ssh,
+    backend: env.backend,
+    openstackSites,
+    ...(awsSite ? { awsSite } : {}),
+    services,
+    hosts,
+    ...(env.traffic && zone
+      ? {
+          traffic: {
+            ...("id" in zone ? { zoneId: zone.id } : {}),
+            createZone: "create" in zone,
+            domain: zone.domain,
+            ttlSec: env.traffic.ttlSec,
+          },
+        }
+      : {}),
+    bake: {
+      enabled: bakeEnabled,
+      ...(env.bake ? { baseImage: env.bake.baseImage, flavor: env.bake.flavor } : {}),
+      builders,
+    },
+    monitoring: env.monitoring,
+    suppressions: env.policy.suppressions,
+    stacks,
+  };
+}

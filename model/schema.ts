@@ -1,0 +1,225 @@
+/**
+ * The environment file schema: what a person writes in environments/<env>.yaml.
+ *
+ * Shape checks live here (zod); checks that need the whole estate (overlaps, collisions, references)
+ * live in validate.ts so that every problem in a file is reported in one run.
+ */
+import { z } from "zod";
+import { isValidCidr, isValidIpv4 } from "./ipam";
+
+/** Octavia listener protocols the toolkit renders (openstack_lb_listener_v2 `protocol`). */
+export const LISTENER_PROTOCOLS = ["HTTP", "HTTPS", "TCP", "UDP", "TERMINATED_HTTPS"] as const;
+export type ListenerProtocol = (typeof LISTENER_PROTOCOLS)[number];
+
+/** Health-check kinds, in Octavia monitor vocabulary (openstack_lb_monitor_v2 `type`). */
+export const HEALTH_CHECK_PROTOCOLS = ["HTTP", "HTTPS", "TCP"] as const;
+
+/** Nova server-group policies (openstack_compute_servergroup_v2 `policies`), plus "none" to opt out. */
+export const PLACEMENT_POLICIES = ["anti-affinity", "soft-anti-affinity", "none"] as const;
+export type PlacementPolicy = (typeof PLACEMENT_POLICIES)[number];
+
+export const DEFAULT_BLOCK_SIZE = 256;
+export const DEFAULT_SSH_USER = "debian";
+export const DEFAULT_NODE_EXPORTER_PORT = 9100;
+
+const NAME_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const name = (what: string) =>
+  z
+    .string()
+    .max(24, `${what} must be at most 24 characters (it becomes part of host and stack names)`)
+    .regex(NAME_RE, `${what} must be lower-case letters, digits and single dashes, starting with a letter (e.g. "os-a")`);
+
+const cidr = z.string().refine(isValidCidr, { message: "not a valid IPv4 CIDR: write it as a.b.c.d/nn, e.g. 10.20.0.0/20" });
+const ipv4 = z.string().refine(isValidIpv4, { message: "not a valid IPv4 address: write it as a.b.c.d" });
+const port = z
+  .number({ error: "a port must be a number from 1 to 65535" })
+  .int("a port must be a whole number")
+  .min(1, "a port must be from 1 to 65535")
+  .max(65535, "a port must be from 1 to 65535");
+const weight = z
+  .number({ error: "weight must be a number from 0 to 255 (Route 53 weights)" })
+  .int("weight must be a whole number from 0 to 255")
+  .min(0, "weight must not be negative: use 0, or state: drained, to stop traffic to a site")
+  .max(255, "weight must be at most 255 (Route 53 weights)");
+
+const traffic = z.strictObject({
+  state: z.enum(["active", "drained"], { error: 'traffic.state must be "active" or "drained"' }).default("active"),
+  weight,
+});
+
+const route = z.strictObject({ destination: cidr, nextHop: ipv4 });
+
+const externalNetwork = z.strictObject({
+  /** Name of the provider (external) network in Neutron; floating IPs are taken from it. */
+  name: z.string().min(1),
+  /** The external network's address range: every VIP of the site must fall inside it. */
+  cidr,
+});
+
+export const openstackSiteSchema = z.strictObject({
+  name: name("site name"),
+  /** Entry in clouds.yaml that holds the credentials; never the credentials themselves. */
+  cloud: z.string().min(1, "cloud must name a clouds.yaml entry"),
+  region: z.string().min(1),
+  availabilityZones: z.array(z.string().min(1)).min(1, "list at least one availability zone"),
+  externalNetwork,
+  subnetCidr: cidr,
+  dnsServers: z.array(ipv4).default([]),
+  routes: z.array(route).default([]),
+  /** Fixed public VIP per service name, held by a floating IP on the external network. */
+  vips: z.record(z.string(), ipv4).default({}),
+  traffic,
+});
+
+export const awsSiteSchema = z.strictObject({
+  name: name("site name"),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name, e.g. "eu-west-1"'),
+  /** Named profile from the AWS shared config; credentials stay in the usual credential chain. */
+  profile: z.string().min(1).optional(),
+  assumeRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "not an IAM role ARN").optional(),
+  vpcCidr: cidr,
+  availabilityZones: z.array(z.string().min(1)).min(2, "an AWS site needs at least two availability zones for its load balancers"),
+  /** Prefix length of each per-AZ subnet carved from the VPC (private subnets first, then public). */
+  subnetPrefixLength: z.number().int().min(16).max(28).default(20),
+  traffic,
+});
+
+const awsImage = z.union([
+  z.strictObject({ ami: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'not an AMI id, e.g. "ami-0123456789abcdef0"') }),
+  z.strictObject({ amiName: z.string().min(1), owner: z.string().min(1) }),
+]);
+
+const openstackImage = z.union([
+  z.strictObject({ id: z.string().uuid("not an image UUID") }),
+  z.strictObject({ name: z.string().min(1) }),
+]);
+
+export const imageSchema = z.strictObject({
+  name: name("image name"),
+  version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, 'version must be letters, digits, ".", "_" or "-", e.g. "2026.11.1"'),
+  /** How each OpenStack site finds the image: by Glance id or by name. Keyed by site name. */
+  openstack: z.record(z.string(), openstackImage).default({}),
+  aws: awsImage.optional(),
+});
+
+const healthCheck = z.strictObject({
+  protocol: z.enum(HEALTH_CHECK_PROTOCOLS).default("HTTP"),
+  /** HTTP path; required for HTTP and HTTPS checks. */
+  path: z.string().startsWith("/", 'a health-check path must start with "/", e.g. "/healthz"').optional(),
+  /** Port the backends answer health checks on. @default - the first listener's backend port */
+  port: port.optional(),
+  intervalSec: z.number().int().min(5).max(300).default(10),
+  timeoutSec: z.number().int().min(1).max(60).default(5),
+  healthyThreshold: z.number().int().min(2).max(10).default(3),
+  unhealthyThreshold: z.number().int().min(2).max(10).default(3),
+  expectedCodes: z.string().regex(/^\d{3}(-\d{3})?(,\d{3})*$/, 'expectedCodes must look like "200" or "200-299"').default("200"),
+});
+
+const listener = z.strictObject({
+  protocol: z.enum(LISTENER_PROTOCOLS, {
+    error: `listener protocol must be one of ${LISTENER_PROTOCOLS.join(", ")} (Octavia protocols)`,
+  }),
+  port,
+  /** Port the members listen on. @default - same as `port` */
+  backendPort: port.optional(),
+  /** Certificate references, required for TERMINATED_HTTPS. */
+  tls: z
+    .strictObject({
+      openstackContainerRef: z.string().url("openstackContainerRef must be a Barbican container URL"),
+      awsCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, "awsCertificateArn must be an ACM certificate ARN"),
+    })
+    .optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  name: name("service name"),
+  image: z.string().min(1),
+  flavor: z.string().min(1),
+  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'not an EC2 instance type, e.g. "t3.medium"'),
+  /** Instances in each site. */
+  instancesPerSite: z.number().int("instancesPerSite must be a whole number").min(0).max(100_000),
+  /** Per-site exceptions to instancesPerSite, keyed by site name (0 takes the service out of a site). */
+  instancesBySite: z.record(z.string(), z.number().int().min(0).max(100_000)).default({}),
+  /** Stable address block of this service inside every site subnet (block 0 is reserved for the site). */
+  ipBlock: z.number().int("ipBlock must be a whole number").min(1, "ipBlock 0 is reserved for routers, load balancers and builders; use 1 or more"),
+  listeners: z.array(listener).min(1, "a service needs at least one listener"),
+  healthCheck,
+  placement: z.enum(PLACEMENT_POLICIES).default("soft-anti-affinity"),
+  allowedCidrs: z.array(cidr).min(1, "list the client CIDRs allowed to reach the service"),
+  /** Instances the service needs at peak, summed over all sites (N+1 capacity check). */
+  peakInstances: z.number().int().min(0).optional(),
+  /** Requests replayed against a host after an update, before it rejoins its pool. */
+  warmup: z.array(z.string().startsWith("/", 'a warm-up request path must start with "/"')).default([]),
+  volumeSizeGiB: z.number().int().min(1).max(16384).default(20),
+});
+
+const backend = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("local"), directory: z.string().default("terraform-state") }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().min(3),
+    region: z.string().min(1),
+    /** Object key prefix; each stack gets `<prefix>/<stack>.tfstate`. */
+    keyPrefix: z.string().default("estate"),
+    /** For s3-compatible stores (Ceph RGW, MinIO). */
+    endpoint: z.string().url().optional(),
+    lockTable: z.string().optional(),
+    usePathStyle: z.boolean().default(false),
+  }),
+]);
+
+const hostedZone = z.union([
+  z.strictObject({ id: z.string().regex(/^Z[0-9A-Z]+$/, 'hosted zone ids look like "Z0123456789ABC"'), domain: z.string().min(3) }),
+  z.strictObject({ create: z.literal(true), domain: z.string().min(3) }),
+]);
+
+const suppression = z.strictObject({
+  rule: z.string().min(1),
+  /** Stack, service or site the suppression applies to. @default - every target */
+  target: z.string().optional(),
+  reason: z.string().min(10, "write down why the rule is suppressed (at least a sentence)"),
+});
+
+export const environmentSchema = z.strictObject({
+  name: name("environment name"),
+  adminCidrs: z.array(cidr).min(1, "list the admin CIDRs allowed to SSH"),
+  ssh: z
+    .strictObject({
+      user: z.string().default(DEFAULT_SSH_USER),
+      /** Name of the Nova keypair / EC2 key pair on every site. */
+      keyName: z.string().min(1),
+      /** Public key to register under keyName. @default - the key pair already exists */
+      publicKey: z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/, "publicKey must be an OpenSSH public key").optional(),
+    })
+    .default({ user: DEFAULT_SSH_USER, keyName: "estate-admin" }),
+  ipam: z.strictObject({ blockSize: z.number().int().default(DEFAULT_BLOCK_SIZE) }).default({ blockSize: DEFAULT_BLOCK_SIZE }),
+  backend: backend.default({ type: "local", directory: "terraform-state" }),
+  sites: z.strictObject({
+    openstack: z.array(openstackSiteSchema).min(3, "an estate needs at least three OpenStack sites (active-active)"),
+    aws: awsSiteSchema.optional(),
+  }),
+  images: z.array(imageSchema).min(1, "list at least one golden image"),
+  services: z.array(serviceSchema).min(1, "list at least one service"),
+  traffic: z.strictObject({ hostedZone, ttlSec: z.number().int().min(0).default(60) }).optional(),
+  bake: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Image the builder boots from, by site: the plain distribution image. */
+      baseImage: z.string().min(1),
+      flavor: z.string().min(1),
+    })
+    .optional(),
+  monitoring: z
+    .strictObject({
+      nodeExporterPort: port.default(DEFAULT_NODE_EXPORTER_PORT),
+      zabbixServer: z.string().min(1).optional(),
+    })
+    .default({ nodeExporterPort: DEFAULT_NODE_EXPORTER_PORT }),
+  policy: z.strictObject({ suppressions: z.array(suppression).default([]) }).default({ suppressions: [] }),
+});
+
+export type EnvironmentFile = z.infer<typeof environmentSchema>;
+export type OpenstackSiteInput = z.infer<typeof openstackSiteSchema>;
+export type AwsSiteInput = z.infer<typeof awsSiteSchema>;
+export type ServiceInput = z.infer<typeof serviceSchema>;
+export type ImageInput = z.infer<typeof imageSchema>;

@@ -1,0 +1,203 @@
+/**
+ * The resolved estate: plain, immutable data with every decision made once (names, addresses, placement).
+ * Renderers read it; none recomputes it.
+ */
+import type { ListenerProtocol, PlacementPolicy } from "./schema";
+
+export type SiteKind = "openstack" | "aws";
+export type TrafficState = "active" | "drained";
+
+export interface HostModel {
+  /** `<env>-<site>-<service>-<NNN>`: unique in the estate, the Terraform for_each key and the inventory name. */
+  readonly name: string;
+  readonly site: string;
+  readonly siteKind: SiteKind;
+  readonly service: string;
+  /** 1-based ordinal inside the site's fleet of that service. */
+  readonly index: number;
+  readonly ip: string;
+  readonly availabilityZone: string;
+  readonly image: string;
+  readonly imageVersion: string;
+}
+
+export interface ListenerModel {
+  readonly protocol: ListenerProtocol;
+  readonly port: number;
+  readonly backendPort: number;
+  readonly tls?: { readonly openstackContainerRef: string; readonly awsCertificateArn: string };
+}
+
+export interface HealthCheckModel {
+  readonly protocol: "HTTP" | "HTTPS" | "TCP";
+  /** HTTP path, set for HTTP and HTTPS checks. */
+  readonly path?: string;
+  readonly port: number;
+  readonly intervalSec: number;
+  readonly timeoutSec: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  readonly expectedCodes: string;
+}
+
+export interface ServiceModel {
+  readonly name: string;
+  readonly image: string;
+  readonly imageVersion: string;
+  readonly flavor: string;
+  readonly instanceType: string;
+  readonly ipBlock: number;
+  readonly listeners: readonly ListenerModel[];
+  readonly healthCheck: HealthCheckModel;
+  readonly placement: PlacementPolicy;
+  readonly allowedCidrs: readonly string[];
+  readonly peakInstances?: number;
+  readonly warmup: readonly string[];
+  readonly volumeSizeGiB: number;
+}
+
+export interface TrafficModel {
+  readonly state: TrafficState;
+  /** Weight written in the file. */
+  readonly weight: number;
+  /** Weight the traffic stack uses: 0 when drained. */
+  readonly effectiveWeight: number;
+}
+
+/** How one service lives in one site. */
+export interface SiteServiceModel {
+  readonly service: string;
+  readonly hosts: readonly HostModel[];
+}
+
+export interface OpenstackSiteServiceModel extends SiteServiceModel {
+  /** Public VIP held by a floating IP on the external network. */
+  readonly publicVip: string;
+  /** Fixed address of the Octavia load balancer on the site subnet. */
+  readonly lbVipAddress: string;
+}
+
+export interface OpenstackImageRef {
+  readonly id?: string;
+  readonly name?: string;
+}
+
+export interface OpenstackSiteModel {
+  readonly kind: "openstack";
+  readonly name: string;
+  readonly stackName: string;
+  readonly cloud: string;
+  readonly region: string;
+  readonly availabilityZones: readonly string[];
+  readonly externalNetwork: { readonly name: string; readonly cidr: string };
+  readonly subnetCidr: string;
+  readonly gatewayIp: string;
+  /** DHCP range: the upper half of block 0, away from every fixed address. */
+  readonly allocationPool: { readonly start: string; readonly end: string };
+  /** CIDR covering the DHCP range, where Octavia amphorae reach members from. */
+  readonly loadBalancerSourceCidr: string;
+  readonly dnsServers: readonly string[];
+  readonly routes: readonly { readonly destination: string; readonly nextHop: string }[];
+  readonly traffic: TrafficModel;
+  readonly services: readonly OpenstackSiteServiceModel[];
+  /** Image reference per golden-image name, in this site. */
+  readonly images: Readonly<Record<string, OpenstackImageRef>>;
+}
+
+export interface AwsZoneModel {
+  readonly name: string;
+  readonly privateSubnetCidr: string;
+  readonly publicSubnetCidr: string;
+}
+
+export interface AwsImageRef {
+  readonly ami?: string;
+  readonly amiName?: string;
+  readonly owner?: string;
+}
+
+export interface AwsSiteServiceModel extends SiteServiceModel {
+  /** Deterministic load balancer name (≤ 32 characters), so the traffic stack can look it up. */
+  readonly loadBalancerName: string;
+  readonly loadBalancerType: "application" | "network";
+}
+
+export interface AwsSiteModel {
+  readonly kind: "aws";
+  readonly name: string;
+  readonly stackName: string;
+  readonly region: string;
+  readonly profile?: string;
+  readonly assumeRoleArn?: string;
+  readonly vpcCidr: string;
+  readonly zones: readonly AwsZoneModel[];
+  readonly traffic: TrafficModel;
+  readonly services: readonly AwsSiteServiceModel[];
+  readonly images: Readonly<Record<string, AwsImageRef>>;
+}
+
+export type SiteModel = OpenstackSiteModel | AwsSiteModel;
+
+export type BackendModel =
+  | { readonly type: "local"; readonly directory: string }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      readonly keyPrefix: string;
+      readonly endpoint?: string;
+      readonly lockTable?: string;
+      readonly usePathStyle: boolean;
+    };
+
+export type StackKind = "openstack" | "aws" | "traffic" | "bake";
+
+export interface StackRef {
+  readonly name: string;
+  readonly kind: StackKind;
+  /** Site the stack belongs to; absent for the traffic stack. */
+  readonly site?: string;
+}
+
+export interface BuilderModel {
+  readonly site: string;
+  readonly stackName: string;
+  readonly name: string;
+  readonly ip: string;
+  readonly availabilityZone: string;
+}
+
+export interface Suppression {
+  readonly rule: string;
+  readonly target?: string;
+  readonly reason: string;
+}
+
+export interface EstateModel {
+  readonly env: string;
+  /** Path of the environment file, as given. */
+  readonly sourceFile: string;
+  readonly adminCidrs: readonly string[];
+  readonly ssh: { readonly user: string; readonly keyName: string; readonly publicKey?: string };
+  readonly backend: BackendModel;
+  readonly openstackSites: readonly OpenstackSiteModel[];
+  readonly awsSite?: AwsSiteModel;
+  readonly services: readonly ServiceModel[];
+  /** Every host of the estate: sites in file order, then services in file order, then index. */
+  readonly hosts: readonly HostModel[];
+  readonly traffic?: {
+    readonly zoneId?: string;
+    readonly createZone: boolean;
+    readonly domain: string;
+    readonly ttlSec: number;
+  };
+  readonly bake: {
+    readonly enabled: boolean;
+    readonly baseImage?: string;
+    readonly flavor?: string;
+    readonly builders: readonly BuilderModel[];
+  };
+  readonly monitoring: { readonly nodeExporterPort: number; readonly zabbixServer?: string };
+  readonly suppressions: readonly Suppression[];
+  readonly stacks: readonly StackRef[];
+}

@@ -1,0 +1,178 @@
+/**
+ * Checks that need the whole estate: references, overlaps, collisions and capacity. Runs after the schema
+ * accepted the shape, and returns every problem at once.
+ */
+import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
+import { formatPath, type ConfigProblem } from "./errors";
+import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
+import type { EnvironmentFile } from "./schema";
+
+type Path = (string | number)[];
+
+export function instancesIn(service: EnvironmentFile["services"][number], site: string): number {
+  return service.instancesBySite[site] ?? service.instancesPerSite;
+}
+
+export function hostName(env: string, site: string, service: string, index: number): string {
+  return `${env}-${site}-${service}-${String(index).padStart(3, "0")}`;
+}
+
+export function validateEstate(env: EnvironmentFile, drainOverrides: readonly string[] = []): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const add = (path: Path, message: string) => problems.push({ path, message });
+  const blockSize = env.ipam.blockSize;
+  const os = env.sites.openstack;
+  const aws = env.sites.aws;
+
+  if (blockSize < MIN_BLOCK_SIZE || (blockSize & (blockSize - 1)) !== 0) {
+    add(["ipam", "blockSize"], `blockSize must be a power of two of at least ${MIN_BLOCK_SIZE}, got ${blockSize}`);
+    return problems;
+  }
+
+  // Names must be unique: they become stack names, host names and Terraform keys.
+  const siteNames = new Map<string, Path>();
+  os.forEach((s, i) => checkUnique(siteNames, s.name, ["sites", "openstack", i, "name"], "site", add));
+  if (aws) checkUnique(siteNames, aws.name, ["sites", "aws", "name"], "site", add);
+  const imageNames = new Map<string, Path>();
+  env.images.forEach((img, i) => checkUnique(imageNames, img.name, ["images", i, "name"], "image", add));
+  const serviceNames = new Map<string, Path>();
+  env.services.forEach((svc, i) => checkUnique(serviceNames, svc.name, ["services", i, "name"], "service", add));
+  const blocks = new Map<number, string>();
+  env.services.forEach((svc, i) => {
+    const owner = blocks.get(svc.ipBlock);
+    if (owner !== undefined) {
+      add(["services", i, "ipBlock"], `ipBlock ${svc.ipBlock} is already used by service "${owner}": the two fleets would get the same fixed IPs; pick an unused block`);
+    } else blocks.set(svc.ipBlock, svc.name);
+  });
+
+  // Site networks must not overlap: central routes join them.
+  const nets: { cidr: string; path: Path; site: string }[] = os.map((s, i) => ({ cidr: s.subnetCidr, path: ["sites", "openstack", i, "subnetCidr"], site: s.name }));
+  if (aws) nets.push({ cidr: aws.vpcCidr, path: ["sites", "aws", "vpcCidr"], site: aws.name });
+  for (let i = 0; i < nets.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (cidrsOverlap(parseCidr(nets[i].cidr), parseCidr(nets[j].cidr))) {
+        add(nets[i].path, `${nets[i].cidr} overlaps ${nets[j].cidr} of site "${nets[j].site}": site networks are routed to each other and must not overlap`);
+      }
+    }
+  }
+
+  const allSites = [...os.map((s) => s.name), ...(aws ? [aws.name] : [])];
+  const seenVips = new Map<string, string>();
+  os.forEach((site, si) => {
+    const base: Path = ["sites", "openstack", si];
+    const subnet = parseCidr(site.subnetCidr);
+    const external = parseCidr(site.externalNetwork.cidr);
+    if (blocksIn(site.subnetCidr, blockSize) < 1) {
+      add([...base, "subnetCidr"], `${site.subnetCidr} is smaller than one address block (${blockSize}); use a larger subnet or a smaller ipam.blockSize`);
+    }
+    if (cidrsOverlap(subnet, external)) {
+      add([...base, "externalNetwork", "cidr"], `external network ${site.externalNetwork.cidr} overlaps the site subnet ${site.subnetCidr}`);
+    }
+    site.routes.forEach((r, ri) => {
+      if (!cidrContains(subnet, ipToInt(r.nextHop))) {
+        add([...base, "routes", ri, "nextHop"], `next hop ${r.nextHop} is not on the site subnet ${site.subnetCidr}; the router can only reach next hops on its own subnet`);
+      }
+    });
+    for (const [svcName, vip] of Object.entries(site.vips)) {
+      const path: Path = [...base, "vips", svcName];
+      if (!serviceNames.has(svcName)) add(path, `no service named "${svcName}"; VIPs are keyed by service name (${[...serviceNames.keys()].join(", ")})`);
+      const ip = ipToInt(vip);
+      if (!cidrContains(external, ip)) add(path, `VIP ${vip} is outside the external network ${site.externalNetwork.name} (${site.externalNetwork.cidr}); floating IPs can only come from that range`);
+      for (const n of nets) {
+        if (cidrContains(parseCidr(n.cidr), ip)) add(path, `VIP ${vip} is inside the private network ${n.cidr} of site "${n.site}"; a public VIP must come from the external network`);
+      }
+      const twin = seenVips.get(vip);
+      if (twin) add(path, `VIP ${vip} is already used by ${twin}; every service in every site needs its own public address`);
+      else seenVips.set(vip, `${site.name}/${svcName}`);
+    }
+  });
+
+  env.services.forEach((svc, vi) => {
+    const base: Path = ["services", vi];
+    const image = env.images.find((img) => img.name === svc.image);
+    if (!image) add([...base, "image"], `no golden image named "${svc.image}" (known: ${env.images.map((i) => i.name).join(", ")})`);
+    for (const site of Object.keys(svc.instancesBySite)) {
+      if (!allSites.includes(site)) add([...base, "instancesBySite", site], `no site named "${site}" (known: ${allSites.join(", ")})`);
+    }
+    const capacity = blockCapacity(blockSize);
+    if (svc.ipBlock > maxIpBlockForVip(blockSize)) {
+      add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is too high for blockSize ${blockSize}: at most ${maxIpBlockForVip(blockSize)} services fit; raise ipam.blockSize`);
+    }
+    os.forEach((site, si) => {
+      const count = instancesIn(svc, site.name);
+      if (count === 0) return;
+      if (count > capacity) {
+        add(instancesPath(svc, site.name, base), `${count} instances do not fit in one address block of ${blockSize} (at most ${capacity}); raise ipam.blockSize`);
+      } else if (svc.ipBlock >= blocksIn(site.subnetCidr, blockSize)) {
+        add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is outside site "${site.name}" subnet ${site.subnetCidr}, which holds blocks 0..${blocksIn(site.subnetCidr, blockSize) - 1} of ${blockSize} addresses; use a larger subnet or a lower ipBlock`);
+      }
+      if (site.vips[svc.name] === undefined) {
+        add(["sites", "openstack", si, "vips"], `no VIP for service "${svc.name}", which runs ${count} instance(s) in this site; add vips.${svc.name}: <address on ${site.externalNetwork.cidr}>`);
+      }
+      if (image && image.openstack[site.name] === undefined) {
+        add(["images", env.images.indexOf(image), "openstack"], `image "${image.name}" has no reference for site "${site.name}", where service "${svc.name}" runs; add openstack.${site.name}: {name: ...} or {id: ...}`);
+      }
+      const longest = `${env.name}-${site.name}-${svc.name}-${String(count).padStart(3, "0")}`;
+      if (longest.length > 63) add([...base, "name"], `host name "${longest}" is longer than 63 characters, the limit for a host name; shorten the environment, site or service name`);
+    });
+    if (aws) {
+      const count = instancesIn(svc, aws.name);
+      if (count > 0) {
+        const zones = aws.availabilityZones.length;
+        const perZone = Math.ceil(count / zones);
+        const subnetSize = 2 ** (32 - aws.subnetPrefixLength);
+        if (perZone > capacity) {
+          add(instancesPath(svc, aws.name, base), `${count} instances over ${zones} zones put ${perZone} in one zone, more than one address block of ${blockSize} holds (${capacity}); raise ipam.blockSize`);
+        } else if ((svc.ipBlock + 1) * blockSize > subnetSize) {
+          add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} does not fit in the AWS /${aws.subnetPrefixLength} zone subnets (${subnetSize / blockSize} blocks of ${blockSize}); lower sites.aws.subnetPrefixLength or ipBlock`);
+        }
+        if (image && !image.aws) add(["images", env.images.indexOf(image), "aws"], `image "${image.name}" has no AWS reference, but service "${svc.name}" runs ${count} instance(s) in site "${aws.name}"; add aws: {ami: ...} or {amiName: ..., owner: ...}`);
+      }
+    }
+    if ((svc.healthCheck.protocol === "HTTP" || svc.healthCheck.protocol === "HTTPS") && !svc.healthCheck.path) {
+      add([...base, "healthCheck", "path"], `an ${svc.healthCheck.protocol} health check needs a path, e.g. path: /healthz`);
+    }
+    const ports = new Set<number>();
+    svc.listeners.forEach((l, li) => {
+      if (ports.has(l.port)) add([...base, "listeners", li, "port"], `port ${l.port} is used by two listeners of this service; a load balancer listens once per port`);
+      ports.add(l.port);
+      if (l.protocol === "TERMINATED_HTTPS" && !l.tls) add([...base, "listeners", li], "a TERMINATED_HTTPS listener needs tls: {openstackContainerRef, awsCertificateArn}");
+      if (l.protocol !== "TERMINATED_HTTPS" && l.tls) add([...base, "listeners", li, "tls"], `tls is only used by TERMINATED_HTTPS listeners; this one is ${l.protocol}`);
+    });
+  });
+
+  if (aws) {
+    const vpc = parseCidr(aws.vpcCidr);
+    const needed = aws.availabilityZones.length * 2 * 2 ** (32 - aws.subnetPrefixLength);
+    if (aws.subnetPrefixLength < vpc.prefix || needed > vpc.size) {
+      add(["sites", "aws", "subnetPrefixLength"], `${aws.availabilityZones.length} zones need ${aws.availabilityZones.length * 2} subnets of /${aws.subnetPrefixLength}, which do not fit in ${aws.vpcCidr}; use a longer prefix or a larger VPC`);
+    }
+  }
+
+  env.images.forEach((img, ii) => {
+    for (const site of Object.keys(img.openstack)) {
+      if (!os.some((s) => s.name === site)) add(["images", ii, "openstack", site], `no OpenStack site named "${site}" (known: ${os.map((s) => s.name).join(", ")})`);
+    }
+  });
+
+  for (const d of drainOverrides) {
+    if (!allSites.includes(d)) add([], `cannot drain "${d}": no such site (known: ${allSites.join(", ")})`);
+  }
+  const drained = (name: string, state: string) => state === "drained" || drainOverrides.includes(name);
+  const serving = [...os.map((s) => !drained(s.name, s.traffic.state) && s.traffic.weight > 0), ...(aws ? [!drained(aws.name, aws.traffic.state) && aws.traffic.weight > 0] : [])];
+  if (!serving.some(Boolean)) {
+    add(["sites"], "every site is drained or has weight 0: the estate would take no traffic at all; keep at least one site active with a weight above 0");
+  }
+
+  return problems;
+}
+
+function instancesPath(svc: EnvironmentFile["services"][number], site: string, base: Path): Path {
+  return svc.instancesBySite[site] !== undefined ? [...base, "instancesBySite", site] : [...base, "instancesPerSite"];
+}
+
+function checkUnique(seen: Map<string, Path>, value: string, path: Path, what: string, add: (p: Path, m: string) => void): void {
+  const first = seen.get(value);
+  if (first) add(path, `duplicate ${what} name "${value}" (first at ${formatPath(first)}); ${what} names must be unique`);
+  else seen.set(value, path);
+}

@@ -1,0 +1,104 @@
+import { TerraformIterator, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
+import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
+import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
+import { isValidIpv4 } from "../../model";
+import { EstateStack } from "../../stacks/estate-stack";
+
+/** The per-host facts a fleet needs; HostModel satisfies it. */
+export interface FleetHost {
+  readonly name: string;
+  readonly ip: string;
+  readonly availabilityZone: string;
+}
+
+export interface FleetImage {
+  /** Glance image id. */
+  readonly id?: string;
+  /** Glance image name, looked up (most recent) when no id is given. */
+  readonly name?: string;
+}
+
+export interface FleetProps {
+  /** Hosts keyed by name; every host becomes one instance and one fixed-IP port, addressed by its name. */
+  readonly hosts: readonly FleetHost[];
+  /** Name of the Terraform local that holds the host map (unique in the stack). */
+  readonly hostsLocalName: string;
+  readonly networkId: string;
+  readonly subnetId: string;
+  readonly securityGroupIds: readonly string[];
+  readonly flavorName: string;
+  readonly image: FleetImage;
+  readonly keyPairName: string;
+  /** Nova server group for placement. @default - no scheduler hint */
+  readonly serverGroupId?: string;
+  /** Boot from a Cinder volume of this size. @default - boot from the image on local disk */
+  readonly volumeSizeGiB?: number;
+  /** Nova metadata on every instance. @default {} */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Resources the instances must wait for (e.g. the router interface). @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * A fleet of instances from one golden image, each on a port with its fixed IP, spread over availability zones.
+ * One `for_each` resource per kind keyed by host name: every host stays individually addressable.
+ */
+export class Fleet extends Construct {
+  /** Expression of the host map, usable as another resource's for_each (e.g. pool members). */
+  readonly hostsExpression: string;
+  readonly instances: ComputeInstanceV2;
+  readonly ports: NetworkingPortV2;
+
+  constructor(scope: Construct, id: string, props: FleetProps) {
+    super(scope, id);
+    const names = new Set<string>();
+    for (const h of props.hosts) {
+      if (names.has(h.name)) throw new Error(`${this.node.path}: host "${h.name}" appears twice`);
+      names.add(h.name);
+      if (!isValidIpv4(h.ip)) throw new Error(`${this.node.path}: host "${h.name}" has no valid IPv4 address, got "${h.ip}"`);
+    }
+    if (!props.image.id && !props.image.name) throw new Error(`${this.node.path}: image needs an id or a name`);
+    if (props.hosts.length === 0) throw new Error(`${this.node.path}: a fleet needs at least one host`);
+
+    const map: Record<string, { ip: string; az: string }> = {};
+    for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone };
+    this.hostsExpression = EstateStack.of(this).addLiteralLocal(props.hostsLocalName, map);
+
+    const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: props.image.name!, mostRecent: true }).id;
+
+    const portHosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    this.ports = new NetworkingPortV2(this, "Port", {
+      forEach: portHosts,
+      name: portHosts.key,
+      networkId: props.networkId,
+      adminStateUp: true,
+      securityGroupIds: [...props.securityGroupIds],
+      fixedIp: [{ subnetId: props.subnetId, ipAddress: portHosts.getString("ip") }],
+    });
+
+    const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    this.instances = new ComputeInstanceV2(this, "Instance", {
+      forEach: hosts,
+      name: hosts.key,
+      flavorName: props.flavorName,
+      // Booting from a volume, the image goes in block_device only: the provider reports no image_id for such
+      // servers, so setting it too would show a forced replacement on every plan.
+      ...(props.volumeSizeGiB ? {} : { imageId }),
+      availabilityZone: hosts.getString("az"),
+      keyPair: props.keyPairName,
+      metadata: { ...(props.metadata ?? {}) },
+      network: [{ port: `\${${this.ports.terraformResourceType}.${this.ports.friendlyUniqueId}[each.key].id}` }],
+      ...(props.serverGroupId ? { schedulerHints: [{ group: props.serverGroupId }] } : {}),
+      ...(props.volumeSizeGiB
+        ? {
+            blockDevice: [
+              { uuid: imageId, sourceType: "image", destinationType: "volume", volumeSize: props.volumeSizeGiB, bootIndex: 0, deleteOnTermination: true },
+            ],
+          }
+        : {}),
+      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
+    });
+  }
+}

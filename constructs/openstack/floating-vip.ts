@@ -1,0 +1,31 @@
+import { Construct } from "constructs";
+import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
+import { isValidIpv4 } from "../../model";
+
+export interface FloatingVipProps {
+  /** External network the address comes from. */
+  readonly pool: string;
+  /** The fixed public address, decided in the environment file. */
+  readonly address: string;
+  /** Port the address forwards to (the load balancer's VIP port). */
+  readonly portId: string;
+  /** @default - none */
+  readonly description?: string;
+}
+
+/** A floating IP that holds a fixed public VIP address and points it at a load balancer. */
+export class FloatingVip extends Construct {
+  readonly address: string;
+
+  constructor(scope: Construct, id: string, props: FloatingVipProps) {
+    super(scope, id);
+    if (!isValidIpv4(props.address)) throw new Error(`${this.node.path}: address must be an IPv4 address, got "${props.address}"`);
+    new NetworkingFloatingipV2(this, "FloatingIp", {
+      pool: props.pool,
+      address: props.address,
+      portId: props.portId,
+      ...(props.description ? { description: props.description } : {}),
+    });
+    this.address = props.address;
+  }
+}

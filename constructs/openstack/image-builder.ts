@@ -1,0 +1,59 @@
+import { Construct } from "constructs";
+import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
+import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
+import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
+import { DataOpenstackNetworkingSubnetV2 } from "../../.gen/providers/openstack/data-openstack-networking-subnet-v2";
+import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
+import { isValidIpv4 } from "../../model";
+import { ServiceSecurityGroup } from "./service-security-group";
+
+export interface ImageBuilderProps {
+  /** Instance name. */
+  readonly name: string;
+  /** Name of the site network and subnet to join (looked up by name: the bake stack never references the site stack). */
+  readonly siteNetworkName: string;
+  /** Fixed address reserved for the builder in the site plan. */
+  readonly ip: string;
+  /** Base (distribution) image name in Glance. */
+  readonly baseImageName: string;
+  readonly flavorName: string;
+  readonly keyPairName: string;
+  readonly availabilityZone: string;
+  readonly adminCidrs: readonly string[];
+}
+
+/** A throw-away instance that Ansible bakes a golden image on; lives in its own stack. */
+export class ImageBuilder extends Construct {
+  readonly instanceName: string;
+
+  constructor(scope: Construct, id: string, props: ImageBuilderProps) {
+    super(scope, id);
+    if (!isValidIpv4(props.ip)) throw new Error(`${this.node.path}: ip must be an IPv4 address, got "${props.ip}"`);
+    const network = new DataOpenstackNetworkingNetworkV2(this, "Network", { name: props.siteNetworkName });
+    const subnet = new DataOpenstackNetworkingSubnetV2(this, "Subnet", { name: props.siteNetworkName, networkId: network.id });
+    const image = new DataOpenstackImagesImageV2(this, "BaseImage", { name: props.baseImageName, mostRecent: true });
+    const security = new ServiceSecurityGroup(this, "SecurityGroup", {
+      name: props.name,
+      servicePorts: [],
+      loadBalancerSourceCidrs: [],
+      adminCidrs: props.adminCidrs,
+    });
+    const port = new NetworkingPortV2(this, "Port", {
+      name: props.name,
+      networkId: network.id,
+      adminStateUp: true,
+      securityGroupIds: [security.securityGroupId],
+      fixedIp: [{ subnetId: subnet.id, ipAddress: props.ip }],
+    });
+    new ComputeInstanceV2(this, "Instance", {
+      name: props.name,
+      flavorName: props.flavorName,
+      imageId: image.id,
+      availabilityZone: props.availabilityZone,
+      keyPair: props.keyPairName,
+      network: [{ port: port.id }],
+      metadata: { estate_role: "golden-image-builder" },
+    });
+    this.instanceName = props.name;
+  }
+}

@@ -1,0 +1,7 @@
+export * from "./fleet";
+export * from "./floating-vip";
+export * from "./octavia-load-balancer";
+export * from "./server-group";
+export * from "./service-security-group";
+export * from "./site-network";
+export * from "./image-builder";

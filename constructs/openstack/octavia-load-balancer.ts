@@ -1,0 +1,137 @@
+import { TerraformIterator } from "cdktf";
+import { Construct } from "constructs";
+import { LbListenerV2 } from "../../.gen/providers/openstack/lb-listener-v2";
+import { LbLoadbalancerV2 } from "../../.gen/providers/openstack/lb-loadbalancer-v2";
+import { LbMemberV2 } from "../../.gen/providers/openstack/lb-member-v2";
+import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
+import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
+import { isValidCidr } from "../../model";
+
+export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
+export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP";
+export type OctaviaLbMethod = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
+
+export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
+
+export interface OctaviaListener {
+  readonly protocol: OctaviaListenerProtocol;
+  readonly port: number;
+  /** Port the members serve on. */
+  readonly backendPort: number;
+  /** Barbican container with the certificate; required for TERMINATED_HTTPS. */
+  readonly tlsContainerRef?: string;
+}
+
+export interface OctaviaHealthMonitor {
+  readonly type: OctaviaMonitorType;
+  /** HTTP path for HTTP(S) monitors. */
+  readonly urlPath?: string;
+  readonly delaySec: number;
+  readonly timeoutSec: number;
+  /** Successful checks before a member is ONLINE. */
+  readonly maxRetries: number;
+  /** Failed checks before a member is ERROR. */
+  readonly maxRetriesDown: number;
+  /** @default "200" */
+  readonly expectedCodes?: string;
+  /** Port the members answer health checks on. */
+  readonly port: number;
+}
+
+export interface OctaviaLoadBalancerProps {
+  readonly name: string;
+  /** Subnet the VIP port lives on (the site subnet). */
+  readonly vipSubnetId: string;
+  /** Fixed VIP address on that subnet. */
+  readonly vipAddress: string;
+  readonly listeners: readonly OctaviaListener[];
+  readonly healthMonitor: OctaviaHealthMonitor;
+  /** Client networks allowed on every listener (Octavia enforces them on the VIP). */
+  readonly allowedCidrs: readonly string[];
+  /** Host map expression (`${local.hosts_x}`) with an `ip` per host name; one member per host and listener. */
+  readonly membersExpression: string;
+  /** Subnet the members' addresses are on. */
+  readonly memberSubnetId: string;
+  /** @default "ROUND_ROBIN" */
+  readonly lbMethod?: OctaviaLbMethod;
+}
+
+/** Octavia load balancer of one service in one site: a listener, pool, monitor and members per service listener. */
+export class OctaviaLoadBalancer extends Construct {
+  readonly loadBalancerId: string;
+  readonly vipPortId: string;
+  readonly vipAddress: string;
+
+  constructor(scope: Construct, id: string, props: OctaviaLoadBalancerProps) {
+    super(scope, id);
+    const hm = props.healthMonitor;
+    if (hm.timeoutSec > hm.delaySec) throw new Error(`${this.node.path}: healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`);
+    if ((hm.type === "HTTP" || hm.type === "HTTPS") && !hm.urlPath?.startsWith("/")) {
+      throw new Error(`${this.node.path}: healthMonitor.urlPath must start with "/", got "${hm.urlPath ?? ""}"`);
+    }
+    if (props.listeners.length === 0) throw new Error(`${this.node.path}: a load balancer needs at least one listener`);
+    for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
+
+    const lb = new LbLoadbalancerV2(this, "LoadBalancer", {
+      name: props.name,
+      vipSubnetId: props.vipSubnetId,
+      vipAddress: props.vipAddress,
+      adminStateUp: true,
+    });
+    this.loadBalancerId = lb.id;
+    this.vipPortId = lb.vipPortId;
+    this.vipAddress = props.vipAddress;
+
+    for (const l of props.listeners) {
+      if (l.protocol === "TERMINATED_HTTPS" && !l.tlsContainerRef) {
+        throw new Error(`${this.node.path}: listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`);
+      }
+      const scopeForPort = new Construct(this, `Port${l.port}`);
+      const listener = new LbListenerV2(scopeForPort, "Listener", {
+        name: `${props.name}-${l.port}`,
+        loadbalancerId: lb.id,
+        protocol: l.protocol,
+        protocolPort: l.port,
+        allowedCidrs: [...props.allowedCidrs],
+        ...(l.tlsContainerRef ? { defaultTlsContainerRef: l.tlsContainerRef } : {}),
+      });
+      const poolProtocol = poolProtocolFor(l.protocol);
+      const pool = new LbPoolV2(scopeForPort, "Pool", {
+        name: `${props.name}-${l.port}`,
+        listenerId: listener.id,
+        protocol: poolProtocol,
+        lbMethod: props.lbMethod ?? DEFAULT_LB_METHOD,
+      });
+      new LbMonitorV2(scopeForPort, "Monitor", {
+        name: `${props.name}-${l.port}`,
+        poolId: pool.id,
+        type: poolProtocol === "UDP" && hm.type === "TCP" ? "UDP-CONNECT" : hm.type,
+        delay: hm.delaySec,
+        timeout: hm.timeoutSec,
+        maxRetries: hm.maxRetries,
+        maxRetriesDown: hm.maxRetriesDown,
+        ...(hm.type === "TCP" ? {} : { urlPath: hm.urlPath, httpMethod: "GET", expectedCodes: hm.expectedCodes ?? "200" }),
+      });
+      const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
+      new LbMemberV2(scopeForPort, "Member", {
+        forEach: members,
+        name: members.key,
+        poolId: pool.id,
+        address: members.getString("ip"),
+        protocolPort: l.backendPort,
+        subnetId: props.memberSubnetId,
+        ...(hm.port !== l.backendPort ? { monitorPort: hm.port } : {}),
+      });
+    }
+  }
+}
+
+/** Octavia pool protocol behind a listener protocol (TLS terminates at the listener). */
+export function poolProtocolFor(listener: OctaviaListenerProtocol): "HTTP" | "HTTPS" | "TCP" | "UDP" {
+  switch (listener) {
+    case "TERMINATED_HTTPS":
+      return "HTTP";
+    default:
+      return listener;
+  }
+}

@@ -1,0 +1,92 @@
+import { Construct } from "constructs";
+import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/networking-secgroup-rule-v2";
+import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
+import { isValidCidr } from "../../model";
+
+export const SSH_PORT = 22;
+export const WORLD_CIDR = "0.0.0.0/0";
+
+export interface ServicePort {
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+}
+
+export interface ServiceSecurityGroupProps {
+  readonly name: string;
+  /** Ports the members serve and answer health checks on. */
+  readonly servicePorts: readonly ServicePort[];
+  /** Where the load balancer's member-facing traffic comes from (Octavia amphorae on the site subnet). */
+  readonly loadBalancerSourceCidrs: readonly string[];
+  /** SSH is open to these networks only. */
+  readonly adminCidrs: readonly string[];
+  /** Networks Prometheus scrapes from. @default [] */
+  readonly monitoringCidrs?: readonly string[];
+  /** @default 9100 */
+  readonly nodeExporterPort?: number;
+}
+
+export const DEFAULT_NODE_EXPORTER_PORT = 9100;
+
+/**
+ * Security group of one service's instances: service ports from the load balancer, SSH from the admin networks,
+ * node_exporter from monitoring. Neutron's default egress rules stay.
+ */
+export class ServiceSecurityGroup extends Construct {
+  readonly securityGroupId: string;
+
+  constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {
+    super(scope, id);
+    if (props.adminCidrs.length === 0) throw new Error(`${this.node.path}: adminCidrs must list at least one network`);
+    for (const cidr of [...props.adminCidrs, ...props.loadBalancerSourceCidrs, ...(props.monitoringCidrs ?? [])]) {
+      if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: "${cidr}" is not an IPv4 CIDR`);
+    }
+    if (props.adminCidrs.includes(WORLD_CIDR)) {
+      throw new Error(`${this.node.path}: SSH must not be open to ${WORLD_CIDR}; list the admin networks in adminCidrs`);
+    }
+    const group = new NetworkingSecgroupV2(this, "Group", { name: props.name, description: `Instances of ${props.name}` });
+    this.securityGroupId = group.id;
+
+    const rule = (ruleId: string, protocol: string, port: number, cidr: string, description: string) =>
+      new NetworkingSecgroupRuleV2(this, ruleId, {
+        securityGroupId: group.id,
+        direction: "ingress",
+        ethertype: "IPv4",
+        protocol,
+        portRangeMin: port,
+        portRangeMax: port,
+        remoteIpPrefix: cidr,
+        description,
+      });
+
+    const ports = uniquePorts(props.servicePorts);
+    for (const p of ports) {
+      for (const cidr of unique(props.loadBalancerSourceCidrs)) rule(`${capital(p.protocol)}${p.port}From${cidrId(cidr)}`, p.protocol, p.port, cidr, `${p.protocol}/${p.port} from the load balancer`);
+    }
+    for (const cidr of unique(props.adminCidrs)) rule(`SshFrom${cidrId(cidr)}`, "tcp", SSH_PORT, cidr, "SSH from admin networks");
+    const exporter = props.nodeExporterPort ?? DEFAULT_NODE_EXPORTER_PORT;
+    for (const cidr of unique(props.monitoringCidrs ?? [])) rule(`NodeExporterFrom${cidrId(cidr)}`, "tcp", exporter, cidr, "node_exporter from monitoring");
+  }
+}
+
+function uniquePorts(ports: readonly ServicePort[]): ServicePort[] {
+  const seen = new Set<string>();
+  return ports.filter((p) => {
+    const key = `${p.protocol}/${p.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Rule ids come from the CIDR, not a list position: reordering or inserting a network never renames a rule. */
+function cidrId(cidr: string): string {
+  return cidr.replace(/[./]/g, "_");
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,82 @@
+import { Construct } from "constructs";
+import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
+import { NetworkingNetworkV2 } from "../../.gen/providers/openstack/networking-network-v2";
+import { NetworkingRouterInterfaceV2 } from "../../.gen/providers/openstack/networking-router-interface-v2";
+import { NetworkingRouterRouteV2 } from "../../.gen/providers/openstack/networking-router-route-v2";
+import { NetworkingRouterV2 } from "../../.gen/providers/openstack/networking-router-v2";
+import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
+import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../../model";
+
+export interface StaticRoute {
+  readonly destination: string;
+  readonly nextHop: string;
+}
+
+export interface SiteNetworkProps {
+  /** Name of the network, subnet and router in Neutron. */
+  readonly name: string;
+  readonly subnetCidr: string;
+  readonly gatewayIp: string;
+  /** DHCP range; fixed addresses live outside it. */
+  readonly allocationPool: { readonly start: string; readonly end: string };
+  /** Name of the external (provider) network the router uplinks to. */
+  readonly externalNetworkName: string;
+  /** @default - Neutron's subnet default (none) */
+  readonly dnsServers?: readonly string[];
+  /** Central static routes on the site router, destination → next hop on the site subnet. @default [] */
+  readonly routes?: readonly StaticRoute[];
+}
+
+/** Site network: network, subnet, router with external gateway, interface and central routes. */
+export class SiteNetwork extends Construct {
+  readonly networkId: string;
+  readonly subnetId: string;
+  readonly routerId: string;
+  readonly externalNetworkId: string;
+
+  constructor(scope: Construct, id: string, props: SiteNetworkProps) {
+    super(scope, id);
+    if (!isValidCidr(props.subnetCidr)) throw new Error(`${this.node.path}: subnetCidr must be an IPv4 CIDR, got "${props.subnetCidr}"`);
+    const subnet = parseCidr(props.subnetCidr);
+    for (const [what, ip] of [["gatewayIp", props.gatewayIp], ["allocationPool.start", props.allocationPool.start], ["allocationPool.end", props.allocationPool.end]] as const) {
+      if (!isValidIpv4(ip) || !cidrContains(subnet, ipToInt(ip))) throw new Error(`${this.node.path}: ${what} must be an address inside ${props.subnetCidr}, got "${ip}"`);
+    }
+    const destinations = new Set<string>();
+    for (const r of props.routes ?? []) {
+      if (destinations.has(r.destination)) throw new Error(`${this.node.path}: two routes to ${r.destination}; a router holds one next hop per destination`);
+      destinations.add(r.destination);
+      if (!isValidIpv4(r.nextHop) || !cidrContains(subnet, ipToInt(r.nextHop))) {
+        throw new Error(`${this.node.path}: route to ${r.destination} has next hop "${r.nextHop}" outside ${props.subnetCidr}; the router only reaches next hops on its subnet`);
+      }
+    }
+
+    const external = new DataOpenstackNetworkingNetworkV2(this, "External", { name: props.externalNetworkName, external: true });
+    const network = new NetworkingNetworkV2(this, "Network", { name: props.name, adminStateUp: true });
+    const subnetResource = new NetworkingSubnetV2(this, "Subnet", {
+      name: props.name,
+      networkId: network.id,
+      cidr: props.subnetCidr,
+      ipVersion: 4,
+      gatewayIp: props.gatewayIp,
+      enableDhcp: true,
+      dnsNameservers: [...(props.dnsServers ?? [])],
+      allocationPool: [{ start: props.allocationPool.start, end: props.allocationPool.end }],
+    });
+    const router = new NetworkingRouterV2(this, "Router", { name: props.name, adminStateUp: true, externalNetworkId: external.id });
+    const iface = new NetworkingRouterInterfaceV2(this, "RouterInterface", { routerId: router.id, subnetId: subnetResource.id });
+    // One route per destination, named after it so that adding or reordering routes never replaces another.
+    for (const r of props.routes ?? []) {
+      new NetworkingRouterRouteV2(this, `RouteTo${r.destination.replace(/[./]/g, "_")}`, {
+        routerId: router.id,
+        destinationCidr: r.destination,
+        nextHop: r.nextHop,
+        dependsOn: [iface],
+      });
+    }
+
+    this.networkId = network.id;
+    this.subnetId = subnetResource.id;
+    this.routerId = router.id;
+    this.externalNetworkId = external.id;
+  }
+}

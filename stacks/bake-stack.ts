@@ -1,0 +1,27 @@
+import type { Construct } from "constructs";
+import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+import { ImageBuilder } from "../constructs/openstack";
+import type { BuilderModel, EstateModel, OpenstackSiteModel } from "../model";
+import { EstateStack } from "./estate-stack";
+
+/**
+ * The golden-image builder of one site, in a stack of its own so that baking never touches a serving site.
+ * It joins the site network by name: the site stack must be deployed first.
+ */
+export class BakeStack extends EstateStack {
+  constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel, builder: BuilderModel) {
+    super(scope, builder.stackName, estate.backend);
+    if (!estate.bake.baseImage || !estate.bake.flavor) throw new Error(`${this.node.path}: bake needs baseImage and flavor in the environment file`);
+    new OpenstackProvider(this, "openstack", { cloud: site.cloud, region: site.region });
+    new ImageBuilder(this, "Builder", {
+      name: builder.name,
+      siteNetworkName: site.stackName,
+      ip: builder.ip,
+      baseImageName: estate.bake.baseImage,
+      flavorName: estate.bake.flavor,
+      keyPairName: estate.ssh.keyName,
+      availabilityZone: builder.availabilityZone,
+      adminCidrs: estate.adminCidrs,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from "cdktf";
+import type { Construct, IConstruct, Node } from "constructs";
+import type { BackendModel } from "../model";
+
+/**
+ * Base of every stack the toolkit synthesizes.
+ *
+ * Fleets are rendered as one resource with `for_each` over a map of hosts keyed by host name, so every host keeps
+ * its own Terraform address (`openstack_compute_instance_v2.web["prod-os-a-web-001"]`). The host maps are plain
+ * data from the model and hold no tokens, so they are added to the synthesized JSON as `locals` after cdktf has
+ * resolved the rest of the stack: walking tens of thousands of literal entries through cdktf's token resolver is
+ * what makes naive synthesis slow.
+ */
+export class EstateStack extends TerraformStack {
+  /** The EstateStack a construct belongs to. */
+  static of(construct: IConstruct): EstateStack {
+    const stack = TerraformStack.of(construct);
+    if (!(stack instanceof EstateStack)) throw new Error(`${construct.node.path}: must be created inside an EstateStack`);
+    return stack;
+  }
+
+  private readonly literalLocals = new Map<string, unknown>();
+  private readonly logicalIds = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, backend: BackendModel) {
+    super(scope, id);
+    configureBackend(this, id, backend);
+  }
+
+  /**
+   * Registers a literal local value (token-free data) and returns the expression that reads it.
+   * Names must be unique within the stack.
+   */
+  addLiteralLocal(name: string, value: unknown): string {
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${this.node.path}: local name "${name}" must be lower snake case`);
+    if (this.literalLocals.has(name)) throw new Error(`${this.node.path}: local "${name}" is defined twice`);
+    this.literalLocals.set(name, value);
+    return `\${local.${name}}`;
+  }
+
+  /**
+   * Readable, stable Terraform names: the construct path below the stack in snake case
+   * (`web/Fleet/Instance` → `web_fleet_instance`), so addresses in plans and diffs read like the code.
+   * cdktf's default appends a hash; these names are public API exactly as construct ids are.
+   */
+  override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof TerraformElement ? element.node : element;
+    const scopes = node.scopes;
+    const below = scopes.slice(scopes.indexOf(this) + 1).map((c) => snakeCase(c.node.id));
+    const id = below.join("_");
+    const owner = this.logicalIds.get(id);
+    if (owner !== undefined && owner !== node.path) {
+      throw new Error(`${node.path}: Terraform name "${id}" is already used by ${owner}; rename one of the constructs`);
+    }
+    this.logicalIds.set(id, node.path);
+    return id;
+  }
+
+  override toTerraform(): any {
+    const tf = super.toTerraform();
+    if (this.literalLocals.size > 0) {
+      const locals: Record<string, unknown> = { ...(tf.locals ?? {}) };
+      for (const [name, value] of this.literalLocals) locals[name] = value;
+      tf.locals = locals;
+    }
+    return tf;
+  }
+}
+
+/**
+ * Terraform runs each stack inside cdktf.out/stacks/<stack>/. Local state paths are written relative to that
+ * directory and point back to the project, so state survives every re-synthesis (which replaces cdktf.out) and
+ * the synthesized JSON does not depend on the directory it was produced in.
+ */
+export const LOCAL_STATE_FROM_STACK_DIR = "../../..";
+
+/** Each stack gets its own state: a local file per stack, or one s3 object key per stack. */
+export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendModel): void {
+  if (backend.type === "local") {
+    new LocalBackend(stack, { path: `${LOCAL_STATE_FROM_STACK_DIR}/${backend.directory}/${stackName}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix}/${stackName}.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    ...(backend.endpoint ? { endpoints: { s3: backend.endpoint }, skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true } : {}),
+    ...(backend.lockTable ? { dynamodbTable: backend.lockTable } : {}),
+    ...(backend.usePathStyle ? { usePathStyle: true } : {}),
+  });
+}
+
+/** `PascalCase`, `kebab-case` and `dotted.names` to `snake_case`. */
+export function snakeCase(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9_]+/g, "_")
+    .replace(/_+/g, "_")
+    .replace(/^_|_$/g, "")
+    .toLowerCase();
+}

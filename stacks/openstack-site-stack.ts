@@ -1,0 +1,107 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
+import { OpenstackProvider } from "../.gen/providers/openstack/provider";
+import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
+import type { EstateModel, OpenstackSiteModel, ServiceModel } from "../model";
+import { EstateStack, snakeCase } from "./estate-stack";
+
+/**
+ * One OpenStack site of one environment: its own provider (a clouds.yaml entry), its own state, and nothing that
+ * refers to another stack.
+ */
+export class OpenstackSiteStack extends EstateStack {
+  constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel) {
+    super(scope, site.stackName, estate.backend);
+    new OpenstackProvider(this, "openstack", { cloud: site.cloud, region: site.region });
+
+    const network = new SiteNetwork(this, "Network", {
+      name: site.stackName,
+      subnetCidr: site.subnetCidr,
+      gatewayIp: site.gatewayIp,
+      allocationPool: site.allocationPool,
+      externalNetworkName: site.externalNetwork.name,
+      dnsServers: site.dnsServers,
+      routes: site.routes,
+    });
+
+    // Referencing the key pair resource (when the stack registers it) orders instance creation after it.
+    const keyPairName = estate.ssh.publicKey
+      ? new ComputeKeypairV2(this, "KeyPair", { name: estate.ssh.keyName, publicKey: estate.ssh.publicKey }).name
+      : estate.ssh.keyName;
+
+    const services = new Map(estate.services.map((s) => [s.name, s]));
+    for (const placed of site.services) {
+      const service = services.get(placed.service)!;
+      const ns = new Construct(this, service.name);
+      const name = `${site.stackName}-${service.name}`;
+      const security = new ServiceSecurityGroup(ns, "SecurityGroup", {
+        name,
+        servicePorts: servicePorts(service),
+        loadBalancerSourceCidrs: [site.loadBalancerSourceCidr],
+        adminCidrs: estate.adminCidrs,
+        monitoringCidrs: [...estate.adminCidrs, ...site.routes.map((r) => r.destination)],
+        nodeExporterPort: estate.monitoring.nodeExporterPort,
+      });
+      const serverGroup =
+        service.placement === "none" ? undefined : new ServerGroup(ns, "ServerGroup", { name, policy: service.placement });
+      const fleet = new Fleet(ns, "Fleet", {
+        hosts: placed.hosts,
+        hostsLocalName: `hosts_${snakeCase(service.name)}`,
+        networkId: network.networkId,
+        subnetId: network.subnetId,
+        securityGroupIds: [security.securityGroupId],
+        flavorName: service.flavor,
+        image: site.images[service.image],
+        keyPairName,
+        ...(serverGroup ? { serverGroupId: serverGroup.serverGroupId } : {}),
+        volumeSizeGiB: service.volumeSizeGiB,
+        metadata: {
+          estate_env: estate.env,
+          estate_site: site.name,
+          estate_service: service.name,
+          estate_image: service.image,
+          estate_image_version: service.imageVersion,
+        },
+      });
+      const hc = service.healthCheck;
+      const lb = new OctaviaLoadBalancer(ns, "LoadBalancer", {
+        name,
+        vipSubnetId: network.subnetId,
+        vipAddress: placed.lbVipAddress,
+        listeners: service.listeners.map((l) => ({
+          protocol: l.protocol,
+          port: l.port,
+          backendPort: l.backendPort,
+          ...(l.tls ? { tlsContainerRef: l.tls.openstackContainerRef } : {}),
+        })),
+        healthMonitor: {
+          type: hc.protocol,
+          ...(hc.path ? { urlPath: hc.path } : {}),
+          delaySec: hc.intervalSec,
+          timeoutSec: hc.timeoutSec,
+          maxRetries: hc.healthyThreshold,
+          maxRetriesDown: hc.unhealthyThreshold,
+          expectedCodes: hc.expectedCodes,
+          port: hc.port,
+        },
+        allowedCidrs: service.allowedCidrs,
+        membersExpression: fleet.hostsExpression,
+        memberSubnetId: network.subnetId,
+      });
+      new FloatingVip(ns, "PublicVip", {
+        pool: site.externalNetwork.name,
+        address: placed.publicVip,
+        portId: lb.vipPortId,
+        description: `Public VIP of ${name}`,
+      });
+      new TerraformOutput(ns, "Vip", { value: placed.publicVip, description: `Public VIP of ${service.name}` });
+    }
+  }
+}
+
+function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: number }[] {
+  const ports = service.listeners.map((l) => ({ protocol: l.protocol === "UDP" ? ("udp" as const) : ("tcp" as const), port: l.backendPort }));
+  ports.push({ protocol: "tcp", port: service.healthCheck.port });
+  return ports;
+}

@@ -1,0 +1,143 @@
+/**
+ * The synthesis pipeline shared by `npm run synth`, the CLI and `cdktf synth` (main.ts): load every environment,
+ * build the selected stacks, render inventories, and move the whole result into place only when all of it worked.
+ */
+import { App } from "cdktf";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { loadEnvironment, type EstateModel, type StackRef } from "../model";
+import { renderAnsibleArtifacts } from "../render";
+import { buildEstateStacks } from "./app";
+
+export interface SynthesizeOptions {
+  /** Environment files to synthesize. */
+  readonly environmentFiles: readonly string[];
+  /** Output directory, replaced as a whole on success. */
+  readonly outdir: string;
+  /** Which stacks to build. @default - every stack */
+  readonly include?: (stack: StackRef & { readonly env: string }) => boolean;
+  /** Sites drained for this run only, on top of the files. @default [] */
+  readonly drain?: readonly string[];
+  /** Called after everything was rendered into the temporary directory, before it is moved into place. */
+  readonly beforeCommit?: (tmpdir: string) => void;
+}
+
+export interface SynthesizedStack extends StackRef {
+  readonly env: string;
+  /** Path of the stack's Terraform JSON, relative to the output directory. */
+  readonly path: string;
+}
+
+export interface SynthesizeResult {
+  readonly models: readonly EstateModel[];
+  readonly stacks: readonly SynthesizedStack[];
+  /** Every other artifact written (inventories, monitoring targets, host exports), relative to the output directory. */
+  readonly files: readonly string[];
+}
+
+/** A selection that matched nothing, or environments that clash. The CLI reports it as a usage error. */
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SelectionError";
+  }
+}
+
+export function loadEnvironments(files: readonly string[], drain: readonly string[] = []): EstateModel[] {
+  const models = files.map((file) => loadEnvironment(file, { drain: drain.filter((d) => d !== "") }));
+  const seen = new Map<string, string>();
+  for (const m of models) {
+    const other = seen.get(m.env);
+    if (other) throw new SelectionError(`environment "${m.env}" is defined twice: in ${other} and in ${m.sourceFile}`);
+    seen.set(m.env, m.sourceFile);
+  }
+  return models;
+}
+
+export function synthesize(options: SynthesizeOptions): SynthesizeResult {
+  const models = loadEnvironments(options.environmentFiles, options.drain ?? []);
+  return synthesizeModels(models, options);
+}
+
+export function synthesizeModels(models: readonly EstateModel[], options: Omit<SynthesizeOptions, "environmentFiles">): SynthesizeResult {
+  const outdir = resolve(options.outdir);
+  mkdirSync(dirname(outdir), { recursive: true });
+  const tmp = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}.tmp-`));
+  try {
+    const app = new App({ outdir: tmp, stackTraces: false });
+    const stacks: SynthesizedStack[] = [];
+    for (const model of models) {
+      const include = options.include ?? (() => true);
+      for (const ref of buildEstateStacks(app, model, (r) => include({ ...r, env: model.env }))) {
+        stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
+      }
+    }
+    if (stacks.length === 0) throw new SelectionError("the selection matches no stack; run `estate list` to see the stack names");
+    app.synth();
+
+    const files: string[] = [];
+    for (const model of models) {
+      if (!stacks.some((s) => s.env === model.env)) continue;
+      for (const artifact of renderAnsibleArtifacts(model)) {
+        const target = join(tmp, artifact.path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, artifact.content);
+        files.push(artifact.path);
+      }
+    }
+    options.beforeCommit?.(tmp);
+    replaceDirectory(tmp, outdir);
+    return { models, stacks, files };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Moves `fresh` to `target`; the previous content of `target` is removed only once the new one is in place. */
+function replaceDirectory(fresh: string, target: string): void {
+  const old = `${fresh}.old`;
+  let moved = false;
+  try {
+    renameSync(target, old);
+    moved = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  try {
+    renameSync(fresh, target);
+  } catch (err) {
+    if (moved) renameSync(old, target);
+    throw err;
+  }
+  if (moved) rmSync(old, { recursive: true, force: true });
+}
+
+export const ENVIRONMENTS_DIR = "environments";
+
+/** Environment files to use: by name (`dev` → environments/dev.yaml) or by path; every file in environments/ when none is given. */
+export function environmentFiles(selection: readonly string[] = [], dir: string = ENVIRONMENTS_DIR): string[] {
+  if (selection.length === 0) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      throw new SelectionError(`no environments directory "${dir}"; run from the project root or pass --env <file>`);
+    }
+    const files = entries.filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+    if (files.length === 0) throw new SelectionError(`no environment files (*.yaml) in "${dir}"`);
+    return files;
+  }
+  return selection.map((sel) => {
+    if (/[/\\]|\.ya?ml$/.test(sel)) {
+      if (!existsSync(sel)) throw new SelectionError(`environment file "${sel}" does not exist`);
+      return sel;
+    }
+    for (const ext of [".yaml", ".yml"]) {
+      const candidate = join(dir, `${sel}${ext}`);
+      if (existsSync(candidate)) return candidate;
+    }
+    const known = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, "")).sort() : [];
+    throw new SelectionError(`unknown environment "${sel}": no ${join(dir, `${sel}.yaml`)} (known: ${known.join(", ") || "none"})`);
+  });
+}

@@ -1,0 +1,133 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { synthesize } from "../stacks/synthesize";
+import { devEnvironment, writeEnvironment } from "./support/env";
+import { checkAgainstOpenstackSchema } from "./support/openstack-schema";
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function synthTo(files: string[]): string {
+  const out = join(mkdtempSync(join(tmpdir(), "estate-synth-")), "cdktf.out");
+  synthesize({ environmentFiles: files, outdir: out });
+  return out;
+}
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"));
+
+describe("synthesized estate", () => {
+  const bakeEnv = devEnvironment();
+  bakeEnv.bake.enabled = true;
+  const bakeFile = writeEnvironment(bakeEnv, "dev.yaml");
+  let out: string;
+  let prodOut: string;
+  beforeAll(() => {
+    out = synthTo(["environments/dev.yaml"]);
+    prodOut = synthTo(["environments/prod.yaml"]);
+  });
+
+  it("writes one stack per OpenStack site of the default environment", () => {
+    for (const site of ["os-a", "os-b", "os-c"]) expect(existsSync(join(out, "stacks", `dev-${site}`, "cdk.tf.json"))).toBe(true);
+    expect(readJson(join(out, "manifest.json")).stacks).toHaveProperty("dev-os-b");
+  });
+
+  it("configures exactly one openstack provider per site stack, with that site's cloud and region", () => {
+    const clouds = ["os-a", "os-b", "os-c"].map((site) => {
+      const tf = readJson(join(out, "stacks", `dev-${site}`, "cdk.tf.json"));
+      expect(Object.keys(tf.provider)).toEqual(["openstack"]);
+      expect(tf.provider.openstack).toHaveLength(1);
+      return tf.provider.openstack[0];
+    });
+    expect(clouds).toEqual([
+      { cloud: "dev-os-a", region: "RegionOne" },
+      { cloud: "dev-os-b", region: "RegionOne" },
+      { cloud: "dev-os-c", region: "RegionTwo" },
+    ]);
+  });
+
+  it("gives each stack its own state", () => {
+    const dev = readJson(join(out, "stacks", "dev-os-a", "cdk.tf.json")).terraform.backend;
+    expect(dev).toEqual({ local: { path: "../../../terraform-state/dev-os-a.tfstate" } });
+    const prod = readJson(join(prodOut, "stacks", "prod-os-b", "cdk.tf.json")).terraform.backend.s3;
+    expect(prod).toMatchObject({ bucket: "estate-terraform-state", key: "prod/prod-os-b.tfstate", region: "eu-west-1", encrypt: true, dynamodb_table: "estate-terraform-locks" });
+  });
+
+  it("resolves every reference inside the stack that makes it", () => {
+    for (const dir of [out, prodOut]) {
+      for (const stack of readdirSync(join(dir, "stacks"))) {
+        const tf = readJson(join(dir, "stacks", stack, "cdk.tf.json"));
+        expect({ stack, dangling: danglingReferences(tf) }).toEqual({ stack, dangling: [] });
+        expect(tf.data?.terraform_remote_state).toBeUndefined();
+      }
+    }
+  });
+
+  it("conforms to the OpenStack provider schema in every OpenStack stack, bake stacks included", () => {
+    const bakeOut = synthTo([bakeFile]);
+    const stacks = [
+      ...["os-a", "os-b", "os-c"].map((s) => join(out, "stacks", `dev-${s}`)),
+      ...["os-a", "os-b", "os-c"].map((s) => join(prodOut, "stacks", `prod-${s}`)),
+      ...["os-a", "os-b", "os-c"].map((s) => join(bakeOut, "stacks", `dev-${s}-bake`)),
+    ];
+    for (const dir of stacks) {
+      const problems = checkAgainstOpenstackSchema(readJson(join(dir, "cdk.tf.json")));
+      expect({ dir, problems }).toEqual({ dir, problems: [] });
+    }
+  });
+
+  it("puts every host of a site in its fleet map with the model's address", () => {
+    const tf = readJson(join(out, "stacks", "dev-os-b", "cdk.tf.json"));
+    expect(tf.locals.hosts_web).toEqual({
+      "dev-os-b-web-001": { ip: "10.20.1.1", az: "az1" },
+      "dev-os-b-web-002": { ip: "10.20.1.2", az: "az2" },
+      "dev-os-b-web-003": { ip: "10.20.1.3", az: "az3" },
+    });
+    expect(tf.resource.openstack_networking_floatingip_v2.web_public_vip_floating_ip).toMatchObject({ address: "198.51.100.74", pool: "public" });
+    expect(tf.resource.openstack_lb_loadbalancer_v2.web_load_balancer_load_balancer.vip_address).toBe("10.20.0.17");
+  });
+
+  it("is byte-identical across runs", () => {
+    const again = synthTo(["environments/dev.yaml"]);
+    const files = listFiles(out);
+    expect(listFiles(again)).toEqual(files);
+    for (const f of files) expect({ f, same: readFileSync(join(again, f)).equals(readFileSync(join(out, f))) }).toEqual({ f, same: true });
+  });
+});
+
+describe("cdktf app entry (main.ts) on a bad environment file", () => {
+  it("names the file, path and reason, exits non-zero and writes nothing", () => {
+    const env = devEnvironment();
+    env.services[0].healthCheck.path = "healthz";
+    const file = writeEnvironment(env, "broken.yaml");
+    const outdir = join(mkdtempSync(join(tmpdir(), "estate-main-")), "cdktf.out");
+    writeFileSync(join(outdir, "..", "marker"), "");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "main.ts"], { env: { ...process.env, ESTATE_ENV: file, CDKTF_OUTDIR: outdir }, encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${file}:`);
+    expect(run.stderr).toMatch(/services\[0\]\.healthCheck\.path: a health-check path must start with "\/"/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(outdir)).toBe(false);
+    expect(readdirSync(join(outdir, ".."))).toEqual(["marker"]);
+  });
+});
+
+/** `${type.name...}` references to resources, data sources or locals the stack does not declare. */
+function danglingReferences(tf: any): string[] {
+  const text = JSON.stringify({ resource: tf.resource, data: tf.data, output: tf.output, provider: tf.provider });
+  const dangling = new Set<string>();
+  for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
+    for (const ref of match[1].matchAll(/\b(data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|local\.[A-Za-z0-9_]+|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)/g)) {
+      const parts = ref[1].split(".");
+      const known =
+        parts[0] === "data" ? tf.data?.[parts[1]]?.[parts[2]] : parts[0] === "local" ? tf.locals?.[parts[1]] : parts[0] === "each" ? true : tf.resource?.[parts[0]]?.[parts[1]];
+      if (known === undefined && !["each.value", "each.key"].includes(`${parts[0]}.${parts[1]}`)) dangling.add(ref[1]);
+    }
+  }
+  return [...dangling].sort();
+}

@@ -29,8 +29,15 @@ export function maxIpBlockForVip(blockSize: number): number {
   return blockSize / 2 - LB_VIP_OFFSET - 1;
 }
 
+/** Address of offset `offset` in block `block` of a subnet. */
 export function siteAddress(subnetCidr: string, blockSize: number, block: number, offset: number): string {
-  return intToIp(parseCidr(subnetCidr).base + block * blockSize + offset);
+  return blockAddresses(subnetCidr, blockSize, block)(offset);
+}
+
+/** Addresses of one block, by offset; parses the subnet once for a whole fleet. */
+export function blockAddresses(subnetCidr: string, blockSize: number, block: number): (offset: number) => string {
+  const start = parseCidr(subnetCidr).base + block * blockSize;
+  return (offset) => intToIp(start + offset);
 }
 
 export function gatewayIp(subnetCidr: string): string {

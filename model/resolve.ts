@@ -1,7 +1,7 @@
 /**
  * Turns a validated environment file into the EstateModel: every name, address and placement decided here.
  */
-import { builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress, siteAddress } from "./address-plan";
+import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
 import type { EnvironmentFile } from "./schema";
 import type {
@@ -74,9 +74,10 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
   const openstackSites: OpenstackSiteModel[] = env.sites.openstack.map((site) => {
     const azs = site.availabilityZones;
     const siteServices = services
-      .filter((svc) => instancesIn(env.services.find((s) => s.name === svc.name)!, site.name) > 0)
-      .map((svc) => {
-        const count = instancesIn(env.services.find((s) => s.name === svc.name)!, site.name);
+      .map((svc, i) => ({ svc, count: instancesIn(env.services[i], site.name) }))
+      .filter(({ count }) => count > 0)
+      .map(({ svc, count }) => {
+        const address = blockAddresses(site.subnetCidr, blockSize, svc.ipBlock);
         const fleet: HostModel[] = new Array(count);
         for (let n = 1; n <= count; n++) {
           fleet[n - 1] = {
@@ -85,7 +86,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             siteKind: "openstack",
             service: svc.name,
             index: n,
-            ip: siteAddress(site.subnetCidr, blockSize, svc.ipBlock, n),
+            ip: address(n),
             availabilityZone: azs[(n - 1) % azs.length],
             image: svc.image,
             imageVersion: svc.imageVersion,
@@ -129,12 +130,14 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       publicSubnetCidr: nthSubnet(vpc, aws.subnetPrefixLength, aws.availabilityZones.length + i)!,
     }));
     const siteServices: AwsSiteServiceModel[] = services
-      .filter((svc) => instancesIn(env.services.find((s) => s.name === svc.name)!, aws.name) > 0)
-      .map((svc) => {
-        const count = instancesIn(env.services.find((s) => s.name === svc.name)!, aws.name);
+      .map((svc, i) => ({ svc, count: instancesIn(env.services[i], aws.name) }))
+      .filter(({ count }) => count > 0)
+      .map(({ svc, count }) => {
+        const addressIn = zones.map((z) => blockAddresses(z.privateSubnetCidr, blockSize, svc.ipBlock));
         const fleet: HostModel[] = new Array(count);
         for (let n = 1; n <= count; n++) {
-          const zone = zones[(n - 1) % zones.length];
+          const zoneIndex = (n - 1) % zones.length;
+          const zone = zones[zoneIndex];
           const ordinalInZone = Math.floor((n - 1) / zones.length) + 1;
           fleet[n - 1] = {
             name: hostName(env.name, aws.name, svc.name, n),
@@ -142,14 +145,15 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             siteKind: "aws",
             service: svc.name,
             index: n,
-            ip: siteAddress(zone.privateSubnetCidr, blockSize, svc.ipBlock, ordinalInZone),
+            ip: addressIn[zoneIndex](ordinalInZone),
             availabilityZone: zone.name,
             image: svc.image,
             imageVersion: svc.imageVersion,
           };
         }
         for (const h of fleet) hosts.push(h);
-        const layer7 = svc.listeners.every((l) => l.protocol === "HTTP" || l.protocol === "HTTPS" || l.protocol === "TERMINATED_HTTPS");
+        // An ALB terminates every connection; TLS passthrough (HTTPS), TCP and UDP need a network load balancer.
+        const layer7 = svc.listeners.every((l) => l.protocol === "HTTP" || l.protocol === "TERMINATED_HTTPS");
         return {
           service: svc.name,
           hosts: fleet,

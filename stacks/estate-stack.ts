@@ -1,5 +1,8 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from "cdktf";
-import type { Construct, IConstruct, Node } from "constructs";
+import type { Construct, Node } from "constructs";
+import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
+
+export { snakeCase };
 import type { BackendModel } from "../model";
 
 /**
@@ -11,14 +14,7 @@ import type { BackendModel } from "../model";
  * resolved the rest of the stack: walking tens of thousands of literal entries through cdktf's token resolver is
  * what makes naive synthesis slow.
  */
-export class EstateStack extends TerraformStack {
-  /** The EstateStack a construct belongs to. */
-  static of(construct: IConstruct): EstateStack {
-    const stack = TerraformStack.of(construct);
-    if (!(stack instanceof EstateStack)) throw new Error(`${construct.node.path}: must be created inside an EstateStack`);
-    return stack;
-  }
-
+export class EstateStack extends TerraformStack implements LiteralLocalRegistry {
   private readonly literalLocals = new Map<string, unknown>();
   private readonly logicalIds = new Map<string, string>();
 
@@ -56,6 +52,14 @@ export class EstateStack extends TerraformStack {
     return id;
   }
 
+  /**
+   * cdktf's preparing pass resolves every element once more only to discover cross-stack references and add
+   * outputs and remote-state lookups for them. Estate stacks never reference each other (a policy rule refuses any
+   * reference that does not resolve inside its own stack), so the pass would only cost time; the backend it would
+   * also ensure is configured in the constructor.
+   */
+  override prepareStack(): void {}
+
   override toTerraform(): any {
     const tf = super.toTerraform();
     if (this.literalLocals.size > 0) {
@@ -89,14 +93,4 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
     ...(backend.lockTable ? { dynamodbTable: backend.lockTable } : {}),
     ...(backend.usePathStyle ? { usePathStyle: true } : {}),
   });
-}
-
-/** `PascalCase`, `kebab-case` and `dotted.names` to `snake_case`. */
-export function snakeCase(id: string): string {
-  return id
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9_]+/g, "_")
-    .replace(/_+/g, "_")
-    .replace(/^_|_$/g, "")
-    .toLowerCase();
 }

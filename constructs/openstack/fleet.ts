@@ -4,7 +4,7 @@ import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instan
 import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
-import { EstateStack } from "../../stacks/estate-stack";
+import { literalLocalRegistry } from "../private/literal-locals";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface FleetHost {
@@ -64,7 +64,7 @@ export class Fleet extends Construct {
 
     const map: Record<string, { ip: string; az: string }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone };
-    this.hostsExpression = EstateStack.of(this).addLiteralLocal(props.hostsLocalName, map);
+    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(props.hostsLocalName, map);
 
     const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: props.image.name!, mostRecent: true }).id;
 

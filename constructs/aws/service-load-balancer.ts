@@ -1,0 +1,198 @@
+import { Construct } from "constructs";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { HealthCheckModel, ListenerModel, ListenerProtocol } from "../../model";
+import type { IAwsSiteNetwork } from "./site-network";
+
+export type AwsLoadBalancerType = "application" | "network";
+
+/** A listener in the model's (Octavia) vocabulary; ListenerModel satisfies it. */
+export interface AwsServiceListener {
+  readonly protocol: ListenerProtocol;
+  readonly port: number;
+  readonly backendPort: number;
+  /** Certificate of a TERMINATED_HTTPS listener. */
+  readonly tls?: Pick<NonNullable<ListenerModel["tls"]>, "awsCertificateArn">;
+}
+
+/** A health check in the model's vocabulary; HealthCheckModel satisfies it. */
+export type AwsServiceHealthCheck = HealthCheckModel;
+
+/** A target group of the service, for the fleet to register its instances in. */
+export interface AwsTargetGroupRef {
+  /** Load balancer port whose listener forwards to this group. */
+  readonly listenerPort: number;
+  /** Instance port the group sends traffic to. */
+  readonly port: number;
+  readonly targetGroupArn: string;
+}
+
+/** TLS policy of TLS-terminating listeners: TLS 1.3 and 1.2 with forward-secret ciphers only. */
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Default for {@link AwsServiceLoadBalancerProps.deletionProtection}: off, so `cdktf destroy` works. */
+export const DEFAULT_DELETION_PROTECTION = false;
+/** Default for {@link AwsServiceLoadBalancerProps.crossZoneLoadBalancing} (network load balancers). */
+export const DEFAULT_CROSS_ZONE_LOAD_BALANCING = true;
+/** AWS limits load balancer names to 32 characters. */
+export const MAX_LOAD_BALANCER_NAME_LENGTH = 32;
+
+const LAYER7: readonly ListenerProtocol[] = ["HTTP", "HTTPS", "TERMINATED_HTTPS"];
+
+export interface AwsServiceLoadBalancerProps {
+  /** Exact load balancer name, as the model decides it: the traffic stack looks the load balancer up by it. */
+  readonly loadBalancerName: string;
+  /** `application` (ALB) for HTTP and TLS-terminating listeners, `network` (NLB) for TCP and UDP. */
+  readonly loadBalancerType: AwsLoadBalancerType;
+  /** Public subnets (one per zone) to place the load balancer in. */
+  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds">;
+  readonly securityGroupIds: readonly string[];
+  readonly listeners: readonly AwsServiceListener[];
+  /** Health check of every target group. */
+  readonly healthCheck: AwsServiceHealthCheck;
+  /** TLS policy of HTTPS (ALB) and TLS (NLB) listeners. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy?: string;
+  /** @default false */
+  readonly deletionProtection?: boolean;
+  /** Spread each NLB node's traffic over targets in every zone (always on for ALBs). @default true */
+  readonly crossZoneLoadBalancing?: boolean;
+}
+
+/**
+ * The internet-facing load balancer of one service in the public subnets: an ALB for HTTP and
+ * TERMINATED_HTTPS listeners, an NLB for TCP and UDP. One instance target group per listener, whose health check
+ * is the service's, and one listener per model listener forwarding to it. TERMINATED_HTTPS terminates TLS with
+ * the model's ACM certificate and a TLS 1.2+ policy; backends then speak plain HTTP (ALB) or TCP (NLB).
+ */
+export class AwsServiceLoadBalancer extends Construct {
+  readonly loadBalancerArn: string;
+  readonly dnsName: string;
+  /** Route 53 zone id of the load balancer's DNS name, for alias records. */
+  readonly zoneId: string;
+  readonly targetGroups: readonly AwsTargetGroupRef[];
+
+  constructor(scope: Construct, id: string, props: AwsServiceLoadBalancerProps) {
+    super(scope, id);
+    this.validate(props);
+    const alb = props.loadBalancerType === "application";
+    const sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
+
+    const lb = new Lb(this, "Resource", {
+      name: props.loadBalancerName,
+      loadBalancerType: props.loadBalancerType,
+      internal: false,
+      ipAddressType: "ipv4",
+      subnets: [...props.network.publicSubnetIds],
+      securityGroups: [...props.securityGroupIds],
+      enableDeletionProtection: props.deletionProtection ?? DEFAULT_DELETION_PROTECTION,
+      ...(alb ? { dropInvalidHeaderFields: true } : { enableCrossZoneLoadBalancing: props.crossZoneLoadBalancing ?? DEFAULT_CROSS_ZONE_LOAD_BALANCING }),
+      tags: { Name: props.loadBalancerName },
+    });
+
+    const groupsNs = new Construct(this, "TargetGroups");
+    const listenersNs = new Construct(this, "Listeners");
+    const targetGroups: AwsTargetGroupRef[] = [];
+    for (const l of props.listeners) {
+      const group = new LbTargetGroup(groupsNs, String(l.port), {
+        // No name: AWS names must be unique and ≤ 32 characters; Terraform generates one, which lets a changed
+        // group be created before the old one is destroyed while its listener still points at it.
+        port: l.backendPort,
+        protocol: targetProtocol(l.protocol, alb),
+        targetType: "instance",
+        vpcId: props.network.vpcId,
+        healthCheck: healthCheckOf(props.healthCheck),
+        tags: { Name: `${props.loadBalancerName}-${l.port}` },
+        lifecycle: { createBeforeDestroy: true },
+      });
+      const terminates = l.protocol === "TERMINATED_HTTPS";
+      new LbListener(listenersNs, String(l.port), {
+        loadBalancerArn: lb.arn,
+        port: l.port,
+        protocol: listenerProtocol(l.protocol, alb),
+        ...(terminates ? { sslPolicy, certificateArn: l.tls!.awsCertificateArn } : {}),
+        defaultAction: [{ type: "forward", targetGroupArn: group.arn }],
+        tags: { Name: `${props.loadBalancerName}-${l.port}` },
+      });
+      targetGroups.push({ listenerPort: l.port, port: l.backendPort, targetGroupArn: group.arn });
+    }
+
+    this.loadBalancerArn = lb.arn;
+    this.dnsName = lb.dnsName;
+    this.zoneId = lb.zoneId;
+    this.targetGroups = targetGroups;
+  }
+
+  private validate(props: AwsServiceLoadBalancerProps): void {
+    const path = this.node.path;
+    const name = props.loadBalancerName;
+    if (name.length === 0 || name.length > MAX_LOAD_BALANCER_NAME_LENGTH || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name) || name.startsWith("internal-")) {
+      throw new Error(
+        `${path}: loadBalancerName "${name}" is not a valid AWS load balancer name: 1-${MAX_LOAD_BALANCER_NAME_LENGTH} letters, digits and dashes, not starting or ending with a dash nor starting with "internal-"`,
+      );
+    }
+    if (props.network.publicSubnetIds.length < 2) {
+      throw new Error(`${path}: a load balancer needs public subnets in at least two availability zones, got ${props.network.publicSubnetIds.length}`);
+    }
+    if (props.listeners.length === 0) throw new Error(`${path}: listeners is empty; a load balancer needs at least one listener`);
+    const alb = props.loadBalancerType === "application";
+    const ports = new Set<number>();
+    for (const l of props.listeners) {
+      if (ports.has(l.port)) throw new Error(`${path}: port ${l.port} has two listeners; a load balancer listens once per port`);
+      ports.add(l.port);
+      if (alb && !LAYER7.includes(l.protocol)) {
+        throw new Error(`${path}: an application load balancer cannot carry the ${l.protocol} listener on port ${l.port}; use loadBalancerType "network"`);
+      }
+      if (alb && l.protocol === "HTTPS") {
+        throw new Error(
+          `${path}: the HTTPS listener on port ${l.port} passes TLS through to the backends, which an application load balancer cannot do; use loadBalancerType "network", or TERMINATED_HTTPS with a certificate`,
+        );
+      }
+      if (l.protocol === "TERMINATED_HTTPS" && !l.tls?.awsCertificateArn) {
+        throw new Error(`${path}: the TERMINATED_HTTPS listener on port ${l.port} needs tls.awsCertificateArn (an ACM certificate ARN)`);
+      }
+      if (l.protocol !== "TERMINATED_HTTPS" && l.tls) {
+        throw new Error(`${path}: the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`);
+      }
+    }
+    const hc = props.healthCheck;
+    if (alb && hc.protocol === "TCP") {
+      throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check is TCP; give it protocol HTTP and a path`);
+    }
+    if (hc.protocol !== "TCP" && !hc.path?.startsWith("/")) {
+      throw new Error(`${path}: an ${hc.protocol} health check needs a path starting with "/", got "${hc.path ?? ""}"`);
+    }
+    if (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec) {
+      throw new Error(
+        `${path}: health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
+      );
+    }
+    if (hc.intervalSec < 5 || hc.intervalSec > 300) throw new Error(`${path}: health-check intervalSec must be from 5 to 300, got ${hc.intervalSec}`);
+    for (const [what, n] of [["healthyThreshold", hc.healthyThreshold], ["unhealthyThreshold", hc.unhealthyThreshold]] as const) {
+      if (!Number.isInteger(n) || n < 2 || n > 10) throw new Error(`${path}: health-check ${what} must be from 2 to 10, got ${n}`);
+    }
+  }
+}
+
+function listenerProtocol(protocol: ListenerProtocol, alb: boolean): string {
+  if (alb) return protocol === "TERMINATED_HTTPS" ? "HTTPS" : "HTTP";
+  if (protocol === "UDP") return "UDP";
+  return protocol === "TERMINATED_HTTPS" ? "TLS" : "TCP";
+}
+
+function targetProtocol(protocol: ListenerProtocol, alb: boolean): string {
+  if (alb) return "HTTP";
+  return protocol === "UDP" ? "UDP" : "TCP";
+}
+
+function healthCheckOf(hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
+  return {
+    enabled: true,
+    protocol: hc.protocol,
+    port: String(hc.port),
+    ...(hc.protocol === "TCP" ? {} : { path: hc.path, matcher: hc.expectedCodes }),
+    interval: hc.intervalSec,
+    timeout: hc.timeoutSec,
+    healthyThreshold: hc.healthyThreshold,
+    unhealthyThreshold: hc.unhealthyThreshold,
+  };
+}

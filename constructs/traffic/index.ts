@@ -1,0 +1,2 @@
+export * from "./service-traffic";
+export * from "./weighted-service-record";

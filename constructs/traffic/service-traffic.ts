@@ -1,0 +1,89 @@
+import { Construct } from "constructs";
+import type { HealthCheckModel, ListenerProtocol } from "../../model";
+import {
+  DEFAULT_RECORD_TTL_SEC,
+  WeightedServiceRecord,
+  type Route53HealthCheckType,
+  type WeightedRecordTarget,
+} from "./weighted-service-record";
+
+/** Services that check their backends at least this often get Route 53's fast (10 s) interval, others 30 s. */
+export const FAST_REQUEST_INTERVAL_UP_TO_SEC = 10;
+
+/** One site that runs the service. */
+export interface ServiceTrafficEndpoint {
+  /** Site name: the record's set identifier and the construct id of its record. */
+  readonly site: string;
+  /** The site's effective weight (0 when drained). */
+  readonly weight: number;
+  readonly target: WeightedRecordTarget;
+}
+
+export interface ServiceTrafficProps {
+  readonly zoneId: string;
+  /** Fully qualified service name, e.g. `web.dev.example.net`. */
+  readonly recordName: string;
+  /** @default 60 */
+  readonly ttlSec?: number;
+  /** The service's listeners; health checkers probe the first one Route 53 can reach (any but UDP). */
+  readonly listeners: readonly { readonly protocol: ListenerProtocol; readonly port: number }[];
+  /** The service's health check: its path, interval and failure count carry over to Route 53. */
+  readonly healthCheck: Pick<HealthCheckModel, "protocol" | "path" | "intervalSec" | "unhealthyThreshold">;
+  /** Sites that run the service, in a stable order. */
+  readonly endpoints: readonly ServiceTrafficEndpoint[];
+}
+
+/**
+ * The DNS name of one service, spread over every site that runs it: one weighted record per site, each with a
+ * health check that probes the site's public entry point (OpenStack VIP or AWS load balancer) the way the load
+ * balancers probe their members. Route 53 treats a set whose weights are all 0 as equally weighted, so a set that
+ * would send nothing anywhere is refused.
+ */
+export class ServiceTraffic extends Construct {
+  readonly records: readonly WeightedServiceRecord[];
+
+  constructor(scope: Construct, id: string, props: ServiceTrafficProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (props.endpoints.length === 0) throw new Error(`${path}: endpoints is empty; a service name needs at least one site to point at`);
+    const sites = new Set<string>();
+    for (const e of props.endpoints) {
+      if (sites.has(e.site)) throw new Error(`${path}: site "${e.site}" is listed twice; each site gets one weighted record`);
+      sites.add(e.site);
+    }
+    if (props.endpoints.every((e) => e.weight === 0)) {
+      throw new Error(
+        `${path}: every record of ${props.recordName} has weight 0 (sites: ${[...sites].join(", ")}); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0`,
+      );
+    }
+    const probed = props.listeners.find((l) => l.protocol !== "UDP");
+    if (!probed) throw new Error(`${path}: every listener is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
+
+    const type = route53CheckType(probed.protocol, props.healthCheck.protocol);
+    this.records = props.endpoints.map(
+      (e) =>
+        new WeightedServiceRecord(this, e.site, {
+          zoneId: props.zoneId,
+          recordName: props.recordName,
+          setIdentifier: e.site,
+          weight: e.weight,
+          target: e.target,
+          ttlSec: props.ttlSec ?? DEFAULT_RECORD_TTL_SEC,
+          healthCheckType: type,
+          healthCheckPort: probed.port,
+          ...(type === "TCP" ? {} : { healthCheckPath: props.healthCheck.path }),
+          failureThreshold: props.healthCheck.unhealthyThreshold,
+          requestIntervalSec: props.healthCheck.intervalSec <= FAST_REQUEST_INTERVAL_UP_TO_SEC ? 10 : 30,
+        }),
+    );
+  }
+}
+
+/**
+ * What a checker on the internet can ask the public port: an HTTP(S) request with the service's path when the
+ * service is checked over HTTP(S) and the listener speaks HTTP (HTTPS once TLS is involved), else a TCP connect.
+ */
+export function route53CheckType(listener: ListenerProtocol, healthCheck: HealthCheckModel["protocol"]): Route53HealthCheckType {
+  if (healthCheck === "TCP" || listener === "TCP" || listener === "UDP") return "TCP";
+  return listener === "HTTP" ? "HTTP" : "HTTPS";
+}

@@ -152,8 +152,9 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
           };
         }
         for (const h of fleet) hosts.push(h);
-        // An ALB terminates every connection; TLS passthrough (HTTPS), TCP and UDP need a network load balancer.
-        const layer7 = svc.listeners.every((l) => l.protocol === "HTTP" || l.protocol === "TERMINATED_HTTPS");
+        // An ALB terminates every connection and only health-checks over HTTP(S); TLS passthrough (HTTPS), TCP,
+        // UDP and TCP health checks need a network load balancer.
+        const layer7 = svc.listeners.every((l) => l.protocol === "HTTP" || l.protocol === "TERMINATED_HTTPS") && svc.healthCheck.protocol !== "TCP";
         return {
           service: svc.name,
           hosts: fleet,

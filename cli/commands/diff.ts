@@ -1,0 +1,48 @@
+import type { Argv } from "yargs";
+import { printText, setExitCode } from "../output";
+import { EXIT_FAILURE, EXIT_USAGE } from "../lib/errors";
+import { DIFF_FORMATS, type DiffFormat } from "../lib/diff/render";
+
+export const command = "diff";
+export const describe = "Structural diff of the synthesized stacks against a base (a synth output directory or a git revision)";
+/** Like diff(1): 1 means "changes" with --exit-code, so every error exits 2. */
+export const failureExitCode = EXIT_USAGE;
+
+export interface DiffArgs {
+  base: string;
+  env?: string[];
+  stack?: string[];
+  format: DiffFormat;
+  exitCode: boolean;
+  out?: string;
+  head?: string;
+}
+
+export function builder(yargs: Argv): Argv<DiffArgs> {
+  return yargs
+    .option("base", { type: "string", demandOption: true, describe: "Previous synth output directory, or a git revision synthesized in a temporary worktree" })
+    .option("env", { type: "string", array: true, describe: "Environment name or file; repeatable. Default: every environment" })
+    .option("stack", { type: "string", array: true, describe: "Only stacks whose name matches this glob; repeatable" })
+    .option("format", { choices: DIFF_FORMATS, default: "text" as DiffFormat, describe: "markdown for a PR comment, text for a terminal, json for tools" })
+    .option("exit-code", { type: "boolean", default: false, describe: "Exit 1 when there are changes, 0 when there are none" })
+    .option("out", { type: "string", describe: "Keep the current synthesis in this directory. Default: a temporary directory" })
+    .option("head", { type: "string", describe: "Compare this existing synth output directory instead of synthesizing" })
+    .conflicts("head", "out")
+    .example("$0 diff --base origin/main --env dev --format markdown > diff.md", "What this branch changes in dev, as a PR comment")
+    .example("$0 diff --base previous.out --stack 'dev-os-*' --exit-code", "Exit 1 if the dev OpenStack stacks differ from a saved output") as unknown as Argv<DiffArgs>;
+}
+
+export function handler(args: DiffArgs): void {
+  const { renderDiff } = require("../lib/diff/render") as typeof import("../lib/diff/render");
+  const { runDiff } = require("../lib/diff/run") as typeof import("../lib/diff/run");
+  const { hasChanges } = require("../lib/diff/types") as typeof import("../lib/diff/types");
+  const diff = runDiff({
+    base: args.base,
+    envs: args.env ?? [],
+    stacks: args.stack ?? [],
+    ...(args.out !== undefined ? { out: args.out } : {}),
+    ...(args.head !== undefined ? { head: args.head } : {}),
+  });
+  printText(renderDiff(diff, args.format));
+  if (args.exitCode && hasChanges(diff)) setExitCode(EXIT_FAILURE);
+}

@@ -1,0 +1,339 @@
+/**
+ * Structural diff of two synth outputs: per stack, resource instances added, removed and changed, attribute by
+ * attribute. `for_each` resources are expanded into one entry per key from the stack's literal locals, so a host
+ * added or changed shows under its own address. Changes that force replacement are marked from the force-new
+ * catalog, and propagated: a value read from a data source whose query changed, or from a resource that is
+ * replaced, is "known after apply" and may force replacement in turn.
+ */
+import {
+  blocksOf,
+  compareStrings,
+  expressionsIn,
+  instanceAddress,
+  instancesOf,
+  isExpression,
+  multiplicityOf,
+  referencesInExpression,
+  type TerraformJson,
+  type TfConfig,
+  type TfReference,
+} from "../../../constructs/policy";
+import type { SynthOutput } from "../synth-output";
+import type { ForceNewCatalog } from "./force-new";
+import { classifySecurity } from "./security";
+import type { AttributeChange, ChangeAction, EstateDiff, FileChange, ResourceChange, StackDiff } from "./types";
+
+export interface DiffOptions {
+  readonly forceNew: ForceNewCatalog;
+  /** Which stacks to compare. @default - every stack of both outputs */
+  readonly includeStack?: (name: string) => boolean;
+  /** Compare the other artifacts too. @default true */
+  readonly includeFiles?: boolean;
+  /** Labels for the two sides. */
+  readonly baseLabel?: string;
+  readonly headLabel?: string;
+}
+
+interface Entity {
+  readonly mode: "managed" | "data" | "meta";
+  readonly type: string;
+  readonly resource: string;
+  readonly key?: string | number;
+  readonly address: string;
+  readonly attributes: TfConfig;
+}
+
+export function diffOutputs(base: SynthOutput, head: SynthOutput, options: DiffOptions): EstateDiff {
+  const include = options.includeStack ?? (() => true);
+  const names = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].filter(include).sort(compareStrings);
+  const notes = new Set<string>();
+  const stacks: StackDiff[] = names.map((name) => diffStack(name, base.stacks.get(name), head.stacks.get(name), options.forceNew, notes));
+  const files: FileChange[] = options.includeFiles === false ? [] : diffFiles(base.files, head.files);
+  return {
+    base: options.baseLabel ?? base.dir,
+    head: options.headLabel ?? head.dir,
+    stacks,
+    files,
+    security: classifySecurity(stacks),
+    notes: [...notes].sort(compareStrings),
+  };
+}
+
+export function diffStack(
+  name: string,
+  baseTf: TerraformJson | undefined,
+  headTf: TerraformJson | undefined,
+  forceNew: ForceNewCatalog,
+  notes: Set<string> = new Set(),
+): StackDiff {
+  const forEachLocals = new Set([...forEachSources(baseTf), ...forEachSources(headTf)]);
+  const before = entitiesOf(baseTf, forEachLocals, notes, name);
+  const after = entitiesOf(headTf, forEachLocals, notes, name);
+  const addresses = [...new Set([...before.keys(), ...after.keys()])].sort(compareStrings);
+
+  const changes = new Map<string, { entity: Entity; action: ChangeAction; attributes: AttributeChange[]; before?: Entity; after?: Entity }>();
+  for (const address of addresses) {
+    const b = before.get(address);
+    const a = after.get(address);
+    if (!b) changes.set(address, { entity: a!, action: "create", attributes: [], after: a });
+    else if (!a) changes.set(address, { entity: b, action: "delete", attributes: [], before: b });
+    else {
+      const attributes = diffAttributes(b.attributes, a.attributes).map((c) => withForceNew(a.type, a.mode, c, forceNew));
+      if (attributes.length > 0) changes.set(address, { entity: a, action: actionOf(a.mode, attributes), attributes, before: b, after: a });
+    }
+  }
+
+  // Values read from data sources that re-read, or from resources that are replaced, change too.
+  if (baseTf && headTf) {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      const volatile = volatileAddresses(changes);
+      for (const address of addresses) {
+        const a = after.get(address);
+        const b = before.get(address);
+        if (!a || !b) continue;
+        const existing = changes.get(address);
+        if (existing && (existing.action === "replace" || existing.action === "create" || existing.action === "delete")) continue;
+        const added: AttributeChange[] = [];
+        for (const [path, value] of leaves(a.attributes)) {
+          if (existing?.attributes.some((c) => c.path === path)) continue;
+          const cause = volatileReference(value, headTf, volatile, before, after);
+          if (!cause) continue;
+          const beforeValue = valueAt(b.attributes, path);
+          added.push(withForceNew(a.type, a.mode, { path, before: beforeValue, after: value, forcesReplacement: false, knownAfterApply: cause }, forceNew));
+        }
+        if (added.length === 0) continue;
+        const attributes = [...(existing?.attributes ?? []), ...added].sort((x, y) => compareStrings(x.path, y.path));
+        changes.set(address, { entity: a, action: actionOf(a.mode, attributes), attributes, before: b, after: a });
+        grew = true;
+      }
+    }
+  }
+
+  const list: ResourceChange[] = [...changes.entries()]
+    .sort(([x], [y]) => compareStrings(x, y))
+    .map(([address, c]) => ({
+      stack: name,
+      address,
+      resource: c.entity.resource,
+      mode: c.entity.mode,
+      type: c.entity.type,
+      ...(c.entity.key !== undefined ? { key: c.entity.key } : {}),
+      action: c.action,
+      attributes: c.attributes,
+      ...(c.before ? { beforeAttributes: c.before.attributes } : {}),
+      ...(c.after ? { afterAttributes: c.after.attributes } : {}),
+    }));
+  for (const c of list) {
+    if (c.mode === "managed" && (c.action === "update" || c.action === "replace") && !forceNew.knows(c.type)) {
+      notes.add(`no force-new data for ${c.type}: replacements of it are not detected (add it to providers/<provider>/force-new.json)`);
+    }
+  }
+  const status = !baseTf ? "added" : !headTf ? "removed" : list.length > 0 ? "changed" : "unchanged";
+  return { name, status, changes: list };
+}
+
+function actionOf(mode: Entity["mode"], attributes: readonly AttributeChange[]): ChangeAction {
+  if (mode === "data") return "read";
+  return attributes.some((c) => c.forcesReplacement) ? "replace" : "update";
+}
+
+function withForceNew(type: string, mode: Entity["mode"], change: AttributeChange, forceNew: ForceNewCatalog): AttributeChange {
+  const forces = mode === "managed" && forceNew.forcesReplacement(type, change.path, change.before, change.after);
+  return { ...change, forcesReplacement: forces };
+}
+
+/** Locals that feed a for_each: their content shows as instances, not as a local of its own. */
+function forEachSources(tf: TerraformJson | undefined): string[] {
+  if (!tf) return [];
+  return blocksOf(tf).flatMap((b) => {
+    const m = multiplicityOf(b, tf);
+    return m.kind === "for_each" && m.local ? [m.local] : [];
+  });
+}
+
+function entitiesOf(tf: TerraformJson | undefined, forEachLocals: ReadonlySet<string>, notes: Set<string>, stack: string): Map<string, Entity> {
+  const out = new Map<string, Entity>();
+  if (!tf) return out;
+  for (const block of blocksOf(tf)) {
+    const m = multiplicityOf(block, tf);
+    if (m.kind === "unknown") notes.add(`${stack}: ${block.address} has for_each/count "${m.expression}" that cannot be expanded; it is compared as one entry`);
+    for (const instance of instancesOf(block, tf)) {
+      out.set(instance.address, {
+        mode: block.mode,
+        type: block.type,
+        resource: block.address,
+        ...(instance.key !== undefined ? { key: instance.key } : {}),
+        address: instance.address,
+        attributes: instance.attributes,
+      });
+    }
+  }
+  const meta = (address: string, type: string, value: unknown) =>
+    out.set(address, { mode: "meta", type, resource: address, address, attributes: { value: stripMetadata(value) } });
+  for (const [name, value] of Object.entries(tf.provider ?? {})) meta(`provider.${name}`, "provider", value);
+  const terraform = (tf.terraform ?? {}) as Record<string, unknown>;
+  for (const [kind, value] of Object.entries((terraform.backend ?? {}) as Record<string, unknown>)) meta(`terraform.backend.${kind}`, "backend", value);
+  if (terraform.required_providers !== undefined) meta("terraform.required_providers", "required_providers", terraform.required_providers);
+  for (const [name, value] of Object.entries(tf.output ?? {})) meta(`output.${name}`, "output", value);
+  for (const [name, value] of Object.entries(tf.locals ?? {})) if (!forEachLocals.has(name)) meta(`local.${name}`, "local", value);
+  return out;
+}
+
+function stripMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripMetadata);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (k !== "//") out[k] = stripMetadata(v);
+    return out;
+  }
+  return value;
+}
+
+/** Attribute-level differences, down to leaves of objects and nested blocks; lists of plain values compare whole. */
+export function diffAttributes(before: unknown, after: unknown, path = ""): AttributeChange[] {
+  if (deepEqual(before, after)) return [];
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareStrings);
+    return keys.flatMap((k) => diffAttributes(before[k], after[k], joinPath(path, k)));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.every(isPlainObject) && after.every(isPlainObject) && (before.length > 0 || after.length > 0)) {
+    const n = Math.max(before.length, after.length);
+    const out: AttributeChange[] = [];
+    for (let i = 0; i < n; i++) out.push(...diffAttributes(before[i], after[i], `${path}[${i}]`));
+    return out;
+  }
+  return [
+    {
+      path: path || "(value)",
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+      forcesReplacement: false,
+    },
+  ];
+}
+
+function joinPath(path: string, key: string): string {
+  if (/^[A-Za-z_][\w-]*$/.test(key)) return path ? `${path}.${key}` : key;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Leaf values of attributes with their paths (lists of plain values are leaves). */
+function leaves(value: unknown, path = ""): [string, unknown][] {
+  if (isPlainObject(value)) return Object.keys(value).sort(compareStrings).flatMap((k) => leaves(value[k], joinPath(path, k)));
+  if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
+  return [[path || "(value)", value]];
+}
+
+function valueAt(root: unknown, path: string): unknown {
+  let value: unknown = root;
+  const re = /([A-Za-z_][\w-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(path))) {
+    if (value === null || typeof value !== "object") return undefined;
+    const key = m[1] ?? (m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`));
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+interface Volatile {
+  /** Instance addresses whose attributes are unknown until apply. */
+  readonly instances: ReadonlySet<string>;
+  /** Block addresses with at least one such instance. */
+  readonly blocks: ReadonlySet<string>;
+}
+
+function volatileAddresses(changes: ReadonlyMap<string, { entity: Entity; action: ChangeAction }>): Volatile {
+  const instances = new Set<string>();
+  const blocks = new Set<string>();
+  for (const [address, c] of changes) {
+    if (c.action === "replace" || c.action === "read") {
+      instances.add(address);
+      blocks.add(c.entity.resource);
+    }
+  }
+  return { instances, blocks };
+}
+
+/** The first reference in a value whose target changes (locals are followed to what they hold). */
+function volatileReference(
+  value: unknown,
+  headTf: TerraformJson,
+  volatile: Volatile,
+  before: ReadonlyMap<string, Entity>,
+  after: ReadonlyMap<string, Entity>,
+): string | undefined {
+  if (volatile.instances.size === 0) return undefined;
+  const strings = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  for (const s of strings) {
+    for (const expr of expressionsIn(s)) {
+      for (const ref of resolveLocals(referencesInExpression(expr), headTf, 0)) {
+        if (ref.kind !== "managed" && ref.kind !== "data") continue;
+        const hit = ref.key !== undefined ? volatile.instances.has(instanceAddress(ref.address, ref.key)) : volatile.blocks.has(ref.address);
+        if (!hit) continue;
+        if (ref.attribute && stableAttribute(ref, before, after)) continue;
+        return ref.key !== undefined ? instanceAddress(ref.address, ref.key) : ref.address;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A referenced attribute written literally, and identically, in both configurations keeps its value through a replacement. */
+function stableAttribute(ref: TfReference, before: ReadonlyMap<string, Entity>, after: ReadonlyMap<string, Entity>): boolean {
+  const address = ref.key !== undefined ? instanceAddress(ref.address, ref.key) : ref.address;
+  const a = after.get(address)?.attributes[ref.attribute!];
+  const b = before.get(address)?.attributes[ref.attribute!];
+  return a !== undefined && !isExpression(a) && deepEqual(a, b);
+}
+
+function resolveLocals(refs: readonly TfReference[], tf: TerraformJson, depth: number): TfReference[] {
+  if (depth > 8) return [...refs];
+  return refs.flatMap((ref) => {
+    if (ref.kind !== "local") return [ref];
+    const name = ref.address.slice("local.".length);
+    let value: unknown = tf.locals?.[name];
+    if (ref.key !== undefined && value !== null && typeof value === "object") value = (value as Record<string, unknown>)[String(ref.key)];
+    const inner: TfReference[] = [];
+    const walk = (v: unknown) => {
+      if (typeof v === "string") for (const e of expressionsIn(v)) inner.push(...referencesInExpression(e));
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(value);
+    return resolveLocals(inner, tf, depth + 1);
+  });
+}
+
+function diffFiles(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): FileChange[] {
+  const paths = [...new Set([...base.keys(), ...head.keys()])].sort(compareStrings);
+  const out: FileChange[] = [];
+  for (const path of paths) {
+    const b = base.get(path);
+    const h = head.get(path);
+    if (b === undefined) out.push({ path, change: "added" });
+    else if (h === undefined) out.push({ path, change: "removed" });
+    else if (b !== h) out.push({ path, change: "changed" });
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ak = Object.keys(a as object);
+  const bk = Object.keys(b as object);
+  if (ak.length !== bk.length) return false;
+  return ak.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,159 @@
+/**
+ * The estate policy pack: every rule, run over the models and the synthesized stacks, with the suppressions of
+ * each environment file applied (suppressed findings stay in the report, with their reason).
+ */
+import picomatch from "picomatch";
+import type { EstateModel, Suppression } from "../../model";
+import type { Finding, PolicyRule, PolicyStack, RuleResult, TargetedResult } from "./rule";
+import { adminPortsOpenToWorld } from "./rules/admin-ports-open-to-world";
+import { awsEbsEncryption } from "./rules/aws-ebs-encryption";
+import { awsInstanceImdsv2 } from "./rules/aws-instance-imdsv2";
+import { crossStackReference } from "./rules/cross-stack-reference";
+import { fleetAntiAffinity } from "./rules/fleet-anti-affinity";
+import { loadBalancerHealthCheck } from "./rules/load-balancer-health-check";
+import { nPlusOneCapacity } from "./rules/n-plus-one-capacity";
+import { serviceInEverySite } from "./rules/service-in-every-site";
+import { attributesOf, blocksOf, compareStrings, instancesOf, usesEachValue } from "./terraform-json";
+
+export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
+  adminPortsOpenToWorld,
+  loadBalancerHealthCheck,
+  fleetAntiAffinity,
+  serviceInEverySite,
+  nPlusOneCapacity,
+  crossStackReference,
+  awsInstanceImdsv2,
+  awsEbsEncryption,
+];
+
+export interface PolicyInput {
+  readonly models: readonly EstateModel[];
+  /** Synthesized stacks; model rules still run when none are given. */
+  readonly stacks: readonly PolicyStack[];
+}
+
+/** Runs the rules; returns every finding (compliant and not-applicable ones too), errors first, sorted. */
+export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] = ESTATE_POLICY_PACK): Finding[] {
+  const findings: Finding[] = [];
+  const modelsByEnv = new Map(input.models.map((m) => [m.env, m]));
+  for (const rule of rules) {
+    if (rule.kind === "model") {
+      for (const model of input.models) {
+        for (const r of rule.check(model)) findings.push(finding(rule, model.env, undefined, r));
+      }
+      continue;
+    }
+    for (const stack of input.stacks) {
+      const services = modelsByEnv.get(stack.env)?.services.map((s) => s.name) ?? [];
+      const serviceOf = (resourceName: string) => services.find((s) => resourceName.startsWith(`${s.replace(/-/g, "_")}_`));
+      if (rule.kind === "stack") {
+        for (const r of rule.check(stack)) {
+          const name = r.target.split(".").slice(-1)[0];
+          findings.push(finding(rule, stack.env, stack, { ...r, ...(r.service ? {} : serviceField(serviceOf(name))) }));
+        }
+        continue;
+      }
+      for (const block of blocksOf(stack.tf, "managed")) {
+        if (!rule.resourceTypes.includes(block.type)) continue;
+        const service = { ...serviceField(serviceOf(block.name)), ...constructPathOf(block.config) };
+        if (!usesEachValue(block)) {
+          const result = rule.check({ block, address: block.address, attributes: attributesOf(block.config) }, stack);
+          findings.push(finding(rule, stack.env, stack, { target: block.address, result, ...service }));
+          continue;
+        }
+        // Instances differ: check each one, then report identical verdicts once for the whole resource.
+        const instances = instancesOf(block, stack.tf);
+        const byVerdict = new Map<string, { result: RuleResult; addresses: string[] }>();
+        for (const instance of instances) {
+          const result = rule.check({ block, address: instance.address, attributes: instance.attributes }, stack);
+          const key = JSON.stringify(result);
+          const entry = byVerdict.get(key) ?? { result, addresses: [] };
+          entry.addresses.push(instance.address);
+          byVerdict.set(key, entry);
+        }
+        for (const { result, addresses } of byVerdict.values()) {
+          if (addresses.length === instances.length) findings.push(finding(rule, stack.env, stack, { target: block.address, result, ...service }));
+          else for (const address of addresses) findings.push(finding(rule, stack.env, stack, { target: address, result, ...service }));
+        }
+      }
+    }
+  }
+  return applySuppressions(findings, input.models).sort(compareFindings);
+}
+
+/** Non-compliant findings that are not suppressed, by level. */
+export function summarize(findings: readonly Finding[]): { errors: number; warnings: number; suppressed: number; compliant: number; rules: number } {
+  const open = findings.filter((f) => f.status === "non-compliant" && !f.suppressed);
+  return {
+    errors: open.filter((f) => f.level === "error").length,
+    warnings: open.filter((f) => f.level === "warning").length,
+    suppressed: findings.filter((f) => f.status === "non-compliant" && f.suppressed).length,
+    compliant: findings.filter((f) => f.status === "compliant").length,
+    rules: new Set(findings.map((f) => f.ruleId)).size,
+  };
+}
+
+/** True when a suppression covers a finding: same rule id (or glob), and a target matching one of its names. */
+export function suppressionMatches(s: Suppression, f: Finding): boolean {
+  if (!matches(s.rule, [f.ruleId])) return false;
+  if (s.target === undefined) return true;
+  const names = [f.target, f.target.replace(/\[.*$/, ""), f.stack, f.stack ? `${f.stack}/${f.target}` : undefined, f.site, f.service].filter(
+    (n): n is string => n !== undefined,
+  );
+  return matches(s.target, names);
+}
+
+function matches(pattern: string, names: readonly string[]): boolean {
+  if (names.includes(pattern)) return true;
+  const isMatch = picomatch(pattern, { dot: true });
+  return names.some((n) => isMatch(n));
+}
+
+function applySuppressions(findings: Finding[], models: readonly EstateModel[]): Finding[] {
+  const byEnv = new Map(models.map((m) => [m.env, m.suppressions]));
+  return findings.map((f) => {
+    if (f.status !== "non-compliant") return f;
+    const s = (byEnv.get(f.env) ?? []).find((x) => suppressionMatches(x, f));
+    return s ? { ...f, suppressed: { reason: s.reason } } : f;
+  });
+}
+
+function finding(rule: PolicyRule, env: string, stack: PolicyStack | undefined, r: TargetedResult & { constructPath?: string }): Finding {
+  return {
+    ruleId: rule.id,
+    level: rule.level,
+    status: r.result.status,
+    message: rule.message,
+    ...(r.result.status === "non-compliant" ? { detail: r.result.detail } : {}),
+    explanation: rule.explanation,
+    fix: rule.fix,
+    env,
+    ...(stack ? { stack: stack.name } : {}),
+    target: r.target,
+    ...(r.constructPath ? { constructPath: r.constructPath } : {}),
+    ...(r.site ?? stack?.site ? { site: r.site ?? stack?.site } : {}),
+    ...(r.service ? { service: r.service } : {}),
+  };
+}
+
+/** cdktf writes each block's construct path under `//.metadata.path`. */
+function constructPathOf(config: Readonly<Record<string, unknown>>): { constructPath?: string } {
+  const path = ((config["//"] as { metadata?: { path?: unknown } } | undefined)?.metadata?.path);
+  return typeof path === "string" ? { constructPath: path } : {};
+}
+
+function serviceField(service: string | undefined): { service?: string } {
+  return service ? { service } : {};
+}
+
+const LEVEL_ORDER = { error: 0, warning: 1 } as const;
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.env, b.env) ||
+    compareStrings(a.stack ?? "", b.stack ?? "") ||
+    compareStrings(a.target, b.target)
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The shape of a policy rule (cdk-nag style): a small pure function over one resource, one stack or the model,
+ * returning compliant / non-compliant / not-applicable; the rule carries its id, level, message, explanation and
+ * fix, the pack runs it and attaches findings to their target.
+ */
+import type { EstateModel, StackKind } from "../../model";
+import type { TerraformJson, TfBlock, TfConfig } from "./terraform-json";
+
+export type PolicyLevel = "error" | "warning";
+
+export type RuleResult =
+  | { readonly status: "compliant" }
+  | { readonly status: "not-applicable" }
+  | { readonly status: "non-compliant"; readonly detail: string };
+
+export const compliant = (): RuleResult => ({ status: "compliant" });
+export const notApplicable = (): RuleResult => ({ status: "not-applicable" });
+export const nonCompliant = (detail: string): RuleResult => ({ status: "non-compliant", detail });
+
+/** A synthesized stack, as the rules see it. */
+export interface PolicyStack {
+  readonly name: string;
+  readonly env: string;
+  readonly kind?: StackKind;
+  readonly site?: string;
+  readonly tf: TerraformJson;
+}
+
+/** One resource (or one instance of a for_each resource, when instances differ) handed to a resource rule. */
+export interface PolicyResource {
+  readonly block: TfBlock;
+  /** Resource address, with the instance key when the rule sees one instance. */
+  readonly address: string;
+  /** Attributes without meta-arguments. */
+  readonly attributes: TfConfig;
+}
+
+interface RuleInfo {
+  /** Stable id, e.g. `EST-NET-001`; suppressions name it. */
+  readonly id: string;
+  readonly level: PolicyLevel;
+  /** One line: what is wrong when the rule fires. */
+  readonly message: string;
+  /** Why it matters. */
+  readonly explanation: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** Checks one resource at a time. */
+export interface ResourceRule extends RuleInfo {
+  readonly kind: "resource";
+  /** Terraform resource types the rule looks at. */
+  readonly resourceTypes: readonly string[];
+  readonly check: (resource: PolicyResource, stack: PolicyStack) => RuleResult;
+}
+
+/** A finding a stack or model rule reports, with what it is about. */
+export interface TargetedResult {
+  /** Resource address (stack rules) or model path (model rules), e.g. `services.web`. */
+  readonly target: string;
+  readonly result: RuleResult;
+  /** Site and service the finding concerns, so suppressions can name them. */
+  readonly site?: string;
+  readonly service?: string;
+}
+
+/** Checks a whole stack (relations between its blocks). */
+export interface StackRule extends RuleInfo {
+  readonly kind: "stack";
+  readonly check: (stack: PolicyStack) => readonly TargetedResult[];
+}
+
+/** Checks the model of one environment. */
+export interface ModelRule extends RuleInfo {
+  readonly kind: "model";
+  readonly check: (model: EstateModel) => readonly TargetedResult[];
+}
+
+export type PolicyRule = ResourceRule | StackRule | ModelRule;
+
+/** A rule's verdict on one target, as the pack reports it. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly level: PolicyLevel;
+  readonly status: RuleResult["status"];
+  readonly message: string;
+  /** What exactly is wrong here. @default - none (compliant and not-applicable findings) */
+  readonly detail?: string;
+  readonly explanation: string;
+  readonly fix: string;
+  readonly env: string;
+  /** Stack of a resource finding. @default - none (model findings) */
+  readonly stack?: string;
+  /** Resource address or model path. */
+  readonly target: string;
+  /** Construct path of a resource finding (`dev-os-a/web/Fleet/Instance`), from the synthesized metadata. */
+  readonly constructPath?: string;
+  readonly site?: string;
+  readonly service?: string;
+  /** Set when a suppression in the environment file covers this finding. */
+  readonly suppressed?: { readonly reason: string };
+}

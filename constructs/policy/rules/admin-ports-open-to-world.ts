@@ -1,0 +1,33 @@
+import { allowsTcpPort, describePorts, FIREWALL_RULE_TYPES, firewallRulesOf, isWorld } from "../firewall-rules";
+import { compliant, nonCompliant, notApplicable, type ResourceRule } from "../rule";
+
+/** Remote administration ports that must never face the internet. */
+export const ADMIN_PORTS: readonly { readonly port: number; readonly name: string }[] = [
+  { port: 22, name: "SSH" },
+  { port: 3389, name: "RDP" },
+];
+
+/** EST-NET-001: no security group rule opens SSH or RDP to 0.0.0.0/0 or ::/0. */
+export const adminPortsOpenToWorld: ResourceRule = {
+  id: "EST-NET-001",
+  level: "error",
+  kind: "resource",
+  resourceTypes: FIREWALL_RULE_TYPES,
+  message: "SSH (22) or RDP (3389) is open to the whole internet",
+  explanation:
+    "Remote administration ports facing 0.0.0.0/0 or ::/0 are scanned and brute-forced within minutes of going up; one weak key or unpatched daemon is a compromised host.",
+  fix: "Allow SSH only from the admin networks (adminCidrs in the environment file) and reach hosts through them.",
+  check: (resource) => {
+    const ingress = firewallRulesOf(resource.block.type, resource.attributes).filter((r) => r.direction === "ingress");
+    if (ingress.length === 0) return notApplicable();
+    const open: string[] = [];
+    for (const rule of ingress) {
+      const world = rule.sources.filter(isWorld);
+      if (world.length === 0) continue;
+      for (const admin of ADMIN_PORTS) {
+        if (allowsTcpPort(rule, admin.port)) open.push(`${admin.name} (${describePorts(rule)}) from ${world.join(", ")}`);
+      }
+    }
+    return open.length > 0 ? nonCompliant(`open to the world: ${open.join("; ")}`) : compliant();
+  },
+};

@@ -3,8 +3,13 @@
  * Environments: ESTATE_ENV (comma-separated names or files), default every file in environments/.
  * Sites drained for this run only: ESTATE_DRAIN (comma-separated site names).
  */
-import { EnvironmentError } from "./model";
-import { environmentFiles, SelectionError, synthesize } from "./stacks/synthesize";
+import { tuneCdktfForSynthesis } from "./stacks/private/cdktf-tuning";
+
+// Before anything else loads: module loading is cheaper with source maps off (see cdktf-tuning.ts).
+tuneCdktfForSynthesis();
+
+const { EnvironmentError } = require("./model") as typeof import("./model");
+const { environmentFiles, SelectionError, synthesize } = require("./stacks/synthesize") as typeof import("./stacks/synthesize");
 
 const list = (value: string | undefined) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 

@@ -5,7 +5,7 @@
 import { App } from "cdktf";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { loadEnvironment, type EstateModel, type StackRef } from "../model";
+import { EnvironmentError, loadEnvironment, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { buildEstateStacks } from "./app";
 
@@ -68,7 +68,7 @@ export function synthesizeModels(models: readonly EstateModel[], options: Omit<S
     const stacks: SynthesizedStack[] = [];
     for (const model of models) {
       const include = options.include ?? (() => true);
-      for (const ref of buildEstateStacks(app, model, (r) => include({ ...r, env: model.env }))) {
+      for (const ref of buildStacksOf(app, model, (r) => include({ ...r, env: model.env }))) {
         stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
       }
     }
@@ -91,6 +91,19 @@ export function synthesizeModels(models: readonly EstateModel[], options: Omit<S
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * Constructs validate their props and throw with the construct path, the value and the fix: an estate the model
+ * accepted but a construct refuses is still a problem of that environment file, reported like one.
+ */
+function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
+  try {
+    return buildEstateStacks(app, model, include);
+  } catch (err) {
+    if (!(err instanceof Error) || err instanceof EnvironmentError) throw err;
+    throw new EnvironmentError(model.sourceFile, [{ path: [], message: `the estate cannot be built: ${err.message}` }]);
   }
 }
 

@@ -2,9 +2,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { synthesize } from "../stacks/synthesize";
+import { EnvironmentError, loadEnvironment } from "../model";
+import { synthesize, synthesizeModels } from "../stacks/synthesize";
 import { devEnvironment, writeEnvironment } from "./support/env";
 import { checkAgainstOpenstackSchema } from "./support/openstack-schema";
+import { danglingReferences } from "./support/terraform-refs";
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -117,17 +119,21 @@ describe("cdktf app entry (main.ts) on a bad environment file", () => {
   });
 });
 
-/** `${type.name...}` references to resources, data sources or locals the stack does not declare. */
-function danglingReferences(tf: any): string[] {
-  const text = JSON.stringify({ resource: tf.resource, data: tf.data, output: tf.output, provider: tf.provider });
-  const dangling = new Set<string>();
-  for (const match of text.matchAll(/\$\{([^}]*)\}/g)) {
-    for (const ref of match[1].matchAll(/\b(data\.[a-z0-9_]+\.[A-Za-z0-9_-]+|local\.[A-Za-z0-9_]+|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z0-9_-]+)/g)) {
-      const parts = ref[1].split(".");
-      const known =
-        parts[0] === "data" ? tf.data?.[parts[1]]?.[parts[2]] : parts[0] === "local" ? tf.locals?.[parts[1]] : parts[0] === "each" ? true : tf.resource?.[parts[0]]?.[parts[1]];
-      if (known === undefined && !["each.value", "each.key"].includes(`${parts[0]}.${parts[1]}`)) dangling.add(ref[1]);
-    }
-  }
-  return [...dangling].sort();
-}
+describe("an estate a construct refuses", () => {
+  it("is reported as a problem of its environment file, and nothing is written", () => {
+    const model = loadEnvironment("environments/dev.yaml");
+    const site = model.openstackSites[0];
+    const web = site.services[0];
+    const broken = {
+      ...model,
+      openstackSites: [{ ...site, services: [{ ...web, hosts: [web.hosts[0], web.hosts[0]] }] }, ...model.openstackSites.slice(1)],
+    };
+    const outdir = join(mkdtempSync(join(tmpdir(), "estate-construct-")), "cdktf.out");
+    expect(() => synthesizeModels([broken], { outdir })).toThrow(EnvironmentError);
+    expect(() => synthesizeModels([broken], { outdir })).toThrow(
+      'environments/dev.yaml: 1 problem in environment file\n  environments/dev.yaml: (top level): the estate cannot be built: dev-os-a/web/Fleet: host "dev-os-a-web-001" appears twice',
+    );
+    expect(existsSync(outdir)).toBe(false);
+    expect(readdirSync(join(outdir, ".."))).toEqual([]);
+  });
+});

@@ -39,3 +39,48 @@ export function formatProblems(file: string, problems: readonly ConfigProblem[])
   });
   return `${file}: ${problems.length} ${noun} in environment file\n${lines.join("\n")}`;
 }
+
+/**
+ * The candidate a person most likely meant by `word` (a typo, a case slip or a swapped pair of letters), or
+ * undefined when nothing is close enough to suggest.
+ */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === word) continue;
+    const d = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  // Short names (site "os-a" vs "os-c") differ by one character on purpose: only a case slip counts there.
+  const allowed = word.length <= 4 ? 0 : Math.min(3, Math.floor(word.length / 4));
+  if (bestDistance <= allowed) return best;
+  // A unit suffix left out: "interval" for "intervalSec", "volumeSize" for "volumeSizeGiB".
+  if (lower.length >= 4) return candidates.find((c) => c.toLowerCase().startsWith(lower) && c.length - word.length <= 4);
+  return undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** `; did you mean "x"?` when a candidate is close to `word`, else an empty string. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const match = closestMatch(word, candidates);
+  return match === undefined ? "" : `; did you mean ${JSON.stringify(match)}?`;
+}

@@ -5,7 +5,7 @@
  * live in validate.ts so that every problem in a file is reported in one run.
  */
 import { z } from "zod";
-import { isValidCidr, isValidIpv4 } from "./ipam";
+import { intToIp, ipToInt, isValidCidr, isValidIpv4 } from "./ipam";
 
 /** Octavia listener protocols the toolkit renders (openstack_lb_listener_v2 `protocol`). */
 export const LISTENER_PROTOCOLS = ["HTTP", "HTTPS", "TCP", "UDP", "TERMINATED_HTTPS"] as const;
@@ -19,6 +19,10 @@ export const PLACEMENT_POLICIES = ["anti-affinity", "soft-anti-affinity", "none"
 export type PlacementPolicy = (typeof PLACEMENT_POLICIES)[number];
 
 export const DEFAULT_BLOCK_SIZE = 256;
+/** A block larger than this could not fit twice (site block + one service) in any sensible site subnet. */
+export const MAX_BLOCK_SIZE = 65_536;
+/** Most instances of one service in one site. */
+export const MAX_INSTANCES_PER_SITE = 100_000;
 export const DEFAULT_SSH_USER = "debian";
 export const DEFAULT_NODE_EXPORTER_PORT = 9100;
 
@@ -29,8 +33,63 @@ const name = (what: string) =>
     .max(24, `${what} must be at most 24 characters (it becomes part of host and stack names)`)
     .regex(NAME_RE, `${what} must be lower-case letters, digits and single dashes, starting with a letter (e.g. "os-a")`);
 
-const cidr = z.string().refine(isValidCidr, { message: "not a valid IPv4 CIDR: write it as a.b.c.d/nn, e.g. 10.20.0.0/20" });
-const ipv4 = z.string().refine(isValidIpv4, { message: "not a valid IPv4 address: write it as a.b.c.d" });
+const instanceCount = (what: string) =>
+  z
+    .number({ error: `${what} must be a whole number of instances (0 or more)` })
+    .int(`${what} must be a whole number of instances`)
+    .min(0, `${what} must not be negative; use 0 to run no instances`)
+    .max(MAX_INSTANCES_PER_SITE, `${what} must be at most ${MAX_INSTANCES_PER_SITE}`);
+
+const cidr = z.string().superRefine((value, ctx) => {
+  const why = cidrProblem(value);
+  if (why) ctx.addIssue({ code: "custom", message: why });
+});
+const ipv4 = z.string().superRefine((value, ctx) => {
+  const why = ipv4Problem(value);
+  if (why) ctx.addIssue({ code: "custom", message: why });
+});
+
+/** Why `value` is not a dotted-quad IPv4 address, or undefined when it is one. */
+export function ipv4Problem(value: string): string | undefined {
+  if (isValidIpv4(value)) return undefined;
+  const parts = value.split(".");
+  if (parts.length === 4 && parts.every((p) => /^\d+$/.test(p))) {
+    const big = parts.find((p) => Number(p) > 255);
+    if (big !== undefined) return `${JSON.stringify(value)} is not an IPv4 address: ${big} is over 255`;
+    return `${JSON.stringify(value)} is not an IPv4 address: write each of the four numbers without leading zeros`;
+  }
+  if (value.includes("/")) return `${JSON.stringify(value)} is a network (CIDR), not a single address: write it as a.b.c.d`;
+  return `${JSON.stringify(value)} is not an IPv4 address: write it as a.b.c.d, e.g. 10.0.0.53`;
+}
+
+/**
+ * Why `value` is not an AWS region name, or undefined when it looks like one: a geography, an optional partition
+ * or sub-area, a compass direction and a number ("eu-west-1", "us-gov-west-1", "ap-southeast-2"). A typo in the
+ * direction ("eu-wset-1") would otherwise only fail at `terraform plan`.
+ */
+export function awsRegionProblem(value: string): string | undefined {
+  const direction = "(north|south|east|west|central|northeast|northwest|southeast|southwest)";
+  if (new RegExp(`^[a-z]{2,4}(-[a-z]+)?-${direction}-\\d{1,2}$`).test(value)) return undefined;
+  const zone = /^([a-z]{2,4}(-[a-z]+)?-[a-z]+-\d{1,2})[a-z]$/.exec(value);
+  if (zone) return `${JSON.stringify(value)} is an availability zone, not a region; the region is probably ${JSON.stringify(zone[1])}`;
+  return `${JSON.stringify(value)} is not an AWS region name: <area>-<direction>-<number>, e.g. "eu-west-1", "us-east-2", "ap-southeast-1"`;
+}
+
+/** Why `value` is not an IPv4 network in a.b.c.d/nn form, or undefined when it is one. */
+export function cidrProblem(value: string): string | undefined {
+  if (isValidCidr(value)) return undefined;
+  const example = 'write it as a.b.c.d/nn, e.g. "10.20.0.0/20"';
+  const slash = value.indexOf("/");
+  if (slash < 0) return isValidIpv4(value) ? `${JSON.stringify(value)} has no prefix length: ${example}` : `${JSON.stringify(value)} is not an IPv4 CIDR: ${example}`;
+  const addr = value.slice(0, slash);
+  const len = value.slice(slash + 1);
+  const addrWhy = ipv4Problem(addr);
+  if (addrWhy) return `${JSON.stringify(value)} is not an IPv4 CIDR: ${addrWhy.replace(`${JSON.stringify(addr)} is not an IPv4 address: `, `its address part ${JSON.stringify(addr)} is wrong: `)}`;
+  if (!/^\d{1,2}$/.test(len) || Number(len) > 32) return `${JSON.stringify(value)} is not an IPv4 CIDR: the prefix length after "/" must be a number from 0 to 32, got ${JSON.stringify(len)}`;
+  const prefix = Number(len);
+  const network = intToIp((ipToInt(addr) & (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0)) >>> 0);
+  return `${JSON.stringify(value)} has host bits set: the /${prefix} network containing ${addr} is ${network}/${prefix}; write that, or fix the prefix length`;
+}
 const port = z
   .number({ error: "a port must be a number from 1 to 65535" })
   .int("a port must be a whole number")
@@ -73,26 +132,39 @@ export const openstackSiteSchema = z.strictObject({
 
 export const awsSiteSchema = z.strictObject({
   name: name("site name"),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name, e.g. "eu-west-1"'),
+  region: z.string().superRefine((value, ctx) => {
+    const why = awsRegionProblem(value);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  }),
   /** Named profile from the AWS shared config; credentials stay in the usual credential chain. */
   profile: z.string().min(1).optional(),
   assumeRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "not an IAM role ARN").optional(),
   vpcCidr: cidr,
   availabilityZones: z.array(z.string().min(1)).min(2, "an AWS site needs at least two availability zones for its load balancers"),
   /** Prefix length of each per-AZ subnet carved from the VPC (private subnets first, then public). */
-  subnetPrefixLength: z.number().int().min(16).max(28).default(20),
+  subnetPrefixLength: z
+    .number({ error: "subnetPrefixLength must be a whole number from 16 to 28 (the /nn of each zone subnet)" })
+    .int("subnetPrefixLength must be a whole number from 16 to 28 (the /nn of each zone subnet)")
+    .min(16, "subnetPrefixLength must be from 16 to 28: AWS subnets are /16 to /28")
+    .max(28, "subnetPrefixLength must be from 16 to 28: AWS subnets are /16 to /28")
+    .default(20),
   traffic,
 });
 
-const awsImage = z.union([
-  z.strictObject({ ami: z.string().regex(/^ami-[0-9a-f]{8,17}$/, 'not an AMI id, e.g. "ami-0123456789abcdef0"') }),
-  z.strictObject({ amiName: z.string().min(1), owner: z.string().min(1) }),
-]);
+const awsImage = z.union(
+  [
+    z.strictObject({ ami: z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, 'not an AMI id: "ami-" and 8 or 17 hex digits, e.g. "ami-0123456789abcdef0"') }),
+    z.strictObject({
+      amiName: z.string().min(1),
+      owner: z.string().regex(/^(\d{12}|self|amazon|aws-marketplace)$/, 'owner must be a 12-digit AWS account id in quotes (e.g. "123456789012") or one of self, amazon, aws-marketplace'),
+    }),
+  ],
+  { error: 'an AWS image reference is either {ami: "ami-…"} or {amiName: <AMI name>, owner: "<account id>"}' },
+);
 
-const openstackImage = z.union([
-  z.strictObject({ id: z.string().uuid("not an image UUID") }),
-  z.strictObject({ name: z.string().min(1) }),
-]);
+const openstackImage = z.union([z.strictObject({ id: z.string().uuid("not an image UUID") }), z.strictObject({ name: z.string().min(1) })], {
+  error: "an OpenStack image reference is either {name: <Glance image name>} or {id: <Glance image UUID>}",
+});
 
 export const imageSchema = z.strictObject({
   name: name("image name"),
@@ -137,11 +209,14 @@ export const serviceSchema = z.strictObject({
   flavor: z.string().min(1),
   instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'not an EC2 instance type, e.g. "t3.medium"'),
   /** Instances in each site. */
-  instancesPerSite: z.number().int("instancesPerSite must be a whole number").min(0).max(100_000),
+  instancesPerSite: instanceCount("instancesPerSite"),
   /** Per-site exceptions to instancesPerSite, keyed by site name (0 takes the service out of a site). */
-  instancesBySite: z.record(z.string(), z.number().int().min(0).max(100_000)).default({}),
+  instancesBySite: z.record(z.string(), instanceCount("an instancesBySite count")).default({}),
   /** Stable address block of this service inside every site subnet (block 0 is reserved for the site). */
-  ipBlock: z.number().int("ipBlock must be a whole number").min(1, "ipBlock 0 is reserved for routers, load balancers and builders; use 1 or more"),
+  ipBlock: z
+    .number({ error: "ipBlock must be a whole number of 1 or more" })
+    .int("ipBlock must be a whole number")
+    .min(1, "ipBlock 0 is reserved for routers, load balancers and builders; use 1 or more"),
   listeners: z.array(listener).min(1, "a service needs at least one listener"),
   healthCheck,
   placement: z.enum(PLACEMENT_POLICIES).default("soft-anti-affinity"),
@@ -168,10 +243,13 @@ const backend = z.discriminatedUnion("type", [
   }),
 ]);
 
-const hostedZone = z.union([
-  z.strictObject({ id: z.string().regex(/^Z[0-9A-Z]+$/, 'hosted zone ids look like "Z0123456789ABC"'), domain: z.string().min(3) }),
-  z.strictObject({ create: z.literal(true), domain: z.string().min(3) }),
-]);
+const hostedZone = z.union(
+  [
+    z.strictObject({ id: z.string().regex(/^Z[0-9A-Z]+$/, 'hosted zone ids look like "Z0123456789ABC"'), domain: z.string().min(3) }),
+    z.strictObject({ create: z.literal(true), domain: z.string().min(3) }),
+  ],
+  { error: "hostedZone is either {id: <existing Route 53 zone id>, domain: ...} or {create: true, domain: ...}, not both" },
+);
 
 const suppression = z.strictObject({
   rule: z.string().min(1),
@@ -192,7 +270,15 @@ export const environmentSchema = z.strictObject({
       publicKey: z.string().regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/, "publicKey must be an OpenSSH public key").optional(),
     })
     .default({ user: DEFAULT_SSH_USER, keyName: "estate-admin" }),
-  ipam: z.strictObject({ blockSize: z.number().int().default(DEFAULT_BLOCK_SIZE) }).default({ blockSize: DEFAULT_BLOCK_SIZE }),
+  ipam: z
+    .strictObject({
+      blockSize: z
+        .number({ error: "blockSize must be a power of two, e.g. 256" })
+        .int("blockSize must be a power of two, e.g. 256")
+        .max(MAX_BLOCK_SIZE, `blockSize must be at most ${MAX_BLOCK_SIZE} addresses`)
+        .default(DEFAULT_BLOCK_SIZE),
+    })
+    .default({ blockSize: DEFAULT_BLOCK_SIZE }),
   backend: backend.default({ type: "local", directory: "terraform-state" }),
   sites: z.strictObject({
     openstack: z.array(openstackSiteSchema).min(3, "an estate needs at least three OpenStack sites (active-active)"),

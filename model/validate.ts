@@ -2,15 +2,22 @@
  * Checks that need the whole estate: references, overlaps, collisions and capacity. Runs after the schema
  * accepted the shape, and returns every problem at once.
  */
+import ipaddr from "ipaddr.js";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
-import { formatPath, type ConfigProblem } from "./errors";
+import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import type { EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
 
 export function instancesIn(service: EnvironmentFile["services"][number], site: string): number {
-  return service.instancesBySite[site] ?? service.instancesPerSite;
+  // Own keys only: a site named "constructor" must not pick up Object.prototype.constructor.
+  return Object.hasOwn(service.instancesBySite, site) ? service.instancesBySite[site] : service.instancesPerSite;
+}
+
+/** A record entry keyed by a name from the file, never an inherited Object.prototype member. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 export function hostName(env: string, site: string, service: string, index: number): string {
@@ -24,7 +31,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   const os = env.sites.openstack;
   const aws = env.sites.aws;
 
-  if (blockSize < MIN_BLOCK_SIZE || (blockSize & (blockSize - 1)) !== 0) {
+  if (blockSize < MIN_BLOCK_SIZE || !Number.isInteger(Math.log2(blockSize))) {
     add(["ipam", "blockSize"], `blockSize must be a power of two of at least ${MIN_BLOCK_SIZE}, got ${blockSize}`);
     return problems;
   }
@@ -68,10 +75,16 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     if (cidrsOverlap(subnet, external)) {
       add([...base, "externalNetwork", "cidr"], `external network ${site.externalNetwork.cidr} overlaps the site subnet ${site.subnetCidr}`);
     }
+    checkZones(site.availabilityZones, [...base, "availabilityZones"], add);
+    const destinations = new Map<string, number>();
     site.routes.forEach((r, ri) => {
       if (!cidrContains(subnet, ipToInt(r.nextHop))) {
         add([...base, "routes", ri, "nextHop"], `next hop ${r.nextHop} is not on the site subnet ${site.subnetCidr}; the router can only reach next hops on its own subnet`);
       }
+      const first = destinations.get(r.destination);
+      if (first !== undefined) {
+        add([...base, "routes", ri, "destination"], `route to ${r.destination} is already defined by routes[${first}]; a router holds one static route per destination, so remove one of them`);
+      } else destinations.set(r.destination, ri);
     });
     for (const [svcName, vip] of Object.entries(site.vips)) {
       const path: Path = [...base, "vips", svcName];
@@ -90,9 +103,10 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   env.services.forEach((svc, vi) => {
     const base: Path = ["services", vi];
     const image = env.images.find((img) => img.name === svc.image);
-    if (!image) add([...base, "image"], `no golden image named "${svc.image}" (known: ${env.images.map((i) => i.name).join(", ")})`);
+    const knownImages = env.images.map((i) => i.name);
+    if (!image) add([...base, "image"], `no golden image named "${svc.image}" (known: ${knownImages.join(", ")})${didYouMean(svc.image, knownImages)}`);
     for (const site of Object.keys(svc.instancesBySite)) {
-      if (!allSites.includes(site)) add([...base, "instancesBySite", site], `no site named "${site}" (known: ${allSites.join(", ")})`);
+      if (!allSites.includes(site)) add([...base, "instancesBySite", site], `no site named "${site}" (known: ${allSites.join(", ")})${didYouMean(site, allSites)}`);
     }
     const capacity = blockCapacity(blockSize);
     if (svc.ipBlock > maxIpBlockForVip(blockSize)) {
@@ -106,10 +120,10 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
       } else if (svc.ipBlock >= blocksIn(site.subnetCidr, blockSize)) {
         add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is outside site "${site.name}" subnet ${site.subnetCidr}, which holds blocks 0..${blocksIn(site.subnetCidr, blockSize) - 1} of ${blockSize} addresses; use a larger subnet or a lower ipBlock`);
       }
-      if (site.vips[svc.name] === undefined) {
+      if (own(site.vips, svc.name) === undefined) {
         add(["sites", "openstack", si, "vips"], `no VIP for service "${svc.name}", which runs ${count} instance(s) in this site; add vips.${svc.name}: <address on ${site.externalNetwork.cidr}>`);
       }
-      if (image && image.openstack[site.name] === undefined) {
+      if (image && own(image.openstack, site.name) === undefined) {
         add(["images", env.images.indexOf(image), "openstack"], `image "${image.name}" has no reference for site "${site.name}", where service "${svc.name}" runs; add openstack.${site.name}: {name: ...} or {id: ...}`);
       }
       const longest = `${env.name}-${site.name}-${svc.name}-${String(count).padStart(3, "0")}`;
@@ -142,6 +156,13 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   });
 
   if (aws) {
+    checkZones(aws.availabilityZones, ["sites", "aws", "availabilityZones"], add);
+    aws.availabilityZones.forEach((zone, zi) => {
+      const letter = zone.startsWith(`${aws.region}`) ? zone.slice(aws.region.length) : undefined;
+      if (letter === undefined || !/^([a-z]|-[a-z0-9-]+)$/.test(letter)) {
+        add(["sites", "aws", "availabilityZones", zi], `availability zone "${zone}" is not in region ${aws.region}; AWS zone names are the region name and a letter, e.g. "${aws.region}a"`);
+      }
+    });
     const vpc = parseCidr(aws.vpcCidr);
     const needed = aws.availabilityZones.length * 2 * 2 ** (32 - aws.subnetPrefixLength);
     if (aws.subnetPrefixLength < vpc.prefix || needed > vpc.size) {
@@ -151,7 +172,8 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
 
   env.images.forEach((img, ii) => {
     for (const site of Object.keys(img.openstack)) {
-      if (!os.some((s) => s.name === site)) add(["images", ii, "openstack", site], `no OpenStack site named "${site}" (known: ${os.map((s) => s.name).join(", ")})`);
+      const known = os.map((s) => s.name);
+      if (!known.includes(site)) add(["images", ii, "openstack", site], `no OpenStack site named "${site}" (known: ${known.join(", ")})${didYouMean(site, known)}`);
     }
   });
 
@@ -162,13 +184,126 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   const serving = [...os.map((s) => !drained(s.name, s.traffic.state) && s.traffic.weight > 0), ...(aws ? [!drained(aws.name, aws.traffic.state) && aws.traffic.weight > 0] : [])];
   if (!serving.some(Boolean)) {
     add(["sites"], "every site is drained or has weight 0: the estate would take no traffic at all; keep at least one site active with a weight above 0");
+  } else if (env.traffic) {
+    // The file's own states only: a drain for this run (ESTATE_DRAIN) is not in the file, so there is no line to
+    // point at; the traffic stack refuses that case itself, and synthesis reports it against the file.
+    checkServiceTraffic(env, (_, state) => state === "drained", add);
   }
+
+  env.adminCidrs.forEach((cidr, i) => {
+    if (parseCidr(cidr).prefix === 0) add(["adminCidrs", i], `${cidr} would open SSH to the whole internet; list the admin networks instead`);
+  });
+  if (aws) {
+    const prefix = parseCidr(aws.vpcCidr).prefix;
+    if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);
+    for (const reserved of ["sg", "internal"]) {
+      if (env.name === reserved || env.name.startsWith(`${reserved}-`)) {
+        add(["name"], `environment name "${env.name}" would make AWS load balancer and security group names start with "${reserved}-", which AWS reserves; pick another name`);
+      }
+    }
+  }
+  checkGeneratedNames(env, add);
+  checkHealthChecks(env, add);
 
   return problems;
 }
 
+/**
+ * Stack names, host names and monitoring file names join names with dashes ("<env>-<site>-<service>-NNN"), so two
+ * different pairs of names can join to the same string ("os-a" + "b-web" and "os-a-b" + "web"). Such a clash would
+ * silently give two hosts one name, or one stack two meanings.
+ */
+function checkGeneratedNames(env: EnvironmentFile, add: (p: Path, m: string) => void): void {
+  const stacks = new Map<string, string>();
+  const claim = (stack: string, owner: string, path: Path) => {
+    const first = stacks.get(stack);
+    if (first !== undefined) add(path, `stack name "${stack}" would be used by both ${first} and ${owner}; rename the site`);
+    else stacks.set(stack, owner);
+  };
+  if (env.traffic) stacks.set(`${env.name}-traffic`, "the traffic stack");
+  const sites: { name: string; path: Path }[] = [
+    ...env.sites.openstack.map((s, i) => ({ name: s.name, path: ["sites", "openstack", i, "name"] as Path })),
+    ...(env.sites.aws ? [{ name: env.sites.aws.name, path: ["sites", "aws", "name"] as Path }] : []),
+  ];
+  for (const site of sites) claim(`${env.name}-${site.name}`, `site "${site.name}"`, site.path);
+  if (env.bake?.enabled) env.sites.openstack.forEach((s, i) => claim(`${env.name}-${s.name}-bake`, `the bake stack of site "${s.name}"`, ["sites", "openstack", i, "name"]));
+
+  const fleets = new Map<string, string>();
+  env.services.forEach((svc, vi) => {
+    for (const site of sites) {
+      if (instancesIn(svc, site.name) === 0) continue;
+      const prefix = `${site.name}-${svc.name}`;
+      const first = fleets.get(prefix);
+      if (first !== undefined && first !== `service "${svc.name}" in site "${site.name}"`) {
+        add(["services", vi, "name"], `hosts of service "${svc.name}" in site "${site.name}" and of ${first} would both be named ${env.name}-${prefix}-NNN; rename a site or a service`);
+      } else fleets.set(prefix, `service "${svc.name}" in site "${site.name}"`);
+    }
+  });
+}
+
+/**
+ * Route 53 needs, per service, at least one record with a weight above 0 (a set whose weights are all 0 counts as
+ * equally weighted and would send traffic to drained sites), a listener its health checkers can probe, and public
+ * targets.
+ */
+function checkServiceTraffic(env: EnvironmentFile, drained: (site: string, state: string) => boolean, add: (p: Path, m: string) => void): void {
+  const aws = env.sites.aws;
+  env.services.forEach((svc, vi) => {
+    const base: Path = ["services", vi];
+    const sites = [...env.sites.openstack, ...(aws ? [aws] : [])].filter((site) => instancesIn(svc, site.name) > 0);
+    if (sites.length === 0) return;
+    const weightOf = (site: (typeof sites)[number]) => (drained(site.name, site.traffic.state) ? 0 : site.traffic.weight);
+    if (sites.every((site) => weightOf(site) === 0)) {
+      const why = sites.map((site) => `${site.name}: ${drained(site.name, site.traffic.state) ? "drained" : "weight 0"}`).join(", ");
+      add([...base, "name"], `service "${svc.name}" runs only in sites that take no traffic (${why}); Route 53 treats a set of records that all weigh 0 as equally weighted and would send traffic to them: keep at least one site that runs it active with a weight above 0`);
+    }
+    if (svc.listeners.every((l) => l.protocol === "UDP")) {
+      add([...base, "listeners"], "every listener is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener (or leave out the traffic section)");
+    }
+    env.sites.openstack.forEach((site, si) => {
+      const vip = own(site.vips, svc.name);
+      if (vip === undefined || instancesIn(svc, site.name) === 0 || !ipaddr.IPv4.isValidFourPartDecimal(vip)) return;
+      const range = ipaddr.IPv4.parse(vip).range();
+      if (UNREACHABLE_RANGES.includes(range)) {
+        add(["sites", "openstack", si, "vips", svc.name], `VIP ${vip} is a ${range} address; Route 53 health checkers probe from the internet and cannot reach it: use a public address for a site in traffic`);
+      }
+    });
+  });
+}
+
+/** Address ranges Route 53 health checkers cannot reach (ipaddr.js range names). */
+const UNREACHABLE_RANGES: readonly string[] = ["unspecified", "broadcast", "multicast", "linkLocal", "loopback", "private", "carrierGradeNat"];
+
+/**
+ * What the load balancers accept: Octavia monitors time out within their delay; AWS target groups time out in 2 s or
+ * more and less than the interval. (TLS pass-through and TCP health checks get a network load balancer in AWS:
+ * resolve.ts decides it.)
+ */
+function checkHealthChecks(env: EnvironmentFile, add: (p: Path, m: string) => void): void {
+  const aws = env.sites.aws;
+  env.services.forEach((svc, vi) => {
+    const base: Path = ["services", vi];
+    const hc = svc.healthCheck;
+    const inOpenstack = env.sites.openstack.some((s) => instancesIn(svc, s.name) > 0);
+    const inAws = aws !== undefined && instancesIn(svc, aws.name) > 0;
+    if (inOpenstack && hc.timeoutSec > hc.intervalSec) {
+      add([...base, "healthCheck", "timeoutSec"], `timeoutSec (${hc.timeoutSec}) must not exceed intervalSec (${hc.intervalSec}); Octavia refuses such a health monitor`);
+    } else if (inAws && (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec)) {
+      add([...base, "healthCheck", "timeoutSec"], `timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}) for the AWS load balancer in site "${aws!.name}", got ${hc.timeoutSec}`);
+    }
+  });
+}
+
+function checkZones(zones: readonly string[], path: Path, add: (p: Path, m: string) => void): void {
+  const seen = new Set<string>();
+  zones.forEach((zone, i) => {
+    if (seen.has(zone)) add([...path, i], `availability zone "${zone}" is listed twice; hosts go round-robin over the list, so a repeated zone skews placement`);
+    seen.add(zone);
+  });
+}
+
 function instancesPath(svc: EnvironmentFile["services"][number], site: string, base: Path): Path {
-  return svc.instancesBySite[site] !== undefined ? [...base, "instancesBySite", site] : [...base, "instancesPerSite"];
+  return Object.hasOwn(svc.instancesBySite, site) ? [...base, "instancesBySite", site] : [...base, "instancesPerSite"];
 }
 
 function checkUnique(seen: Map<string, Path>, value: string, path: Path, what: string, add: (p: Path, m: string) => void): void {

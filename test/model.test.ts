@@ -89,6 +89,14 @@ describe("model resolution", () => {
     expect(model.awsSite!.services.find((s) => s.service === "api")!.hosts).toHaveLength(4);
   });
 
+  it("gives AWS services an ALB only when it can carry every listener and the health check", () => {
+    const lbType = (mutate: (env: any) => void) => devModel(mutate).awsSite!.services.find((s) => s.service === "web")!.loadBalancerType;
+    expect(lbType(() => {})).toBe("application");
+    expect(lbType((env) => (env.services[0].healthCheck = { protocol: "TCP", port: 8080 }))).toBe("network");
+    expect(lbType((env) => env.services[0].listeners.push({ protocol: "HTTPS", port: 443, backendPort: 8443 }))).toBe("network");
+    expect(devModel().awsSite!.services.find((s) => s.service === "api")!.loadBalancerType).toBe("network");
+  });
+
   it("drains a site for one run: weight 0 while the file's weight is kept", () => {
     const model = devModel(() => {}, ["os-b"]);
     const b = model.openstackSites[1].traffic;

@@ -104,6 +104,9 @@ export function instanceAddress(base: string, key?: string | number): string {
 export function instancesOf(block: TfBlock, tf: TerraformJson): TfInstance[] {
   const m = multiplicityOf(block, tf);
   const template = attributesOf(block.config);
+  // Compiled once per block: instances share every part of the template that does not read each.* / count.index.
+  const instantiate = compileSubstitution(template);
+  const attributesFor = (ctx: EachContext) => (instantiate ? instantiate(ctx) : template) as TfConfig;
   switch (m.kind) {
     case "single":
     case "unknown":
@@ -113,7 +116,7 @@ export function instancesOf(block: TfBlock, tf: TerraformJson): TfInstance[] {
         block,
         key: i,
         address: instanceAddress(block.address, i),
-        attributes: substitute(template, { countIndex: i }) as TfConfig,
+        attributes: attributesFor({ countIndex: i }),
       }));
     case "for_each":
       return [...m.entries]
@@ -122,7 +125,7 @@ export function instancesOf(block: TfBlock, tf: TerraformJson): TfInstance[] {
           block,
           key,
           address: instanceAddress(block.address, key),
-          attributes: substitute(template, { eachKey: key, eachValue: value }) as TfConfig,
+          attributes: attributesFor({ eachKey: key, eachValue: value }),
         }));
   }
 }
@@ -180,16 +183,32 @@ interface EachContext {
 const WHOLE_EACH = /^\$\{(each\.key|each\.value((?:\.[A-Za-z_][\w-]*|\["[^"]*"\])*)|count\.index)\}$/;
 const EACH_IN_EXPR = /\beach\.key\b|\beach\.value((?:\.[A-Za-z_][\w-]*|\["[^"]*"\])*)|\bcount\.index\b/g;
 
-/** Replaces `each.key`, `each.value[.path]` and `count.index` in every string of a value. */
-function substitute(value: unknown, ctx: EachContext): unknown {
-  if (typeof value === "string") return substituteString(value, ctx);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, ctx));
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, ctx);
-    return out;
+/**
+ * A function that replaces `each.key`, `each.value[.path]` and `count.index` in every string of a value, or
+ * undefined when the value holds none. Subtrees without such references are shared, not copied, between instances:
+ * a fleet of thousands of hosts then costs a few string substitutions per host.
+ */
+function compileSubstitution(value: unknown): ((ctx: EachContext) => unknown) | undefined {
+  if (typeof value === "string") {
+    return value.includes("each.") || value.includes("count.index") ? (ctx) => substituteString(value, ctx) : undefined;
   }
-  return value;
+  if (Array.isArray(value)) {
+    const parts = value.map(compileSubstitution);
+    if (parts.every((p) => p === undefined)) return undefined;
+    return (ctx) => value.map((v, i) => (parts[i] ? parts[i]!(ctx) : v));
+  }
+  if (value !== null && typeof value === "object") {
+    const dynamic = Object.entries(value)
+      .map(([k, v]) => [k, compileSubstitution(v)] as const)
+      .filter((e): e is readonly [string, (ctx: EachContext) => unknown] => e[1] !== undefined);
+    if (dynamic.length === 0) return undefined;
+    return (ctx) => {
+      const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+      for (const [k, f] of dynamic) out[k] = f(ctx);
+      return out;
+    };
+  }
+  return undefined;
 }
 
 function substituteString(s: string, ctx: EachContext): unknown {

@@ -3,10 +3,17 @@
  * providers/<provider>/force-new.json (`{"resources": {"<type>": ["attr", "block.attr", ...]}}`).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
-/** The project root: providers/ lives there, whatever the working directory. */
-export const PROJECT_ROOT = resolve(__dirname, "..", "..", "..");
+/** The project root (where package.json and providers/ live), from the sources or from the dist/ bundle. */
+export const PROJECT_ROOT = projectRoot(__dirname);
+
+function projectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "providers"))) return dir;
+    if (dirname(dir) === dir) return resolve(start, "..", "..", "..");
+  }
+}
 
 export interface ForceNewCatalog {
   /** True when the catalog knows the resource type (an empty list means: nothing forces replacement). */

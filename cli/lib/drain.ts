@@ -64,6 +64,6 @@ export function changeTrafficState(request: TrafficChangeRequest): TrafficChange
 
 function trafficStackDiff(before: EstateModel, after: EstateModel, stack: string): StackDiff {
   const only = (ref: { name: string }) => ref.name === stack;
-  const read = (model: EstateModel) => withTemporarySynth([model], (dir) => readSynthOutput(dir).stacks.get(stack), only);
+  const read = (model: EstateModel) => withTemporarySynth([model], (dir) => readSynthOutput(dir, false).stacks.get(stack), only);
   return diffStack(stack, read(before), read(after), loadForceNewCatalog());
 }

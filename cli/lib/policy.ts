@@ -2,7 +2,7 @@
 import { evaluatePolicy, summarize, type Finding, type PolicyStack } from "../../constructs/policy";
 import type { EstateModel } from "../../model";
 import type { SynthesizedStack } from "../../stacks/synthesize";
-import { readSynthOutput } from "./synth-output";
+import { readSynthOutput, type SynthOutput } from "./synth-output";
 
 /** Policy errors that block a command; the findings are printed, exit 1. */
 export class PolicyError extends Error {
@@ -16,8 +16,8 @@ export class PolicyError extends Error {
 }
 
 /** The stacks of a synth output directory, as the policy rules see them. */
-export function policyStacks(dir: string, stacks: readonly SynthesizedStack[]): PolicyStack[] {
-  const output = readSynthOutput(dir);
+export function policyStacks(dir: string | SynthOutput, stacks: readonly SynthesizedStack[]): PolicyStack[] {
+  const output = typeof dir === "string" ? readSynthOutput(dir, false) : dir;
   return stacks.flatMap((s) => {
     const tf = output.stacks.get(s.name);
     return tf ? [{ name: s.name, env: s.env, kind: s.kind, ...(s.site ? { site: s.site } : {}), tf }] : [];

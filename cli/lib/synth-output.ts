@@ -23,7 +23,8 @@ export function emptySynthOutput(dir = "(nothing)"): SynthOutput {
   return { dir, stacks: new Map(), files: new Map(), envs: [] };
 }
 
-export function readSynthOutput(dir: string): SynthOutput {
+/** Reads an output directory; `hashFiles: false` skips hashing the other artifacts (their paths are still listed). */
+export function readSynthOutput(dir: string, hashFiles = true): SynthOutput {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`"${dir}" is not a directory`);
   const stacksDir = join(dir, "stacks");
   if (!existsSync(join(dir, "manifest.json")) && !existsSync(stacksDir)) {
@@ -44,7 +45,7 @@ export function readSynthOutput(dir: string): SynthOutput {
   for (const file of walk(dir)) {
     const rel = relative(dir, file).split(sep).join("/");
     if (rel === "manifest.json" || rel.startsWith("stacks/")) continue;
-    files.set(rel, createHash("sha256").update(readFileSync(file)).digest("hex"));
+    files.set(rel, hashFiles ? createHash("sha256").update(readFileSync(file)).digest("hex") : "");
   }
   const envs = new Set<string>();
   for (const rel of files.keys()) {

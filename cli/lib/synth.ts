@@ -39,10 +39,10 @@ export function runSynth(request: SynthRequest): SynthReport {
     outdir,
     include: (ref) => selection.matches(ref.name),
     beforeCommit: (tmp) => {
-      const output = readSynthOutput(tmp);
+      const output = readSynthOutput(tmp, false);
       for (const [name, tf] of output.stacks) counts.set(name, resourceInstanceCount(tf));
       if (request.policy === false) return;
-      const stacks = policyStacks(tmp, built);
+      const stacks = policyStacks(output, built);
       findings = runPolicy(models, stacks);
       if (summarize(findings).errors > 0) throw new PolicyError(findings);
     },

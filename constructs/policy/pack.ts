@@ -56,7 +56,7 @@ export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] 
       for (const block of blocksOf(stack.tf, "managed")) {
         if (!rule.resourceTypes.includes(block.type)) continue;
         const service = { ...serviceField(serviceOf(block.name)), ...constructPathOf(block.config) };
-        if (!usesEachValue(block)) {
+        if (!usesEachValue(block, rule.reads)) {
           const result = rule.check({ block, address: block.address, attributes: attributesOf(block.config) }, stack);
           findings.push(finding(rule, stack.env, stack, { target: block.address, result, ...service }));
           continue;

@@ -52,6 +52,12 @@ export interface ResourceRule extends RuleInfo {
   readonly kind: "resource";
   /** Terraform resource types the rule looks at. */
   readonly resourceTypes: readonly string[];
+  /**
+   * The top-level attributes `check` reads. When none of them differs between the instances of a for_each
+   * resource, the rule checks the resource once instead of every instance.
+   * @default - every instance is checked
+   */
+  readonly reads?: readonly string[];
   readonly check: (resource: PolicyResource, stack: PolicyStack) => RuleResult;
 }
 

@@ -130,9 +130,14 @@ export function instancesOf(block: TfBlock, tf: TerraformJson): TfInstance[] {
   }
 }
 
-/** True when the block's attributes differ between instances only through `each.value` (so one check of the template is not enough). */
-export function usesEachValue(block: TfBlock): boolean {
-  return /\beach\.value\b|\bcount\.index\b/.test(JSON.stringify(attributesOf(block.config)));
+/**
+ * True when the block's attributes (or only `attributes`, when given) differ between instances through
+ * `each.value` or `count.index`, so one check of the template is not enough.
+ */
+export function usesEachValue(block: TfBlock, attributes?: readonly string[]): boolean {
+  const all = attributesOf(block.config);
+  const read = attributes ? Object.fromEntries(attributes.filter((a) => a in all).map((a) => [a, all[a]])) : all;
+  return /\beach\.value\b|\bcount\.index\b/.test(JSON.stringify(read));
 }
 
 /** Block attributes without meta-arguments. */

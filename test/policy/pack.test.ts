@@ -34,6 +34,34 @@ describe("the policy pack", () => {
   });
 });
 
+describe("for_each resources", () => {
+  const fleet = (tokens: string) => ({
+    locals: { hosts_web: { "dev-aws-web-001": { ip: "10.40.1.1", tokens: "required" }, "dev-aws-web-002": { ip: "10.40.17.1", tokens: "optional" } } },
+    resource: {
+      aws_instance: {
+        web_fleet: {
+          for_each: "${local.hosts_web}",
+          private_ip: "${each.value.ip}",
+          metadata_options: { http_tokens: tokens },
+          root_block_device: { encrypted: true },
+        },
+      },
+    },
+  });
+  const imds = (tf: any) => evaluatePolicy({ models: [], stacks: [stackOf(tf, "dev-aws")] }).filter((f) => f.ruleId === "EST-AWS-001");
+
+  it("checks the resource once when the attributes a rule reads are the same for every host", () => {
+    expect(imds(fleet("optional")).map((f) => [f.target, f.status])).toEqual([["aws_instance.web_fleet", "non-compliant"]]);
+  });
+
+  it("checks every host when an attribute the rule reads differs between hosts", () => {
+    expect(imds(fleet("${each.value.tokens}")).map((f) => [f.target, f.status])).toEqual([
+      ['aws_instance.web_fleet["dev-aws-web-001"]', "compliant"],
+      ['aws_instance.web_fleet["dev-aws-web-002"]', "non-compliant"],
+    ]);
+  });
+});
+
 describe("suppressions", () => {
   const world = { resource: { openstack_networking_secgroup_rule_v2: { web_ssh: { direction: "ingress", protocol: "tcp", port_range_min: 22, port_range_max: 22, remote_ip_prefix: "0.0.0.0/0" } } } };
   const run = (suppressions: { rule: string; target?: string; reason: string }[]): Finding[] => {

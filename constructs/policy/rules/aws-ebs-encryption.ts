@@ -6,6 +6,7 @@ export const awsEbsEncryption: ResourceRule = {
   level: "error",
   kind: "resource",
   resourceTypes: ["aws_instance", "aws_ebs_volume", "aws_launch_template"],
+  reads: ["root_block_device", "ebs_block_device", "encrypted", "block_device_mappings"],
   message: "EBS volume not encrypted",
   explanation:
     "Unencrypted volumes and their snapshots can be read by anyone who gets hold of a snapshot or the volume; encryption at rest is free of charge and cannot be added later without replacing the volume.",

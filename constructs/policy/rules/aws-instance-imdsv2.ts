@@ -6,6 +6,7 @@ export const awsInstanceImdsv2: ResourceRule = {
   level: "error",
   kind: "resource",
   resourceTypes: ["aws_instance", "aws_launch_template"],
+  reads: ["metadata_options"],
   message: "EC2 instance metadata reachable without IMDSv2 session tokens",
   explanation:
     "With IMDSv1 allowed, any server-side request forgery in an application on the host can read the instance role's credentials from 169.254.169.254 with a plain GET.",

@@ -10,6 +10,7 @@ export const fleetAntiAffinity: ResourceRule = {
   level: "warning",
   kind: "resource",
   resourceTypes: ["openstack_compute_instance_v2"],
+  reads: ["scheduler_hints"],
   message: "fleet without anti-affinity: several of its instances may share one hypervisor",
   explanation:
     "Without a server group with an anti-affinity policy Nova may put several instances of the same service on one hypervisor; losing that hypervisor then takes out a large part of the service in the site.",

@@ -42,7 +42,7 @@ export function buildNaiveStacks(app: App, estate: EstateModel): void {
       const lb = new LbLoadbalancerV2(ns, "LoadBalancer", { vipSubnetId: network.subnetId, vipAddress: placed.lbVipAddress });
       const pools = service.listeners.map((l) => {
         const listener = new LbListenerV2(ns, `Listener${l.port}`, { loadbalancerId: lb.id, protocol: l.protocol, protocolPort: l.port });
-        return { port: l.backendPort, pool: new LbPoolV2(ns, `Pool${l.port}`, { listenerId: listener.id, protocol: l.protocol === "TERMINATED_HTTPS" ? "HTTP" : l.protocol, lbMethod: "ROUND_ROBIN" }) };
+        return { listenerPort: l.port, port: l.backendPort, pool: new LbPoolV2(ns, `Pool${l.port}`, { listenerId: listener.id, protocol: l.protocol === "TERMINATED_HTTPS" ? "HTTP" : l.protocol, lbMethod: "ROUND_ROBIN" }) };
       });
       for (const host of placed.hosts) {
         const hostScope = new Construct(ns, host.name);
@@ -62,7 +62,7 @@ export function buildNaiveStacks(app: App, estate: EstateModel): void {
           network: [{ port: port.id }],
         });
         for (const p of pools) {
-          new LbMemberV2(hostScope, `Member${p.port}`, { poolId: p.pool.id, address: host.ip, protocolPort: p.port, subnetId: network.subnetId, name: host.name });
+          new LbMemberV2(hostScope, `Member${p.listenerPort}`, { poolId: p.pool.id, address: host.ip, protocolPort: p.port, subnetId: network.subnetId, name: host.name });
         }
       }
     }

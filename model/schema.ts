@@ -18,6 +18,9 @@ export const HEALTH_CHECK_PROTOCOLS = ["HTTP", "HTTPS", "TCP"] as const;
 export const PLACEMENT_POLICIES = ["anti-affinity", "soft-anti-affinity", "none"] as const;
 export type PlacementPolicy = (typeof PLACEMENT_POLICIES)[number];
 
+/** An EC2 image id: "ami-" and 8 (older) or 17 hex digits. */
+export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
 export const DEFAULT_BLOCK_SIZE = 256;
 /** A block larger than this could not fit twice (site block + one service) in any sensible site subnet. */
 export const MAX_BLOCK_SIZE = 65_536;
@@ -153,7 +156,7 @@ export const awsSiteSchema = z.strictObject({
 
 const awsImage = z.union(
   [
-    z.strictObject({ ami: z.string().regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, 'not an AMI id: "ami-" and 8 or 17 hex digits, e.g. "ami-0123456789abcdef0"') }),
+    z.strictObject({ ami: z.string().regex(AMI_ID_PATTERN, 'not an AMI id: "ami-" and 8 or 17 hex digits, e.g. "ami-0123456789abcdef0"') }),
     z.strictObject({
       amiName: z.string().min(1),
       owner: z.string().regex(/^(\d{12}|self|amazon|aws-marketplace)$/, 'owner must be a 12-digit AWS account id in quotes (e.g. "123456789012") or one of self, amazon, aws-marketplace'),

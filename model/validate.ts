@@ -272,7 +272,7 @@ function checkServiceTraffic(env: EnvironmentFile, drained: (site: string, state
 }
 
 /** Address ranges Route 53 health checkers cannot reach (ipaddr.js range names). */
-const UNREACHABLE_RANGES: readonly string[] = ["unspecified", "broadcast", "multicast", "linkLocal", "loopback", "private", "carrierGradeNat"];
+export const UNREACHABLE_RANGES: readonly string[] = ["unspecified", "broadcast", "multicast", "linkLocal", "loopback", "private", "carrierGradeNat"];
 
 /**
  * What the load balancers accept: Octavia monitors time out within their delay; AWS target groups time out in 2 s or

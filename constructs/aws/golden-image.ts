@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { AMI_ID_PATTERN } from "../../model";
 
-const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 const ACCOUNT_OR_ALIAS = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/;
 
 /** How the site finds a golden image; AwsImageRef satisfies it. Give `ami`, or `amiName` with `owner`. */
@@ -29,7 +29,7 @@ export class AwsGoldenImage extends Construct {
       if (props.amiName !== undefined || props.owner !== undefined) {
         throw new Error(`${path}: give either ami or amiName with owner, not both (got ami "${props.ami}" and amiName "${props.amiName ?? ""}")`);
       }
-      if (!AMI_ID.test(props.ami)) throw new Error(`${path}: ami must look like "ami-0123456789abcdef0", got "${props.ami}"`);
+      if (!AMI_ID_PATTERN.test(props.ami)) throw new Error(`${path}: ami must look like "ami-0123456789abcdef0", got "${props.ami}"`);
       this.imageId = props.ami;
       return;
     }

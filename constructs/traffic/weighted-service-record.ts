@@ -3,7 +3,7 @@ import ipaddr from "ipaddr.js";
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { isValidIpv4 } from "../../model";
+import { isValidIpv4, UNREACHABLE_RANGES } from "../../model";
 
 /** Route 53 health-check types the toolkit renders (aws_route53_health_check `type`). */
 export type Route53HealthCheckType = "HTTP" | "HTTPS" | "TCP";
@@ -16,8 +16,6 @@ export const DEFAULT_FAILURE_THRESHOLD = 3;
 export const DEFAULT_REQUEST_INTERVAL_SEC = 30;
 /** The only request intervals Route 53 offers: fast (10 s) and standard (30 s). */
 export const ROUTE53_REQUEST_INTERVALS: readonly number[] = [10, 30];
-/** Address ranges (ipaddr.js names) Route 53 refuses to health-check: local, private, non-routable, multicast. */
-const UNREACHABLE_RANGES: readonly string[] = ["unspecified", "broadcast", "multicast", "linkLocal", "loopback", "private", "carrierGradeNat"];
 /** Route 53 weights go from 0 to 255. */
 export const MAX_ROUTE53_WEIGHT = 255;
 

@@ -215,6 +215,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             createZone: "create" in zone,
             domain: zone.domain,
             ttlSec: env.traffic.ttlSec,
+            healthCheckerCidrs: env.traffic.healthCheckerCidrs,
           },
         }
       : {}),

@@ -289,7 +289,17 @@ export const environmentSchema = z.strictObject({
   }),
   images: z.array(imageSchema).min(1, "list at least one golden image"),
   services: z.array(serviceSchema).min(1, "list at least one service"),
-  traffic: z.strictObject({ hostedZone, ttlSec: z.number().int().min(0).default(60) }).optional(),
+  traffic: z
+    .strictObject({
+      hostedZone,
+      ttlSec: z.number().int().min(0).default(60),
+      /**
+       * Where Route 53 health checkers connect from (the ROUTE53_HEALTHCHECKS prefixes of AWS's ip-ranges.json).
+       * Services open only to private networks let them in on their OpenStack VIPs, or their health checks fail.
+       */
+      healthCheckerCidrs: z.array(cidr).default([]),
+    })
+    .optional(),
   bake: z
     .strictObject({
       enabled: z.boolean().default(false),

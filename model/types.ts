@@ -190,6 +190,8 @@ export interface EstateModel {
     readonly createZone: boolean;
     readonly domain: string;
     readonly ttlSec: number;
+    /** Where Route 53 health checkers connect from; let in on the VIPs of services not open to everyone. */
+    readonly healthCheckerCidrs: readonly string[];
   };
   readonly bake: {
     readonly enabled: boolean;

@@ -85,7 +85,7 @@ export class OpenstackSiteStack extends EstateStack {
           expectedCodes: hc.expectedCodes,
           port: hc.port,
         },
-        allowedCidrs: service.allowedCidrs,
+        allowedCidrs: listenerAllowedCidrs(estate, service),
         membersExpression: fleet.hostsExpression,
         memberSubnetId: network.subnetId,
       });
@@ -104,4 +104,15 @@ function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: n
   const ports = service.listeners.map((l) => ({ protocol: l.protocol === "UDP" ? ("udp" as const) : ("tcp" as const), port: l.backendPort }));
   ports.push({ protocol: "tcp", port: service.healthCheck.port });
   return ports;
+}
+
+/**
+ * Client networks Octavia admits on the service's listeners. Route 53 health-checks every site's VIP from the
+ * internet: a service open only to private networks must let the health checkers in, or every site would look
+ * down to Route 53 (rule EST-TRF-001 warns when the environment lists no checker ranges).
+ */
+export function listenerAllowedCidrs(estate: EstateModel, service: ServiceModel): string[] {
+  const open = service.allowedCidrs.includes("0.0.0.0/0");
+  const checkers = estate.traffic && !open ? estate.traffic.healthCheckerCidrs : [];
+  return [...new Set([...service.allowedCidrs, ...checkers])];
 }

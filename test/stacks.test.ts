@@ -94,6 +94,14 @@ describe("synthesized estate", () => {
     expect(tf.resource.openstack_lb_loadbalancer_v2.web_load_balancer_load_balancer.vip_address).toBe("10.20.0.17");
   });
 
+  it("lets Route 53's health checkers through the listeners of private-only services, and only those", () => {
+    const listeners = readJson(join(out, "stacks", "dev-os-a", "cdk.tf.json")).resource.openstack_lb_listener_v2;
+    const checkers = devEnvironment().traffic.healthCheckerCidrs;
+    expect(checkers.length).toBeGreaterThan(0);
+    expect(listeners.api_load_balancer_port5432_listener.allowed_cidrs).toEqual(["10.0.0.0/8", ...checkers]);
+    expect(listeners.web_load_balancer_port80_listener.allowed_cidrs).toEqual(["0.0.0.0/0"]);
+  });
+
   it("is byte-identical across runs", () => {
     const again = synthTo(["environments/dev.yaml"]);
     const files = listFiles(out);

@@ -9,4 +9,5 @@ export * from "./rules/cross-stack-reference";
 export * from "./rules/fleet-anti-affinity";
 export * from "./rules/load-balancer-health-check";
 export * from "./rules/n-plus-one-capacity";
+export * from "./rules/route53-health-checker-access";
 export * from "./rules/service-in-every-site";

@@ -12,6 +12,7 @@ import { crossStackReference } from "./rules/cross-stack-reference";
 import { fleetAntiAffinity } from "./rules/fleet-anti-affinity";
 import { loadBalancerHealthCheck } from "./rules/load-balancer-health-check";
 import { nPlusOneCapacity } from "./rules/n-plus-one-capacity";
+import { route53HealthCheckerAccess } from "./rules/route53-health-checker-access";
 import { serviceInEverySite } from "./rules/service-in-every-site";
 import { attributesOf, blocksOf, compareStrings, instancesOf, usesEachValue } from "./terraform-json";
 
@@ -24,6 +25,7 @@ export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
   crossStackReference,
   awsInstanceImdsv2,
   awsEbsEncryption,
+  route53HealthCheckerAccess,
 ];
 
 export interface PolicyInput {

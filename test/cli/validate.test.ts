@@ -7,7 +7,7 @@ describe("estate validate", () => {
   it("GIVEN the dev estate THEN no findings and exit 0", () => {
     const r = estate(["validate", "--env", devCopy()]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^policy: 0 errors, 0 warnings, 0 suppressed \(8 rules, \d+ compliant checks\)\n$/);
+    expect(r.stdout).toMatch(/^policy: 0 errors, 0 warnings, 0 suppressed \(9 rules, \d+ compliant checks\)\n$/);
   });
 
   describe("GIVEN an estate with findings", () => {
@@ -25,7 +25,8 @@ describe("estate validate", () => {
 
     it("THEN warnings are printed but do not fail on their own", () => {
       expect(run.stdout).toContain("WARNING    EST-PLC-001  lint-os-a openstack_compute_instance_v2.web_fleet_instance");
-      expect(run.stdout).toContain("policy: 1 error, 3 warnings, 1 suppressed");
+      expect(run.stdout).toContain("WARNING    EST-TRF-001  lint: services.api.allowedCidrs");
+      expect(run.stdout).toContain("policy: 1 error, 4 warnings, 1 suppressed");
     });
 
     it("THEN a suppressed finding is shown with its reason, not hidden", () => {
@@ -37,7 +38,7 @@ describe("estate validate", () => {
       const r = estate(["validate", "--env", POLICY_FIXTURE, "--json"]);
       expect(r.status).toBe(1);
       const report = JSON.parse(r.stdout) as { summary: { errors: number; warnings: number; suppressed: number }; findings: any[] };
-      expect(report.summary).toMatchObject({ errors: 1, warnings: 3, suppressed: 1 });
+      expect(report.summary).toMatchObject({ errors: 1, warnings: 4, suppressed: 1 });
       expect(report.findings.find((f) => f.ruleId === "EST-AVL-001" && f.status === "non-compliant")).toMatchObject({
         target: "services.api.instancesBySite.os-c",
         suppressed: { reason: "api is being moved off os-c while its storage is rebuilt (OPS-1234)" },

@@ -1,4 +1,4 @@
-import { nPlusOneCapacity, serviceInEverySite, type TargetedResult } from "../../constructs/policy";
+import { nPlusOneCapacity, route53HealthCheckerAccess, serviceInEverySite, type TargetedResult } from "../../constructs/policy";
 import { devModel } from "../support/env";
 
 const nonCompliant = (results: readonly TargetedResult[]) => results.filter((r) => r.result.status === "non-compliant");
@@ -51,5 +51,31 @@ describe("EST-AVL-002 N+1 capacity", () => {
   it("GIVEN a service without peakInstances THEN not applicable", () => {
     const results = nPlusOneCapacity.check(devModel((env) => delete env.services[1].peakInstances));
     expect(results.find((r) => r.service === "api")!.result).toEqual({ status: "not-applicable" });
+  });
+});
+
+describe("EST-TRF-001 Route 53 health checkers reach the OpenStack VIPs", () => {
+  it("GIVEN dev (api private-only, checker ranges listed) THEN compliant, and web (open to all) not applicable", () => {
+    const results = route53HealthCheckerAccess.check(devModel());
+    expect(results.map((r) => [r.target, r.result.status])).toEqual([
+      ["services.web.allowedCidrs", "not-applicable"],
+      ["services.api.allowedCidrs", "compliant"],
+    ]);
+  });
+
+  it("GIVEN no checker ranges THEN the private-only service is non-compliant", () => {
+    const results = route53HealthCheckerAccess.check(devModel((env) => (env.traffic.healthCheckerCidrs = [])));
+    expect(nonCompliant(results)).toEqual([
+      {
+        target: "services.api.allowedCidrs",
+        service: "api",
+        result: { status: "non-compliant", detail: "api admits only 10.0.0.0/8 and traffic.healthCheckerCidrs is empty" },
+      },
+    ]);
+  });
+
+  it("GIVEN no traffic stack THEN not applicable", () => {
+    const results = route53HealthCheckerAccess.check(devModel((env) => delete env.traffic));
+    expect(results.every((r) => r.result.status === "not-applicable")).toBe(true);
   });
 });

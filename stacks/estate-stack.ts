@@ -16,6 +16,7 @@ import type { BackendModel } from "../model";
  */
 export class EstateStack extends TerraformStack implements LiteralLocalRegistry {
   private readonly literalLocals = new Map<string, unknown>();
+  private synthesizedJson: unknown;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, id: string, backend: BackendModel) {
@@ -67,7 +68,13 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
       for (const [name, value] of this.literalLocals) locals[name] = value;
       tf.locals = locals;
     }
+    this.synthesizedJson = tf;
     return tf;
+  }
+
+  /** The Terraform JSON of the last synthesis, as written (so readers need not parse the file back). */
+  get synthesized(): unknown {
+    return this.synthesizedJson;
   }
 }
 

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { EnvironmentError, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { buildEstateStacks } from "./app";
+import { EstateStack } from "./estate-stack";
 import { loadEnvironments, SelectionError } from "./environments";
 
 export { environmentFiles, ENVIRONMENTS_DIR, loadEnvironments, SelectionError } from "./environments";
@@ -21,8 +22,11 @@ export interface SynthesizeOptions {
   readonly include?: (stack: StackRef & { readonly env: string }) => boolean;
   /** Sites drained for this run only, on top of the files. @default [] */
   readonly drain?: readonly string[];
-  /** Called after everything was rendered into the temporary directory, before it is moved into place. */
-  readonly beforeCommit?: (tmpdir: string) => void;
+  /**
+   * Called after everything was rendered into the temporary directory, before it is moved into place, with each
+   * stack's Terraform JSON as written. Throwing keeps the previous output.
+   */
+  readonly beforeCommit?: (tmpdir: string, stacks: ReadonlyMap<string, unknown>) => void;
 }
 
 export interface SynthesizedStack extends StackRef {
@@ -69,7 +73,11 @@ export function synthesizeModels(models: readonly EstateModel[], options: Omit<S
         files.push(artifact.path);
       }
     }
-    options.beforeCommit?.(tmp);
+    if (options.beforeCommit) {
+      const written = new Map<string, unknown>();
+      for (const child of app.node.children) if (child instanceof EstateStack) written.set(child.node.id, child.synthesized);
+      options.beforeCommit(tmp, written);
+    }
     replaceDirectory(tmp, outdir);
     return { models, stacks, files };
   } catch (err) {

@@ -1,9 +1,9 @@
 /** `estate synth`: synthesize the selected environments and stacks, policy-checked before anything is moved into place. */
-import { resourceInstanceCount, summarize, type Finding } from "../../constructs/policy";
+import { resourceInstanceCount, summarize, type Finding, type TerraformJson } from "../../constructs/policy";
 import { synthesizeModels, type SynthesizedStack } from "../../stacks/synthesize";
 import { policyStacks, PolicyError, runPolicy } from "./policy";
 import { loadSelectedModels, stackNames, stackSelection } from "./select";
-import { readSynthOutput } from "./synth-output";
+import { emptySynthOutput } from "./synth-output";
 
 export { DEFAULT_OUTDIR } from "./defaults";
 import { DEFAULT_OUTDIR } from "./defaults";
@@ -38,8 +38,8 @@ export function runSynth(request: SynthRequest): SynthReport {
   const result = synthesizeModels(models, {
     outdir,
     include: (ref) => selection.matches(ref.name),
-    beforeCommit: (tmp) => {
-      const output = readSynthOutput(tmp, false);
+    beforeCommit: (tmp, written) => {
+      const output = { ...emptySynthOutput(tmp), stacks: written as ReadonlyMap<string, TerraformJson> };
       for (const [name, tf] of output.stacks) counts.set(name, resourceInstanceCount(tf));
       if (request.policy === false) return;
       const stacks = policyStacks(output, built);

@@ -57,9 +57,11 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
    * cdktf's preparing pass resolves every element once more only to discover cross-stack references and add
    * outputs and remote-state lookups for them. Estate stacks never reference each other (a policy rule refuses any
    * reference that does not resolve inside its own stack), so the pass would only cost time; the backend it would
-   * also ensure is configured in the constructor.
+   * also ensure is configured in the constructor. ESTATE_DEBUG=1 runs it (the output is the same; a test proves it).
    */
-  override prepareStack(): void {}
+  override prepareStack(): void {
+    if (process.env.ESTATE_DEBUG === "1") super.prepareStack();
+  }
 
   override toTerraform(): any {
     const tf = super.toTerraform();

@@ -180,6 +180,8 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
   }
 
   const bakeEnabled = env.bake?.enabled ?? false;
+  // One bake produces one golden image: the one named in bake.image, else the first service's.
+  const baked = imageByName.get(env.bake?.image ?? env.services[0].image)!;
   const builders: BuilderModel[] = bakeEnabled
     ? openstackSites.map((site) => ({
         site: site.name,
@@ -187,6 +189,10 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         name: `${env.name}-${site.name}-builder`,
         ip: builderIp(site.subnetCidr),
         availabilityZone: site.availabilityZones[0],
+        image: baked.name,
+        imageVersion: baked.version,
+        // Published under the name the site's stack looks it up by; `<image>-<version>` where the site pins an id.
+        publishName: site.images[baked.name]?.name ?? `${baked.name}-${baked.version}`,
       }))
     : [];
 

@@ -306,6 +306,8 @@ export const environmentSchema = z.strictObject({
       /** Image the builder boots from, by site: the plain distribution image. */
       baseImage: z.string().min(1),
       flavor: z.string().min(1),
+      /** Golden image (from images[]) the bake produces. @default - the image of the first service */
+      image: z.string().min(1).optional(),
     })
     .optional(),
   monitoring: z

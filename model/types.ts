@@ -165,6 +165,11 @@ export interface BuilderModel {
   readonly name: string;
   readonly ip: string;
   readonly availabilityZone: string;
+  /** The golden image this bake produces, and its version. */
+  readonly image: string;
+  readonly imageVersion: string;
+  /** Glance name the snapshot is published under: the name the site stack looks the image up by. */
+  readonly publishName: string;
 }
 
 export interface Suppression {

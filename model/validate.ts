@@ -226,6 +226,9 @@ function checkGeneratedNames(env: EnvironmentFile, add: (p: Path, m: string) => 
     ...(env.sites.aws ? [{ name: env.sites.aws.name, path: ["sites", "aws", "name"] as Path }] : []),
   ];
   for (const site of sites) claim(`${env.name}-${site.name}`, `site "${site.name}"`, site.path);
+  if (env.bake?.image !== undefined && !env.images.some((img) => img.name === env.bake!.image)) {
+    add(["bake", "image"], `no golden image named "${env.bake.image}" (known: ${env.images.map((img) => img.name).join(", ")})`);
+  }
   if (env.bake?.enabled) env.sites.openstack.forEach((s, i) => claim(`${env.name}-${s.name}-bake`, `the bake stack of site "${s.name}"`, ["sites", "openstack", i, "name"]));
 
   const fleets = new Map<string, string>();

@@ -208,14 +208,12 @@ function serviceVars(service: ServiceModel): Vars {
 function buildersGroup(model: EstateModel): InventoryGroup {
   const hosts: Record<string, Vars> = {};
   const site = new Map(model.openstackSites.map((s) => [s.name, s]));
-  const image = firstGoldenImage(model);
-  for (const builder of model.bake.builders) hosts[builder.name] = builderVars(model, builder, site.get(builder.site), image);
+  for (const builder of model.bake.builders) hosts[builder.name] = builderVars(model, builder, site.get(builder.site));
   return { hosts };
 }
 
 /** A builder's host vars: those of a service host (see groupHostsByLeaf) plus its site's cloud and the publish name. */
-function builderVars(model: EstateModel, builder: BuilderModel, site: OpenstackSiteModel | undefined, image: { name: string; version: string } | undefined): Vars {
-  const ref = image && site ? site.images[image.name] : undefined;
+function builderVars(model: EstateModel, builder: BuilderModel, site: OpenstackSiteModel | undefined): Vars {
   return {
     ansible_host: builder.ip,
     ansible_user: model.ssh.user,
@@ -224,21 +222,10 @@ function builderVars(model: EstateModel, builder: BuilderModel, site: OpenstackS
     estate_site_kind: site?.kind ?? "openstack",
     estate_availability_zone: builder.availabilityZone,
     ...(site ? { estate_cloud: site.cloud, estate_region: site.region } : {}),
-    ...(image
-      ? {
-          golden_image_name: image.name,
-          golden_image_version: image.version,
-          // Publish under the name the site's stack looks the image up by; `<image>-<version>` when it uses an id.
-          golden_image_publish_name: ref?.name ?? `${image.name}-${image.version}`,
-        }
-      : {}),
+    golden_image_name: builder.image,
+    golden_image_version: builder.imageVersion,
+    golden_image_publish_name: builder.publishName,
   };
-}
-
-/** The image the builders bake: the first golden image a service uses (one bake produces one image). */
-function firstGoldenImage(model: EstateModel): { name: string; version: string } | undefined {
-  const service = model.services[0];
-  return service ? { name: service.image, version: service.imageVersion } : undefined;
 }
 
 /** Octavia expected codes ("200", "200,202", "200-204") as the list ansible.builtin.uri wants. */

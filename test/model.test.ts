@@ -110,6 +110,20 @@ describe("model resolution", () => {
     expect(model.stacks.filter((s) => s.kind === "bake").map((s) => s.name)).toEqual(["dev-os-a-bake", "dev-os-b-bake", "dev-os-c-bake"]);
     expect(model.bake.builders[0]).toMatchObject({ name: "dev-os-a-builder", ip: "10.10.0.5" });
   });
+
+  it("decides which golden image a bake produces and the Glance name it is published under", () => {
+    const dev = devModel((env) => (env.bake.enabled = true));
+    expect(dev.bake.builders[0]).toMatchObject({ image: "debian12", imageVersion: "2026.11.1", publishName: "debian12-golden-2026.11.1" });
+    const prod = loadEnvironment("environments/prod.yaml");
+    expect(prod.bake.builders.map((b) => b.publishName)).toEqual(["debian12-golden-2026.11.3", "debian12-golden-2026.11.3", "debian12-2026.11.3"]);
+    const search = devModel((env) => {
+      env.bake.enabled = true;
+      env.images.push({ ...env.images[0], name: "search-node", version: "7", openstack: { "os-a": { name: "sn-7" }, "os-b": { name: "sn-7" }, "os-c": { name: "sn-7" } } });
+      env.bake.image = "search-node";
+    });
+    expect(search.bake.builders[2]).toMatchObject({ image: "search-node", imageVersion: "7", publishName: "sn-7" });
+    expect(problemsOf((env) => (env.bake.image = "nope"))).toEqual([expect.stringMatching(/^bake\.image: no golden image named "nope"/)]);
+  });
 });
 
 describe("model validation", () => {

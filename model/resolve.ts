@@ -58,6 +58,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         expectedCodes: hc.expectedCodes,
       },
       placement: svc.placement,
+      exposure: svc.exposure,
       allowedCidrs: svc.allowedCidrs,
       ...(svc.peakInstances !== undefined ? { peakInstances: svc.peakInstances } : {}),
       warmup: svc.warmup,
@@ -93,7 +94,8 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
           };
         }
         for (const h of fleet) hosts.push(h);
-        return { service: svc.name, hosts: fleet, publicVip: site.vips[svc.name], lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock) };
+        const publicVip = svc.exposure === "public" ? site.vips[svc.name] : undefined;
+        return { service: svc.name, hosts: fleet, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock) };
       });
     const images: Record<string, { id?: string; name?: string }> = {};
     for (const img of env.images) {

@@ -223,6 +223,12 @@ export const serviceSchema = z.strictObject({
   listeners: z.array(listener).min(1, "a service needs at least one listener"),
   healthCheck,
   placement: z.enum(PLACEMENT_POLICIES).default("soft-anti-affinity"),
+  /**
+   * public: a public VIP in every OpenStack site, an internet-facing AWS load balancer and weighted Route 53 records.
+   * internal: reached on the sites' private networks only (the Octavia VIP on the site subnet, an internal AWS load
+   * balancer), with no public address and no DNS record.
+   */
+  exposure: z.enum(["public", "internal"]).default("public"),
   allowedCidrs: z.array(cidr).min(1, "list the client CIDRs allowed to reach the service"),
   /** Instances the service needs at peak, summed over all sites (N+1 capacity check). */
   peakInstances: z.number().int().min(0).optional(),

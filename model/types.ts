@@ -50,6 +50,8 @@ export interface ServiceModel {
   readonly listeners: readonly ListenerModel[];
   readonly healthCheck: HealthCheckModel;
   readonly placement: PlacementPolicy;
+  /** public: public VIPs, internet-facing AWS load balancer, Route 53 records; internal: private networks only. */
+  readonly exposure: "public" | "internal";
   readonly allowedCidrs: readonly string[];
   readonly peakInstances?: number;
   readonly warmup: readonly string[];
@@ -71,8 +73,8 @@ export interface SiteServiceModel {
 }
 
 export interface OpenstackSiteServiceModel extends SiteServiceModel {
-  /** Public VIP held by a floating IP on the external network. */
-  readonly publicVip: string;
+  /** Public VIP held by a floating IP on the external network; absent for internal services. */
+  readonly publicVip?: string;
   /** Fixed address of the Octavia load balancer on the site subnet. */
   readonly lbVipAddress: string;
 }

@@ -120,8 +120,11 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
       } else if (svc.ipBlock >= blocksIn(site.subnetCidr, blockSize)) {
         add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is outside site "${site.name}" subnet ${site.subnetCidr}, which holds blocks 0..${blocksIn(site.subnetCidr, blockSize) - 1} of ${blockSize} addresses; use a larger subnet or a lower ipBlock`);
       }
-      if (own(site.vips, svc.name) === undefined) {
+      if (svc.exposure === "public" && own(site.vips, svc.name) === undefined) {
         add(["sites", "openstack", si, "vips"], `no VIP for service "${svc.name}", which runs ${count} instance(s) in this site; add vips.${svc.name}: <address on ${site.externalNetwork.cidr}>`);
+      }
+      if (svc.exposure === "internal" && own(site.vips, svc.name) !== undefined) {
+        add(["sites", "openstack", si, "vips", svc.name], `service "${svc.name}" is internal and gets no public VIP; remove this entry, or make the service exposure: public`);
       }
       if (image && own(image.openstack, site.name) === undefined) {
         add(["images", env.images.indexOf(image), "openstack"], `image "${image.name}" has no reference for site "${site.name}", where service "${svc.name}" runs; add openstack.${site.name}: {name: ...} or {id: ...}`);
@@ -253,6 +256,8 @@ function checkServiceTraffic(env: EnvironmentFile, drained: (site: string, state
   const aws = env.sites.aws;
   env.services.forEach((svc, vi) => {
     const base: Path = ["services", vi];
+    // Internal services get no DNS record.
+    if (svc.exposure === "internal") return;
     const sites = [...env.sites.openstack, ...(aws ? [aws] : [])].filter((site) => instancesIn(svc, site.name) > 0);
     if (sites.length === 0) return;
     const weightOf = (site: (typeof sites)[number]) => (drained(site.name, site.traffic.state) ? 0 : site.traffic.weight);

@@ -174,7 +174,7 @@ function awsSiteVars(site: AwsSiteModel): Vars {
 function openstackLeafVars(site: OpenstackSiteModel, siteService: OpenstackSiteServiceModel): Vars {
   return {
     estate_lb_vip_address: siteService.lbVipAddress,
-    estate_public_vip: siteService.publicVip,
+    ...(siteService.publicVip ? { estate_public_vip: siteService.publicVip } : {}),
     ...openstackImageVar(site, siteService.hosts[0]?.image),
   };
 }

@@ -52,7 +52,9 @@ export class AwsSiteStack extends EstateStack {
       }
 
       const ns = new Construct(this, service.name);
-      const healthCheckerPrefixListId = healthCheckersFor(service.allowedCidrs);
+      const internal = service.exposure === "internal";
+      // Internal services get no Route 53 record, so no health checkers to let in.
+      const healthCheckerPrefixListId = internal ? undefined : healthCheckersFor(service.allowedCidrs);
       const security = new AwsServiceSecurity(ns, "Security", {
         name: placed.loadBalancerName,
         network,
@@ -68,6 +70,7 @@ export class AwsSiteStack extends EstateStack {
         loadBalancerName: placed.loadBalancerName,
         loadBalancerType: placed.loadBalancerType,
         network,
+        internal,
         securityGroupIds: [security.loadBalancerSecurityGroupId],
         listeners: service.listeners,
         healthCheck: service.healthCheck,

@@ -89,13 +89,19 @@ export class OpenstackSiteStack extends EstateStack {
         membersExpression: fleet.hostsExpression,
         memberSubnetId: network.subnetId,
       });
-      new FloatingVip(ns, "PublicVip", {
-        pool: site.externalNetwork.name,
-        address: placed.publicVip,
-        portId: lb.vipPortId,
-        description: `Public VIP of ${name}`,
+      // Internal services are reached on the site network only: no floating IP, the Octavia VIP is their address.
+      if (placed.publicVip) {
+        new FloatingVip(ns, "PublicVip", {
+          pool: site.externalNetwork.name,
+          address: placed.publicVip,
+          portId: lb.vipPortId,
+          description: `Public VIP of ${name}`,
+        });
+      }
+      new TerraformOutput(ns, "Vip", {
+        value: placed.publicVip ?? placed.lbVipAddress,
+        description: placed.publicVip ? `Public VIP of ${service.name}` : `Internal VIP of ${service.name} on the site network`,
       });
-      new TerraformOutput(ns, "Vip", { value: placed.publicVip, description: `Public VIP of ${service.name}` });
     }
   }
 }
@@ -113,6 +119,6 @@ function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: n
  */
 export function listenerAllowedCidrs(estate: EstateModel, service: ServiceModel): string[] {
   const open = service.allowedCidrs.includes("0.0.0.0/0");
-  const checkers = estate.traffic && !open ? estate.traffic.healthCheckerCidrs : [];
+  const checkers = estate.traffic && service.exposure === "public" && !open ? estate.traffic.healthCheckerCidrs : [];
   return [...new Set([...service.allowedCidrs, ...checkers])];
 }

@@ -43,7 +43,8 @@ export class TrafficStack extends EstateStack {
       throw new Error(`${this.node.path}: traffic.hostedZone needs an existing zone id or create: true`);
     }
 
-    for (const service of estate.services) {
+    // Internal services are reached on the sites' private networks: no public record.
+    for (const service of estate.services.filter((s) => s.exposure === "public")) {
       const endpoints = this.endpointsOf(estate, service);
       if (endpoints.length === 0) continue;
       const recordName = `${service.name}.${traffic.domain}`;

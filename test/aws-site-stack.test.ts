@@ -261,7 +261,12 @@ const HTTP_CHECK: AwsServiceHealthCheck = {
   unhealthyThreshold: 3,
   expectedCodes: "200",
 };
-const FAKE_NETWORK = { vpcId: "vpc-1", vpcCidr: "10.40.0.0/16", publicSubnetIds: ["subnet-a", "subnet-b"] };
+const FAKE_NETWORK = {
+  vpcId: "vpc-1",
+  vpcCidr: "10.40.0.0/16",
+  publicSubnetIds: ["subnet-a", "subnet-b"],
+  privateSubnetIds: { "eu-west-1a": "subnet-pa", "eu-west-1b": "subnet-pb" },
+};
 
 describe("AwsSiteNetwork", () => {
   it("builds a VPC, public and private subnets per zone, an internet gateway and a NAT gateway per zone (defaults)", () => {
@@ -421,6 +426,12 @@ describe("AwsServiceLoadBalancer", () => {
     listeners: [{ protocol: "HTTP", port: 80, backendPort: 8080 }],
     healthCheck: HTTP_CHECK,
   };
+
+  it("puts an internal load balancer in the private subnets", () => {
+    const stack = testStack();
+    new AwsServiceLoadBalancer(stack, "Lb", { ...props, internal: true });
+    expect(resourcesOf(synthJson(stack), "aws_lb").lb_resource).toMatchObject({ internal: true, subnets: ["subnet-pa", "subnet-pb"] });
+  });
 
   it("builds an internet-facing ALB with one HTTP listener and target group per listener (defaults)", () => {
     const stack = testStack();

@@ -97,6 +97,23 @@ describe("model resolution", () => {
     expect(devModel().awsSite!.services.find((s) => s.service === "api")!.loadBalancerType).toBe("network");
   });
 
+  it("gives internal services no public VIP, and refuses one in the file", () => {
+    const internal = (env: any) => {
+      env.services[1].exposure = "internal";
+      for (const site of env.sites.openstack) delete site.vips.api;
+    };
+    const model = devModel(internal);
+    const api = model.openstackSites[0].services.find((s) => s.service === "api")!;
+    expect(api.publicVip).toBeUndefined();
+    expect(api.lbVipAddress).toBe("10.10.0.18");
+    expect(model.services[1].exposure).toBe("internal");
+    expect(problemsOf((env) => (env.services[1].exposure = "internal"))).toEqual([
+      expect.stringMatching(/^sites\.openstack\.0\.vips\.api: service "api" is internal and gets no public VIP/),
+      expect.stringMatching(/^sites\.openstack\.1\.vips\.api: /),
+      expect.stringMatching(/^sites\.openstack\.2\.vips\.api: /),
+    ]);
+  });
+
   it("drains a site for one run: weight 0 while the file's weight is kept", () => {
     const model = devModel(() => {}, ["os-b"]);
     const b = model.openstackSites[1].traffic;

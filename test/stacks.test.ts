@@ -127,6 +127,28 @@ describe("cdktf app entry (main.ts) on a bad environment file", () => {
   });
 });
 
+describe("an internal service", () => {
+  it("has no floating IP and no DNS record, and its AWS load balancer is internal", () => {
+    const env = devEnvironment();
+    env.services[1].exposure = "internal";
+    for (const site of env.sites.openstack) delete site.vips.api;
+    const out = synthTo([writeEnvironment(env, "dev.yaml")]);
+    const osA = readJson(join(out, "stacks", "dev-os-a", "cdk.tf.json"));
+    expect(Object.keys(osA.resource.openstack_networking_floatingip_v2)).toEqual(["web_public_vip_floating_ip"]);
+    expect(osA.output.api_vip).toMatchObject({ value: "10.10.0.18", description: "Internal VIP of api on the site network" });
+    // Private-only and internal: Route 53 never probes it, so no health-checker ranges on its listener.
+    expect(osA.resource.openstack_lb_listener_v2.api_load_balancer_port5432_listener.allowed_cidrs).toEqual(["10.0.0.0/8"]);
+    const aws = readJson(join(out, "stacks", "dev-aws", "cdk.tf.json"));
+    const lbs = Object.values<any>(aws.resource.aws_lb);
+    expect(lbs.find((lb) => lb.name === "dev-api")).toMatchObject({ internal: true });
+    expect(lbs.find((lb) => lb.name === "dev-web")).toMatchObject({ internal: false });
+    const traffic = readJson(join(out, "stacks", "dev-traffic", "cdk.tf.json"));
+    const names = Object.values<any>(traffic.resource.aws_route53_record).map((r) => r.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n) => n === "web.dev.example.net")).toBe(true);
+  });
+});
+
 describe("an estate a construct refuses", () => {
   it("is reported as a problem of its environment file, and nothing is written", () => {
     const model = loadEnvironment("environments/dev.yaml");

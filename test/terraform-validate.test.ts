@@ -65,6 +65,15 @@ const VARIANTS: { name: string; stacks: ("aws" | "traffic")[]; model: () => Esta
       }),
   },
   { name: "no AWS site", stacks: ["traffic"], model: () => devModel((env) => delete env.sites.aws) },
+  {
+    name: "internal service",
+    stacks: ["aws", "traffic"],
+    model: () =>
+      devModel((env) => {
+        env.services[1].exposure = "internal";
+        for (const site of env.sites.openstack) delete site.vips.api;
+      }),
+  },
 ];
 
 const SABOTAGED = "sabotaged dev: traffic";

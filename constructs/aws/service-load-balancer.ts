@@ -44,8 +44,10 @@ export interface AwsServiceLoadBalancerProps {
   readonly loadBalancerName: string;
   /** `application` (ALB) for HTTP and TLS-terminating listeners, `network` (NLB) for TCP and UDP. */
   readonly loadBalancerType: AwsLoadBalancerType;
-  /** Public subnets (one per zone) to place the load balancer in. */
-  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds">;
+  /** Subnets (one per zone) to place the load balancer in: the public ones, or the private ones when internal. */
+  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
+  /** An internal load balancer in the private subnets, reachable from the VPC and its peers only. @default false */
+  readonly internal?: boolean;
   readonly securityGroupIds: readonly string[];
   readonly listeners: readonly AwsServiceListener[];
   /** Health check of every target group. */
@@ -80,9 +82,9 @@ export class AwsServiceLoadBalancer extends Construct {
     const lb = new Lb(this, "Resource", {
       name: props.loadBalancerName,
       loadBalancerType: props.loadBalancerType,
-      internal: false,
+      internal: props.internal ?? false,
       ipAddressType: "ipv4",
-      subnets: [...props.network.publicSubnetIds],
+      subnets: props.internal ? Object.values(props.network.privateSubnetIds) : [...props.network.publicSubnetIds],
       securityGroups: [...props.securityGroupIds],
       enableDeletionProtection: props.deletionProtection ?? DEFAULT_DELETION_PROTECTION,
       ...(alb ? { dropInvalidHeaderFields: true } : { enableCrossZoneLoadBalancing: props.crossZoneLoadBalancing ?? DEFAULT_CROSS_ZONE_LOAD_BALANCING }),

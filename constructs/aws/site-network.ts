@@ -34,8 +34,10 @@ export interface IAwsSiteNetwork {
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly zones: readonly AwsSiteNetworkZone[];
-  /** Public subnet ids, one per zone in zone order: where load balancers live. */
+  /** Public subnet ids, one per zone in zone order: where internet-facing load balancers live. */
   readonly publicSubnetIds: readonly string[];
+  /** Private subnet id per zone name, in zone order: where hosts and internal load balancers live. */
+  readonly privateSubnetIds: Readonly<Record<string, string>>;
   /**
    * Id of the private subnet of the zone named by `zoneExpression` (a literal zone name or a Terraform
    * expression such as `each.value.zone`), read from one map local so a for_each fleet can place each host.

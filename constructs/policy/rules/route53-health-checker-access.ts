@@ -16,7 +16,7 @@ export const route53HealthCheckerAccess: ModelRule = {
     for (const service of model.services) {
       const inOpenstack = model.openstackSites.some((site) => site.services.some((s) => s.service === service.name));
       const target = `services.${service.name}.allowedCidrs`;
-      if (!model.traffic || !inOpenstack || service.allowedCidrs.includes(WORLD)) {
+      if (!model.traffic || !inOpenstack || service.exposure === "internal" || service.allowedCidrs.includes(WORLD)) {
         results.push({ target, result: notApplicable(), service: service.name });
         continue;
       }

@@ -13,6 +13,7 @@ import {
   instancesOf,
   isExpression,
   multiplicityOf,
+  referencesIn,
   referencesInExpression,
   type TerraformJson,
   type TfConfig,
@@ -296,14 +297,7 @@ function resolveLocals(refs: readonly TfReference[], tf: TerraformJson, depth: n
     const name = ref.address.slice("local.".length);
     let value: unknown = tf.locals?.[name];
     if (ref.key !== undefined && value !== null && typeof value === "object") value = (value as Record<string, unknown>)[String(ref.key)];
-    const inner: TfReference[] = [];
-    const walk = (v: unknown) => {
-      if (typeof v === "string") for (const e of expressionsIn(v)) inner.push(...referencesInExpression(e));
-      else if (Array.isArray(v)) v.forEach(walk);
-      else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
-    };
-    walk(value);
-    return resolveLocals(inner, tf, depth + 1);
+    return resolveLocals(referencesIn(value), tf, depth + 1);
   });
 }
 

@@ -1,4 +1,4 @@
-import { blocksOf, expressionsIn, referencesInExpression, type TerraformJson, type TfReference } from "../terraform-json";
+import { blocksOf, referencesIn, type TerraformJson } from "../terraform-json";
 import { compliant, nonCompliant, type StackRule, type TargetedResult } from "../rule";
 
 /** EST-STK-001: a stack refers only to what it declares itself; no terraform_remote_state. */
@@ -16,7 +16,7 @@ export const crossStackReference: StackRule = {
     const declared = declaredNames(tf);
     const checkValue = (target: string, value: unknown) => {
       const problems: string[] = [];
-      for (const ref of referencesOf(value)) {
+      for (const ref of referencesIn(value)) {
         if (!declared.has(ref.address)) problems.push(`${ref.address} is not declared in ${stack.name}`);
       }
       results.push({ target, result: problems.length > 0 ? nonCompliant([...new Set(problems)].join("; ")) : compliant() });
@@ -44,15 +44,4 @@ function declaredNames(tf: TerraformJson): Set<string> {
   for (const name of Object.keys(tf.variable ?? {})) names.add(`var.${name}`);
   for (const name of Object.keys(tf.module ?? {})) names.add(`module.${name}`);
   return names;
-}
-
-function referencesOf(value: unknown): TfReference[] {
-  const refs: TfReference[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === "string") for (const e of expressionsIn(v)) refs.push(...referencesInExpression(e));
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
-  };
-  walk(value);
-  return refs;
 }

@@ -4,19 +4,18 @@
  * (13-15) that no linter checks: role-prefixed defaults, main.yml that only includes, prechecks first, names.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { loadEnvironment } from "../model";
 import { renderInventory } from "../render";
+import { hasCommand, scratchDirs } from "./support/tools";
 
 const ANSIBLE_DIR = resolve("ansible");
 const ROLES_DIR = join(ANSIBLE_DIR, "roles");
 const PLAYBOOKS_DIR = join(ANSIBLE_DIR, "playbooks");
 const TOOL_TIMEOUT_MS = 300_000;
 
-const hasCommand = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const missing = (cmd: string, pkg: string) => (hasCommand(cmd) ? "" : ` (skipped: ${cmd} is not installed; apt-get install ${pkg})`);
 
 function run(cmd: string, args: string[], cwd = ANSIBLE_DIR): { status: number | null; output: string } {
@@ -29,15 +28,7 @@ function run(cmd: string, args: string[], cwd = ANSIBLE_DIR): { status: number |
   return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
-const scratch: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = scratchDirs();
 
 const playbooks = readdirSync(PLAYBOOKS_DIR).filter((f) => f.endsWith(".yml")).sort();
 const roles = readdirSync(ROLES_DIR).filter((d) => statSync(join(ROLES_DIR, d)).isDirectory()).sort();

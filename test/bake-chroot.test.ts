@@ -20,7 +20,6 @@ const ANSIBLE_DIR = resolve("ansible");
 const MIRROR = process.env.ESTATE_DEBIAN_MIRROR ?? "http://deb.debian.org/debian";
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
-const hasCommand = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const hasChrootPlugin = (): boolean =>
   hasCommand("ansible-doc") && spawnSync("ansible-doc", ["-t", "connection", "community.general.chroot"], { encoding: "utf8" }).status === 0;
 
@@ -119,6 +118,7 @@ if pos[:3] == ["loadbalancer", "member", "set"]:
 sys.stderr.write("fake openstack: unsupported call: " + " ".join(args) + "\\n")
 sys.exit(2)
 `;
+import { hasCommand } from "./support/tools";
 
 interface OctaviaEvent {
   address: string;

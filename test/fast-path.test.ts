@@ -5,22 +5,17 @@
  */
 import { App, TerraformLocal, Testing } from "cdktf";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildNaiveStacks } from "../bench/naive";
 import { blocksOf, instancesOf } from "../constructs/policy";
 import { loadEnvironment } from "../model";
 import { buildEstateStacks } from "../stacks/app";
 import { EstateStack } from "../stacks/estate-stack";
+import { scratchDirs } from "./support/tools";
 
-const scratch: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "estate-fast-"));
-  scratch.push(dir);
-  return dir;
-};
-afterAll(() => scratch.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const scratch = scratchDirs();
+const tempDir = () => scratch("estate-fast-");
 
 function tree(dir: string): Map<string, string> {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());

@@ -3,13 +3,14 @@
  * fleet map in every synthesized stack is in the inventory, read back by the real ansible-inventory, with the same
  * fixed IP — and the inventory holds no service host that Terraform does not create.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthesize } from "../stacks/synthesize";
+import { hasCommand } from "./support/tools";
 
-const HAS_ANSIBLE_INVENTORY = spawnSync("sh", ["-c", "command -v ansible-inventory"]).status === 0;
+const HAS_ANSIBLE_INVENTORY = hasCommand("ansible-inventory");
 
 describe.skipIf(!HAS_ANSIBLE_INVENTORY)(
   `inventory and Terraform agree on every host${HAS_ANSIBLE_INVENTORY ? "" : " (skipped: ansible-inventory is not installed; apt-get install ansible)"}`,

@@ -3,31 +3,22 @@
  * from. The inventory is read back by the real `ansible-inventory`, the way playbooks will read it.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { loadEnvironment, type EstateModel, type HostModel } from "../model";
 import { renderAnsibleArtifacts, renderFileSd, renderHostExport, renderInventory, toInventoryYaml } from "../render";
+import { hasCommand, scratchDirs } from "./support/tools";
 
 const DEV_ENV = "environments/dev.yaml";
 const VALID_GROUP = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const hasCommand = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const HAS_ANSIBLE_INVENTORY = hasCommand("ansible-inventory");
 /** The Python Debian's Ansible runs on (its PyYAML reads the inventory), else whatever python3 is first in PATH. */
 const ANSIBLE_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const HAS_PYYAML = spawnSync(ANSIBLE_PYTHON, ["-c", "import yaml"]).status === 0;
 
-const scratch: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratch.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = scratchDirs();
 
 /** A modified copy of the dev environment, written with the yaml package to a temp dir, then loaded. */
 function devVariant(mutate: (env: any) => void): EstateModel {

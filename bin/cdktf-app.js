@@ -5,5 +5,5 @@ if (process.env.ESTATE_DEBUG === "1") {
   require("tsx/cjs");
   require("../main.ts");
 } else {
-  require(require("../scripts/build-js").ensureBuilt("app"));
+  require("../scripts/build-js").runBundle("app");
 }

@@ -5,10 +5,11 @@
 //   yaml, yargs): one file to read and compile instead of hundreds of modules to resolve. No type-check here
 //   (`npm run build` type-checks). cdktf's `archiver` (only used for Terraform assets, which the estate never
 //   creates) is loaded on first use instead of at start-up.
-// - `runBundle` compiles a bundle with the code cache V8 wrote on an earlier run (dist/<entry>.cache), so functions
-//   are not parsed and compiled again on every start. V8 checks the cache against the source and its own version
-//   and flags; a cache it rejects is ignored and rewritten. The cache is written once per build, on exit, after the
-//   run has compiled what it used.
+// - `runBundle` compiles a bundle with the code cache V8 wrote on an earlier run, so functions are not parsed and
+//   compiled again on every start. The cache file is named after the bundle's size and modification time
+//   (dist/<entry>.<size>-<mtime>.cache): V8 itself only checks a cache against its own version, its flags and the
+//   source's length, so a cache must never outlive the exact bundle it was made from. A cache V8 rejects is
+//   ignored and rewritten. The cache is written once per build, on exit, after the run has compiled what it used.
 // - Bundles are rebuilt only when a source is newer; every file is written atomically, so parallel launches never
 //   see half a file.
 "use strict";
@@ -20,7 +21,7 @@ const vm = require("node:vm");
 const ROOT = join(__dirname, "..");
 const DIST = join(ROOT, "dist");
 const ENTRIES = { cli: "cli/main.ts", app: "main.ts", "bench-naive": "bench/naive-main.ts" };
-const SOURCES = ["cli", "constructs", "model", "render", "stacks", "bench", ".gen", "main.ts", "providers", "package.json", "package-lock.json", "tsconfig.json"];
+const SOURCES = ["cli", "constructs", "model", "render", "stacks", "bench", ".gen", "main.ts", "providers", "package.json", "package-lock.json", "tsconfig.json", "scripts/build-js.js", "scripts/lazy-archiver.js"];
 // Resolved at run time, from the project's node_modules: the tsx CLI (the diff engine runs old checkouts through
 // it) and the bundler itself.
 const EXTERNAL = ["tsx", "esbuild"];
@@ -31,7 +32,7 @@ function newestSource() {
     const stat = statSync(path);
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path)) if (entry !== ".work" && entry !== "node_modules") visit(join(path, entry));
-    } else if (/\.(ts|json)$/.test(path)) newest = Math.max(newest, stat.mtimeMs);
+    } else if (/\.(ts|js|json)$/.test(path)) newest = Math.max(newest, stat.mtimeMs);
   };
   for (const s of SOURCES) if (existsSync(join(ROOT, s))) visit(join(ROOT, s));
   return newest;
@@ -77,7 +78,7 @@ function build() {
       absWorkingDir: ROOT,
       define: { "process.env.ESTATE_BUNDLED": '"1"' },
     });
-    rmSync(join(DIST, `${name}.cache`), { force: true });
+    for (const stale of readdirSync(DIST)) if (stale.startsWith(`${name}.`) && stale.endsWith(".cache")) rmSync(join(DIST, stale), { force: true });
     writeAtomically(target, result.outputFiles[0].contents);
   }
 }
@@ -88,7 +89,8 @@ function build() {
  */
 function runBundle(entry) {
   const file = ensureBuilt(entry);
-  const cacheFile = join(DIST, `${entry}.cache`);
+  const { size, mtimeMs } = statSync(file);
+  const cacheFile = join(DIST, `${entry}.${size}-${Math.floor(mtimeMs)}.cache`);
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);

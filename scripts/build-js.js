@@ -14,6 +14,7 @@
 //   see half a file.
 "use strict";
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { isAscii } = require("node:buffer");
 const Module = require("node:module");
 const { dirname, join } = require("node:path");
 const vm = require("node:vm");
@@ -72,6 +73,10 @@ function build() {
       target: "node20",
       format: "cjs",
       sourcemap: false,
+      // No comments and no indentation: a third less to read at every start, and no stray non-ASCII character in
+      // a comment that would make V8 hold the whole source as two-byte text. Names are kept, so stack traces
+      // still say which function failed (ESTATE_DEBUG=1 gives source-mapped ones).
+      minifyWhitespace: true,
       legalComments: "none",
       logLevel: "error",
       alias: { archiver: "./scripts/lazy-archiver.js" },
@@ -97,7 +102,10 @@ function runBundle(entry) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+  const bytes = readFileSync(file);
+  // ASCII (what esbuild writes) decodes several times faster as latin1, to the same text.
+  const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected) {
     process.once("exit", () => {
       try {

@@ -68,8 +68,26 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function measure(estate: string, instances: number, args: string[], env: Record<string, string>, outdir: string): Sample & { estate: string; instances: number; runs: number } {
-  const samples = Array.from({ length: RUNS }, () => runOnce(args, env, outdir));
+interface Job {
+  estate: string;
+  instances: number;
+  args: string[];
+  env: Record<string, string>;
+  outdir: string;
+}
+type Line = Sample & { estate: string; instances: number; runs: number };
+
+/**
+ * Runs each job RUNS times, round-robin, so that jobs compared with each other (ours and naive at M) see the same
+ * machine: a slow spell of this shared machine then slows both instead of skewing their ratio.
+ */
+function measureTogether(jobs: Job[]): Line[] {
+  const samples = jobs.map(() => [] as Sample[]);
+  for (let run = 0; run < RUNS; run++) jobs.forEach((job, i) => samples[i].push(runOnce(job.args, job.env, job.outdir)));
+  return jobs.map((job, i) => summarize(job, samples[i]));
+}
+
+function summarize({ estate, instances }: Job, samples: Sample[]): Line {
   return {
     estate,
     instances,
@@ -96,18 +114,22 @@ const ours = new Map<string, number>();
 const estates = SIZES.map((size) => ({ size, ...environmentFile(size), outdir: join(WORK, `out-${size.name}`) }));
 // One untimed run writes the CLI's code cache, as the first run after every build does (see scripts/build-js.js).
 runOnce(["bin/estate.js", "synth", "--env", estates[0].file, "--out", estates[0].outdir], {}, estates[0].outdir);
-for (const { size, file, instances, outdir } of estates) {
-  const line = measure(size.name, instances, ["bin/estate.js", "synth", "--env", file, "--out", outdir], {}, outdir);
-  ours.set(size.name, line.wall_s);
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-const m = SIZES.find((s) => s.name === "M")!;
-const { file, instances } = environmentFile(m);
+const oursJob = ({ size, file, instances, outdir }: (typeof estates)[number]): Job => ({
+  estate: size.name,
+  instances,
+  args: ["bin/estate.js", "synth", "--env", file, "--out", outdir],
+  env: {},
+  outdir,
+});
+const m = estates.find((e) => e.size.name === "M")!;
 const naiveOut = join(WORK, "out-M-naive");
-const naive = measure("M-naive", instances, [ensureBuilt("bench-naive"), file, naiveOut], {}, naiveOut);
-process.stdout.write(`${JSON.stringify(naive)}\n`);
-const tuned = measure("M-naive-tuned", instances, [ensureBuilt("bench-naive"), file, naiveOut], { ESTATE_NAIVE_TUNED: "1" }, naiveOut);
-process.stdout.write(`${JSON.stringify(tuned)}\n`);
+const naiveJob = (estate: string, env: Record<string, string>): Job => ({ estate, instances: m.instances, args: [ensureBuilt("bench-naive"), m.file, naiveOut], env, outdir: naiveOut });
+// S and L alone; M in turn with both naive builds, which it is compared with.
+const [lineS] = measureTogether([oursJob(estates.find((e) => e.size.name === "S")!)]);
+const [lineM, naive, tuned] = measureTogether([oursJob(m), naiveJob("M-naive", {}), naiveJob("M-naive-tuned", { ESTATE_NAIVE_TUNED: "1" })]);
+const [lineL] = measureTogether([oursJob(estates.find((e) => e.size.name === "L")!)]);
+for (const line of [lineS, lineM, lineL]) ours.set(line.estate, line.wall_s);
+for (const line of [lineS, lineM, lineL, naive, tuned]) process.stdout.write(`${JSON.stringify(line)}\n`);
 process.stdout.write(
   `${JSON.stringify({
     naive_over_ours_at_M: round(naive.wall_s / ours.get("M")!),

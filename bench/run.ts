@@ -110,30 +110,28 @@ mkdirSync(WORK, { recursive: true });
 const dropped = KEEP_ENV ? [] : STARTUP_SETTINGS.filter((name) => process.env[name] !== undefined);
 if (dropped.length > 0) process.stderr.write(`bench: measured processes run without ${dropped.join(", ")} (ESTATE_BENCH_KEEP_ENV=1 keeps them)\n`);
 build();
-const ours = new Map<string, number>();
-const estates = SIZES.map((size) => ({ size, ...environmentFile(size), outdir: join(WORK, `out-${size.name}`) }));
-// One untimed run writes the CLI's code cache, as the first run after every build does (see scripts/build-js.js).
-runOnce(["bin/estate.js", "synth", "--env", estates[0].file, "--out", estates[0].outdir], {}, estates[0].outdir);
-const oursJob = ({ size, file, instances, outdir }: (typeof estates)[number]): Job => ({
-  estate: size.name,
-  instances,
-  args: ["bin/estate.js", "synth", "--env", file, "--out", outdir],
-  env: {},
-  outdir,
-});
-const m = estates.find((e) => e.size.name === "M")!;
+const estates = new Map(SIZES.map((size) => [size.name, { ...environmentFile(size), outdir: join(WORK, `out-${size.name}`) }]));
+const oursJob = (name: EstateSize["name"]): Job => {
+  const { file, instances, outdir } = estates.get(name)!;
+  return { estate: name, instances, args: ["bin/estate.js", "synth", "--env", file, "--out", outdir], env: {}, outdir };
+};
+const m = estates.get("M")!;
 const naiveOut = join(WORK, "out-M-naive");
-const naiveJob = (estate: string, env: Record<string, string>): Job => ({ estate, instances: m.instances, args: [ensureBuilt("bench-naive"), m.file, naiveOut], env, outdir: naiveOut });
+const naiveBundle = ensureBuilt("bench-naive");
+const naiveJob = (estate: string, env: Record<string, string>): Job => ({ estate, instances: m.instances, args: [naiveBundle, m.file, naiveOut], env, outdir: naiveOut });
+
+// One untimed run writes the CLI's code cache, as the first run after every build does (see scripts/build-js.js).
+const warmUp = oursJob("S");
+runOnce(warmUp.args, warmUp.env, warmUp.outdir);
 // S and L alone; M in turn with both naive builds, which it is compared with.
-const [lineS] = measureTogether([oursJob(estates.find((e) => e.size.name === "S")!)]);
-const [lineM, naive, tuned] = measureTogether([oursJob(m), naiveJob("M-naive", {}), naiveJob("M-naive-tuned", { ESTATE_NAIVE_TUNED: "1" })]);
-const [lineL] = measureTogether([oursJob(estates.find((e) => e.size.name === "L")!)]);
-for (const line of [lineS, lineM, lineL]) ours.set(line.estate, line.wall_s);
+const [lineS] = measureTogether([oursJob("S")]);
+const [lineM, naive, tuned] = measureTogether([oursJob("M"), naiveJob("M-naive", {}), naiveJob("M-naive-tuned", { ESTATE_NAIVE_TUNED: "1" })]);
+const [lineL] = measureTogether([oursJob("L")]);
 for (const line of [lineS, lineM, lineL, naive, tuned]) process.stdout.write(`${JSON.stringify(line)}\n`);
 process.stdout.write(
   `${JSON.stringify({
-    naive_over_ours_at_M: round(naive.wall_s / ours.get("M")!),
-    naive_tuned_over_ours_at_M: round(tuned.wall_s / ours.get("M")!),
-    L_over_M: round(ours.get("L")! / ours.get("M")!),
+    naive_over_ours_at_M: round(naive.wall_s / lineM.wall_s),
+    naive_tuned_over_ours_at_M: round(tuned.wall_s / lineM.wall_s),
+    L_over_M: round(lineL.wall_s / lineM.wall_s),
   })}\n`,
 );

@@ -118,8 +118,8 @@ function runBundle(entry) {
   const mod = new Module(file, module);
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(dirname(file));
-  mod.loaded = true;
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
   return mod.exports;
 }
 

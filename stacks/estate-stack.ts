@@ -1,4 +1,4 @@
-import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
 
@@ -21,6 +21,7 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
 
   constructor(scope: Construct, id: string, backend: BackendModel) {
     super(scope, id);
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
     configureBackend(this, id, backend);
   }
 
@@ -81,16 +82,45 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
 }
 
 /**
- * Terraform runs each stack inside cdktf.out/stacks/<stack>/. Local state paths are written relative to that
- * directory and point back to the project, so state survives every re-synthesis (which replaces cdktf.out) and
- * the synthesized JSON does not depend on the directory it was produced in.
+ * The Terraform versions every stack accepts (`terraform.required_version`). 1.11 is the oldest release with every
+ * feature the stacks use: the S3 backend's `use_lockfile` (GA in 1.11), keyed `import` blocks (1.5), `removed`
+ * blocks and `for_each` in `import` (1.7), output preconditions (1.2). Below 2.0 because a major release may change
+ * the language the synthesized JSON is written in.
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.11.0, < 2.0.0";
+
+/**
+ * Terraform runs each stack inside `<outdir>/stacks/<stack>/`. Local state paths are written relative to that
+ * directory and point two levels above the output directory, i.e. to the project root for the default `cdktf.out`:
+ * state survives every re-synthesis (which replaces the output directory) and the synthesized JSON does not depend
+ * on the directory it was produced in (no absolute paths; a temporary synthesis for a diff shows no backend change).
  */
 export const LOCAL_STATE_FROM_STACK_DIR = "../../..";
+
+/**
+ * Marker file that synthesis keeps in the project's local state directory. A stack with local state refuses to plan
+ * (an output precondition) unless the marker is where its state path points: a stack synthesized into an output
+ * directory outside the project root (`estate synth --out /tmp/x`) would otherwise start from empty state and plan
+ * to create every resource again.
+ */
+export const LOCAL_STATE_MARKER = ".estate-state-root";
 
 /** Each stack gets its own state: a local file per stack, or one s3 object key per stack. */
 export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendModel): void {
   if (backend.type === "local") {
-    new LocalBackend(stack, { path: `${LOCAL_STATE_FROM_STACK_DIR}/${backend.directory}/${stackName}.tfstate` });
+    const dir = `${LOCAL_STATE_FROM_STACK_DIR}/${backend.directory}`;
+    new LocalBackend(stack, { path: `${dir}/${stackName}.tfstate` });
+    const guard = new TerraformOutput(stack, "local_state_guard", {
+      description: "Where this stack keeps its local state; planning refuses when that is not the project's state directory.",
+      value: `${dir}/${stackName}.tfstate`,
+    });
+    // cdktf 0.21 keeps an output's `precondition` prop but never writes it: the block goes in as an override.
+    guard.addOverride("precondition", [
+      {
+        condition: `\${fileexists("\${path.module}/${dir}/${LOCAL_STATE_MARKER}")}`,
+        error_message: `Local state of ${stackName} would be ${dir}/${stackName}.tfstate relative to this directory, which is not the project's state directory (${backend.directory}/${LOCAL_STATE_MARKER} is missing there). Synthesize into the project's output directory (cdktf.out at the project root) and run Terraform there, or use a remote backend.`,
+      },
+    ]);
     return;
   }
   new S3Backend(stack, {

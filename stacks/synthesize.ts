@@ -1,17 +1,42 @@
 /**
  * The synthesis pipeline shared by `npm run synth`, the CLI and `cdktf synth` (main.ts): load every environment,
- * build the selected stacks, render inventories, and move the whole result into place only when all of it worked.
+ * build the selected stacks, run the policy gate, render inventories, and move the whole result into place only when
+ * all of it worked. What Terraform keeps in a stack directory between runs (its working directory `.terraform/` and
+ * the dependency lock file) survives re-synthesis; committed lock files are copied in.
  */
 import { App } from "cdktf";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
 import { EnvironmentError, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { buildEstateStacks } from "./app";
-import { EstateStack } from "./estate-stack";
+import { EstateStack, LOCAL_STATE_MARKER } from "./estate-stack";
 import { loadEnvironments, SelectionError } from "./environments";
 
 export { environmentFiles, ENVIRONMENTS_DIR, loadEnvironments, SelectionError } from "./environments";
+
+/**
+ * Committed dependency lock files, one per stack: `<projectDir>/dependency-locks/<stack>.terraform.lock.hcl`, copied
+ * to `<outdir>/stacks/<stack>/.terraform.lock.hcl` on every synthesis (`estate lock` writes them).
+ */
+export const DEPENDENCY_LOCKS_DIR = "dependency-locks";
+/** Terraform's name for the dependency lock file of a working directory. */
+export const TERRAFORM_LOCK_FILE = ".terraform.lock.hcl";
+/** What Terraform keeps in a stack directory between runs, moved from the previous output into the new one. */
+const TERRAFORM_WORKING_STATE = [".terraform", TERRAFORM_LOCK_FILE] as const;
+
+/** The committed lock file of a stack. */
+export function dependencyLockPath(projectDir: string, stack: string): string {
+  return join(projectDir, DEPENDENCY_LOCKS_DIR, `${stack}${TERRAFORM_LOCK_FILE}`);
+}
+
+/**
+ * - `enforce`: run the policy pack; any error keeps the previous output and throws a `PolicyError`.
+ * - `report`: run it and return the findings (for `estate validate`).
+ * - `skip`: do not run it (read-only syntheses: listings, the working tree of a diff).
+ */
+export type PolicyMode = "enforce" | "report" | "skip";
 
 export interface SynthesizeOptions {
   /** Environment files to synthesize. */
@@ -22,11 +47,24 @@ export interface SynthesizeOptions {
   readonly include?: (stack: StackRef & { readonly env: string }) => boolean;
   /** Sites drained for this run only, on top of the files. @default [] */
   readonly drain?: readonly string[];
+  /** The policy gate. @default "enforce" */
+  readonly policy?: PolicyMode;
+  /**
+   * The project root: where committed lock files (`dependency-locks/`) are read and where local state lives.
+   * @default - the current working directory
+   */
+  readonly projectDir?: string;
+  /**
+   * Leave an empty directory for every stack of the previous output that this synthesis removed. `cdktf synth`
+   * lists the stack directories before it runs the app and deletes the ones missing from the new manifest
+   * afterwards; without the placeholders it fails on directories the app already removed. @default false
+   */
+  readonly placeholdersForRemovedStacks?: boolean;
   /**
    * Called after everything was rendered into the temporary directory, before it is moved into place, with each
    * stack's Terraform JSON as written. Throwing keeps the previous output.
    */
-  readonly beforeCommit?: (tmpdir: string, stacks: ReadonlyMap<string, unknown>) => void;
+  readonly beforeCommit?: (tmpdir: string, stacks: ReadonlyMap<string, TerraformJson>) => void;
 }
 
 export interface SynthesizedStack extends StackRef {
@@ -40,6 +78,12 @@ export interface SynthesizeResult {
   readonly stacks: readonly SynthesizedStack[];
   /** Every other artifact written (inventories, monitoring targets, host exports), relative to the output directory. */
   readonly files: readonly string[];
+  /** Stacks of the previous output that are not in this one (a narrower selection, a removed site), by name. */
+  readonly removedStacks: readonly string[];
+  /** Stacks that got their committed dependency lock file. */
+  readonly lockedStacks: readonly string[];
+  /** Policy findings (empty with policy "skip"). */
+  readonly findings: readonly Finding[];
 }
 
 export function synthesize(options: SynthesizeOptions): SynthesizeResult {
@@ -49,41 +93,41 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
 
 export function synthesizeModels(models: readonly EstateModel[], options: Omit<SynthesizeOptions, "environmentFiles">): SynthesizeResult {
   const outdir = resolve(options.outdir);
+  const projectDir = resolve(options.projectDir ?? process.cwd());
   mkdirSync(dirname(outdir), { recursive: true });
-  const tmp = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}.tmp-`));
+  removeStaleTemporaries(outdir);
+  const tmp = mkdtempSync(join(dirname(outdir), `${temporaryPrefix(outdir)}${process.pid}-`));
   try {
     const app = new App({ outdir: tmp, stackTraces: false });
-    const stacks: SynthesizedStack[] = [];
-    for (const model of models) {
-      const include = options.include ?? (() => true);
-      for (const ref of buildStacksOf(app, model, (r) => include({ ...r, env: model.env }))) {
-        stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
-      }
-    }
-    if (stacks.length === 0) throw new SelectionError("the selection matches no stack; run `estate list` to see the stack names");
+    const stacks = buildSelectedStacks(app, models, options.include ?? (() => true));
     app.synth();
+    const written = new Map<string, TerraformJson>();
+    for (const child of app.node.children) if (child instanceof EstateStack) written.set(child.node.id, child.synthesized as TerraformJson);
 
-    const files: string[] = [];
-    for (const model of models) {
-      if (!stacks.some((s) => s.env === model.env)) continue;
-      for (const artifact of renderAnsibleArtifacts(model)) {
-        const target = join(tmp, artifact.path);
-        mkdirSync(dirname(target), { recursive: true });
-        writeFileSync(target, artifact.content);
-        files.push(artifact.path);
-      }
-    }
-    if (options.beforeCommit) {
-      const written = new Map<string, unknown>();
-      for (const child of app.node.children) if (child instanceof EstateStack) written.set(child.node.id, child.synthesized);
-      options.beforeCommit(tmp, written);
-    }
-    replaceDirectory(tmp, outdir);
-    return { models, stacks, files };
+    const findings = runPolicyGate(models, stacks, written, options.policy ?? "enforce");
+    const files = renderArtifacts(tmp, models, stacks);
+    const lockedStacks = copyCommittedLocks(tmp, projectDir, stacks);
+    const removedStacks = stackDirectories(outdir).filter((name) => !written.has(name));
+    if (options.placeholdersForRemovedStacks) for (const name of removedStacks) mkdirSync(join(tmp, "stacks", name), { recursive: true });
+    options.beforeCommit?.(tmp, written);
+    replaceOutput(tmp, outdir);
+    markLocalStateDirectories(models, outdir, projectDir);
+    return { models, stacks, files, removedStacks, lockedStacks, findings };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+function buildSelectedStacks(app: App, models: readonly EstateModel[], include: NonNullable<SynthesizeOptions["include"]>): SynthesizedStack[] {
+  const stacks: SynthesizedStack[] = [];
+  for (const model of models) {
+    for (const ref of buildStacksOf(app, model, (r) => include({ ...r, env: model.env }))) {
+      stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
+    }
+  }
+  if (stacks.length === 0) throw new SelectionError("the selection matches no stack; run `estate list` to see the stack names");
+  return stacks;
 }
 
 /**
@@ -99,8 +143,85 @@ function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) 
   }
 }
 
-/** Moves `fresh` to `target`; the previous content of `target` is removed only once the new one is in place. */
-function replaceDirectory(fresh: string, target: string): void {
+/** The one policy gate of every synthesis that writes a deployable output (`estate synth`, `cdktf synth|deploy`). */
+function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
+  if (mode === "skip") return [];
+  const policyStacks: PolicyStack[] = stacks.flatMap((s) => {
+    const tf = written.get(s.name);
+    return tf ? [{ name: s.name, env: s.env, kind: s.kind, ...(s.site ? { site: s.site } : {}), tf }] : [];
+  });
+  const findings = evaluatePolicy({ models, stacks: policyStacks });
+  if (mode === "enforce" && summarize(findings).errors > 0) throw new PolicyError(findings);
+  return findings;
+}
+
+function renderArtifacts(tmp: string, models: readonly EstateModel[], stacks: readonly SynthesizedStack[]): string[] {
+  const files: string[] = [];
+  for (const model of models) {
+    if (!stacks.some((s) => s.env === model.env)) continue;
+    for (const artifact of renderAnsibleArtifacts(model)) {
+      const target = join(tmp, artifact.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, artifact.content);
+      files.push(artifact.path);
+    }
+  }
+  return files;
+}
+
+function copyCommittedLocks(tmp: string, projectDir: string, stacks: readonly SynthesizedStack[]): string[] {
+  const locked: string[] = [];
+  for (const stack of stacks) {
+    const lock = dependencyLockPath(projectDir, stack.name);
+    if (!existsSync(lock)) continue;
+    copyFileSync(lock, join(tmp, "stacks", stack.name, TERRAFORM_LOCK_FILE));
+    locked.push(stack.name);
+  }
+  return locked;
+}
+
+function stackDirectories(outdir: string): string[] {
+  const dir = join(outdir, "stacks");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** `.<outdir>.tmp-<pid>-…`: the pid lets a later run tell a live synthesis from the leftovers of a killed one. */
+function temporaryPrefix(outdir: string): string {
+  return `.${basename(outdir)}.tmp-`;
+}
+
+/**
+ * Removes what a killed synthesis left next to the output directory: temporary directories whose process is gone
+ * (and, from releases that did not name the process, ones older than an hour).
+ */
+function removeStaleTemporaries(outdir: string): void {
+  const prefix = temporaryPrefix(outdir);
+  for (const entry of readdirSync(dirname(outdir))) {
+    if (!entry.startsWith(prefix)) continue;
+    const path = join(dirname(outdir), entry);
+    const pid = /^(\d+)-/.exec(entry.slice(prefix.length))?.[1];
+    const stale = pid ? !processIsAlive(Number(pid)) : Date.now() - statSync(path).mtimeMs > 3_600_000;
+    if (stale) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Moves `fresh` to `target`. Terraform's working state of every stack that is in both (`.terraform/`, and the lock
+ * file where no committed one was copied in) moves along; the previous output is removed only once the new one is in
+ * place, and restored when the move fails.
+ */
+function replaceOutput(fresh: string, target: string): void {
   const old = `${fresh}.old`;
   let moved = false;
   try {
@@ -115,5 +236,28 @@ function replaceDirectory(fresh: string, target: string): void {
     if (moved) renameSync(old, target);
     throw err;
   }
-  if (moved) rmSync(old, { recursive: true, force: true });
+  if (!moved) return;
+  for (const stack of stackDirectories(target)) {
+    for (const name of TERRAFORM_WORKING_STATE) {
+      const from = join(old, "stacks", stack, name);
+      const to = join(target, "stacks", stack, name);
+      if (existsSync(from) && !existsSync(to)) renameSync(from, to);
+    }
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Puts the marker the stacks' local-state guard looks for into each local state directory, when the output is
+ * synthesized at the project root (where the stacks' relative state paths lead into the project).
+ */
+function markLocalStateDirectories(models: readonly EstateModel[], outdir: string, projectDir: string): void {
+  if (dirname(outdir) !== projectDir) return;
+  for (const model of models) {
+    if (model.backend.type !== "local") continue;
+    const dir = join(projectDir, model.backend.directory);
+    mkdirSync(dir, { recursive: true });
+    const marker = join(dir, LOCAL_STATE_MARKER);
+    if (!existsSync(marker)) writeFileSync(marker, "Local Terraform state of this project's stacks (see README: Stacks).\n");
+  }
 }

@@ -11,6 +11,7 @@ export interface SynthArgs {
   out: string;
   drain?: string[];
   policy: boolean;
+  cdktfApp?: boolean;
 }
 
 export function builder(yargs: Argv): Argv<SynthArgs> {
@@ -20,6 +21,8 @@ export function builder(yargs: Argv): Argv<SynthArgs> {
     .option("out", { type: "string", default: DEFAULT_OUTDIR, describe: "Output directory, replaced as a whole on success" })
     .option("drain", { type: "string", array: true, describe: "Drain this site for this run only (weight 0 in the traffic stack); repeatable" })
     .option("policy", { type: "boolean", default: true, describe: "Run the policy pack before writing (--no-policy skips it)" })
+    // main.ts (cdktf's app) runs `estate synth` with this: cdktf deletes the stack directories the app removed itself.
+    .option("cdktf-app", { type: "boolean", hidden: true, default: false })
     .example("$0 synth --env dev --stack 'dev-os-*'", "Synthesize the OpenStack sites of the dev environment into cdktf.out")
     .example("$0 synth --env prod --drain os-b --out /tmp/prod-drained", "What prod looks like with os-b drained") as Argv<SynthArgs>;
 }
@@ -28,7 +31,7 @@ export function handler(args: SynthArgs): void {
   // Loaded on use, so that --help and usage errors answer without loading cdktf.
   const { formatSynthReport, runSynth } = require("../lib/synth") as typeof import("../lib/synth");
   const { formatFindings } = require("../lib/policy") as typeof import("../lib/policy");
-  const report = runSynth({ envs: args.env ?? [], stacks: args.stack ?? [], outdir: args.out, drain: args.drain ?? [], policy: args.policy });
+  const report = runSynth({ envs: args.env ?? [], stacks: args.stack ?? [], outdir: args.out, drain: args.drain ?? [], policy: args.policy, placeholdersForRemovedStacks: args.cdktfApp === true });
   printLines(formatSynthReport(report));
   if (report.findings.some((f) => f.status === "non-compliant")) printErrorLines(formatFindings(report.findings));
 }

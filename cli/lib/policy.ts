@@ -1,32 +1,8 @@
-/** Running the policy pack on synthesized output, and the text a person reads about its findings. */
-import { evaluatePolicy, summarize, type Finding, type PolicyStack } from "../../constructs/policy";
-import type { EstateModel } from "../../model";
-import type { SynthesizedStack } from "../../stacks/synthesize";
-import { readSynthOutput, type SynthOutput } from "./synth-output";
+/** The text a person reads about policy findings. */
+import { summarize, type Finding } from "../../constructs/policy";
 
 /** Policy errors that block a command; the findings are printed, exit 1. */
-export class PolicyError extends Error {
-  readonly findings: readonly Finding[];
-  constructor(findings: readonly Finding[]) {
-    const { errors } = summarize(findings);
-    super(`policy check failed: ${errors} ${errors === 1 ? "error" : "errors"}; nothing was written`);
-    this.name = "PolicyError";
-    this.findings = findings;
-  }
-}
-
-/** The stacks of a synth output directory, as the policy rules see them. */
-export function policyStacks(dir: string | SynthOutput, stacks: readonly SynthesizedStack[]): PolicyStack[] {
-  const output = typeof dir === "string" ? readSynthOutput(dir, false) : dir;
-  return stacks.flatMap((s) => {
-    const tf = output.stacks.get(s.name);
-    return tf ? [{ name: s.name, env: s.env, kind: s.kind, ...(s.site ? { site: s.site } : {}), tf }] : [];
-  });
-}
-
-export function runPolicy(models: readonly EstateModel[], stacks: readonly PolicyStack[]): Finding[] {
-  return evaluatePolicy({ models, stacks });
-}
+export { PolicyError } from "../../constructs/policy";
 
 /** Non-compliant findings (suppressed ones included, marked), one block each, then a summary line. */
 export function formatFindings(findings: readonly Finding[]): string[] {

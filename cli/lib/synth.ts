@@ -1,9 +1,7 @@
 /** `estate synth`: synthesize the selected environments and stacks, policy-checked before anything is moved into place. */
-import { resourceInstanceCount, summarize, type Finding, type TerraformJson } from "../../constructs/policy";
-import { synthesizeModels, type SynthesizedStack } from "../../stacks/synthesize";
-import { policyStacks, PolicyError, runPolicy } from "./policy";
+import { resourceInstanceCount, type Finding } from "../../constructs/policy";
+import { DEPENDENCY_LOCKS_DIR, synthesizeModels, TERRAFORM_LOCK_FILE } from "../../stacks/synthesize";
 import { loadSelectedModels, stackNames, stackSelection } from "./select";
-import { emptySynthOutput } from "./synth-output";
 
 export { DEFAULT_OUTDIR } from "./defaults";
 import { DEFAULT_OUTDIR } from "./defaults";
@@ -15,12 +13,18 @@ export interface SynthRequest {
   readonly drain?: readonly string[];
   /** Run the policy pack before committing the output. @default true */
   readonly policy?: boolean;
+  /** For `cdktf synth`: see `SynthesizeOptions.placeholdersForRemovedStacks`. @default false */
+  readonly placeholdersForRemovedStacks?: boolean;
 }
 
 export interface SynthReport {
   readonly outdir: string;
   readonly stacks: readonly { readonly name: string; readonly env: string; readonly path: string; readonly resources: number }[];
   readonly files: readonly string[];
+  /** Stacks of the previous output that this synthesis removed. */
+  readonly removedStacks: readonly string[];
+  /** Stacks that got their committed dependency lock file. */
+  readonly lockedStacks: readonly string[];
   /** Policy findings (empty when the policy was skipped). */
   readonly findings: readonly Finding[];
 }
@@ -30,28 +34,23 @@ export function runSynth(request: SynthRequest): SynthReport {
   const selection = stackSelection(request.stacks);
   selection.assertEveryGlobMatches(stackNames(models));
   const outdir = request.outdir ?? DEFAULT_OUTDIR;
-  const built: SynthesizedStack[] = models.flatMap((m) =>
-    m.stacks.filter((s) => selection.matches(s.name)).map((s) => ({ ...s, env: m.env, path: `stacks/${s.name}/cdk.tf.json` })),
-  );
-  let findings: Finding[] = [];
   const counts = new Map<string, number>();
   const result = synthesizeModels(models, {
     outdir,
     include: (ref) => selection.matches(ref.name),
-    beforeCommit: (tmp, written) => {
-      const output = { ...emptySynthOutput(tmp), stacks: written as ReadonlyMap<string, TerraformJson> };
-      for (const [name, tf] of output.stacks) counts.set(name, resourceInstanceCount(tf));
-      if (request.policy === false) return;
-      const stacks = policyStacks(output, built);
-      findings = runPolicy(models, stacks);
-      if (summarize(findings).errors > 0) throw new PolicyError(findings);
+    policy: request.policy === false ? "skip" : "enforce",
+    ...(request.placeholdersForRemovedStacks ? { placeholdersForRemovedStacks: true } : {}),
+    beforeCommit: (_tmp, written) => {
+      for (const [name, tf] of written) counts.set(name, resourceInstanceCount(tf));
     },
   });
   return {
     outdir,
     stacks: result.stacks.map((s) => ({ name: s.name, env: s.env, path: s.path, resources: counts.get(s.name) ?? 0 })),
     files: result.files,
-    findings,
+    removedStacks: result.removedStacks,
+    lockedStacks: result.lockedStacks,
+    findings: result.findings,
   };
 }
 
@@ -64,5 +63,8 @@ export function formatSynthReport(report: SynthReport): string[] {
     lines.push(`  ${s.name.padEnd(width)}  ${s.path.padEnd(pathWidth)}  ${String(s.resources).padStart(6)} ${s.resources === 1 ? "resource" : "resources"}`);
   }
   for (const f of report.files) lines.push(`  ${f}`);
+  const unlocked = report.stacks.filter((s) => !report.lockedStacks.includes(s.name)).map((s) => s.name);
+  if (unlocked.length > 0) lines.push(`no committed dependency lock file (${DEPENDENCY_LOCKS_DIR}/<stack>${TERRAFORM_LOCK_FILE}) for: ${unlocked.join(", ")}`);
+  if (report.removedStacks.length > 0) lines.push(`removed stacks not in this selection: ${report.removedStacks.join(", ")}`);
   return lines;
 }

@@ -1,10 +1,9 @@
 /** `estate validate`: the policy pack over the model and a throw-away synthesis of the selected environments. */
 import type { Finding } from "../../constructs/policy";
-import { policyStacks, runPolicy } from "./policy";
 import { loadSelectedModels } from "./select";
 import { withTemporarySynth } from "./temp-synth";
 
-export function runValidate(envs: readonly string[] = []): Finding[] {
+export function runValidate(envs: readonly string[] = []): readonly Finding[] {
   const models = loadSelectedModels(envs);
-  return withTemporarySynth(models, (dir, result) => runPolicy(models, policyStacks(dir, result.stacks)));
+  return withTemporarySynth(models, (_dir, result) => result.findings, undefined, "report");
 }

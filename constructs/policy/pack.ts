@@ -28,6 +28,17 @@ export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
   route53HealthCheckerAccess,
 ];
 
+/** Policy errors that block writing an output; carries every finding for the report. */
+export class PolicyError extends Error {
+  readonly findings: readonly Finding[];
+  constructor(findings: readonly Finding[]) {
+    const { errors } = summarize(findings);
+    super(`policy check failed: ${errors} ${errors === 1 ? "error" : "errors"}; nothing was written`);
+    this.name = "PolicyError";
+    this.findings = findings;
+  }
+}
+
 export interface PolicyInput {
   readonly models: readonly EstateModel[];
   /** Synthesized stacks; model rules still run when none are given. */

@@ -38,7 +38,8 @@ export function runDiff(request: DiffRequest): EstateDiff {
     } else {
       const names = stackNames(models).filter((n) => selection.matches(n));
       const outdir = request.out ?? join(tmp!, "out");
-      if (names.length > 0) synthesizeModels(models, { outdir, include: (ref) => selection.matches(ref.name) });
+      // A diff is a view: the policy gate applies only where it writes an output of the user's choosing.
+      if (names.length > 0) synthesizeModels(models, { outdir, include: (ref) => selection.matches(ref.name), policy: request.out ? "enforce" : "skip" });
       head = names.length > 0 ? readSynthOutput(outdir) : emptySynthOutput(outdir);
       headLabel = request.out ?? "working tree";
     }

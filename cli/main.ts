@@ -9,6 +9,7 @@ import * as diff from "./commands/diff";
 import * as drain from "./commands/drain";
 import * as hosts from "./commands/hosts";
 import * as list from "./commands/list";
+import * as lock from "./commands/lock";
 import * as restore from "./commands/restore";
 import * as synth from "./commands/synth";
 import * as validate from "./commands/validate";
@@ -29,7 +30,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock];
 
 export function main(argv: readonly string[]): void {
   tuneCdktfForSynthesis();
@@ -83,7 +84,7 @@ export function main(argv: readonly string[]): void {
 
   function reportError(err: unknown, name?: string, failureExitCode?: number): void {
     // Loaded only when needed: it pulls in cdktf, which --help should not wait for.
-    const { SelectionError } = require("../stacks/synthesize") as typeof import("../stacks/synthesize");
+    const { DependencyLockError, SelectionError } = require("../stacks/synthesize") as typeof import("../stacks/synthesize");
     if (err instanceof UsageError || err instanceof SelectionError) {
       printError(`estate${name ? ` ${name}` : ""}: ${err.message}`);
       printError(helpHint(name));
@@ -95,9 +96,9 @@ export function main(argv: readonly string[]): void {
     } else if (err instanceof EnvironmentError) {
       printError(err.message);
       setExitCode(failureExitCode ?? EXIT_FAILURE);
-    } else if (err instanceof CommandError) {
+    } else if (err instanceof CommandError || err instanceof DependencyLockError) {
       printError(`estate${name ? ` ${name}` : ""}: ${err.message}`);
-      setExitCode(failureExitCode ?? err.exitCode);
+      setExitCode(failureExitCode ?? (err instanceof CommandError ? err.exitCode : EXIT_FAILURE));
     } else {
       const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
       printError(`estate${name ? ` ${name}` : ""}: internal error (a bug in the toolkit, please report it):\n${detail}`);

@@ -5,8 +5,8 @@
  * the dependency lock file) survives re-synthesis; committed lock files are copied in.
  */
 import { App } from "cdktf";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
 import { EnvironmentError, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
@@ -106,7 +106,7 @@ export function synthesizeModels(models: readonly EstateModel[], options: Omit<S
 
     const findings = runPolicyGate(models, stacks, written, options.policy ?? "enforce");
     const files = renderArtifacts(tmp, models, stacks);
-    const lockedStacks = copyCommittedLocks(tmp, projectDir, stacks);
+    const lockedStacks = copyCommittedLocks(tmp, projectDir, stacks, written);
     const removedStacks = stackDirectories(outdir).filter((name) => !written.has(name));
     if (options.placeholdersForRemovedStacks) for (const name of removedStacks) mkdirSync(join(tmp, "stacks", name), { recursive: true });
     options.beforeCommit?.(tmp, written);
@@ -169,15 +169,50 @@ function renderArtifacts(tmp: string, models: readonly EstateModel[], stacks: re
   return files;
 }
 
-function copyCommittedLocks(tmp: string, projectDir: string, stacks: readonly SynthesizedStack[]): string[] {
+/** Terraform's fully qualified provider address: `aws` and `hashicorp/aws` are `registry.terraform.io/hashicorp/aws`. */
+function providerAddress(source: string): string {
+  const parts = source.toLowerCase().split("/");
+  if (parts.length === 1) return `registry.terraform.io/hashicorp/${parts[0]}`;
+  return parts.length === 2 ? `registry.terraform.io/${parts.join("/")}` : parts.join("/");
+}
+
+/** A committed lock file that does not lock what its stack requires; synthesis stops before anything is written. */
+export class DependencyLockError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DependencyLockError";
+  }
+}
+
+function copyCommittedLocks(tmp: string, projectDir: string, stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>): string[] {
   const locked: string[] = [];
   for (const stack of stacks) {
     const lock = dependencyLockPath(projectDir, stack.name);
     if (!existsSync(lock)) continue;
+    checkLockMatches(relative(projectDir, lock), readFileSync(lock, "utf8"), written.get(stack.name), stack.name);
     copyFileSync(lock, join(tmp, "stacks", stack.name, TERRAFORM_LOCK_FILE));
     locked.push(stack.name);
   }
   return locked;
+}
+
+/**
+ * A lock file must record, for every provider the stack pins to an exact version, that version: otherwise `terraform
+ * init -lockfile=readonly` fails in CI, and cdktf's own init would silently upgrade the copy in the output.
+ */
+function checkLockMatches(file: string, content: string, tf: TerraformJson | undefined, stack: string): void {
+  const lockedVersions = new Map([...content.matchAll(/^provider "([^"]+)" \{[^}]*?^\s*version\s*=\s*"([^"]+)"/gms)].map((m) => [m[1], m[2]]));
+  const required = (tf?.terraform as { required_providers?: Record<string, { source?: string; version?: string }> } | undefined)?.required_providers ?? {};
+  for (const [name, { source, version }] of Object.entries(required)) {
+    if (!version || !/^\d+\.\d+\.\d+$/.test(version)) continue;
+    const address = providerAddress(source ?? name);
+    const locked = lockedVersions.get(address);
+    if (locked !== version) {
+      throw new DependencyLockError(
+        `${file}: ${locked ? `locks ${address} ${locked}` : `has no entry for ${address}`}, but ${stack} requires ${version}; run \`estate lock --stack ${stack}\` (with --platform for every platform that runs Terraform) and commit the file`,
+      );
+    }
+  }
 }
 
 function stackDirectories(outdir: string): string[] {

@@ -208,13 +208,13 @@ export function describeDiagnostics(result: ValidateResult): string {
 }
 
 /** The process environment minus anything that would make terraform reach out or write to shared caches. */
-function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ["TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_CLI_CONFIG_FILE", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "TF_CLI_ARGS_validate"]) delete env[key];
   return { ...env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", ...extra };
 }
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn("terraform", args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

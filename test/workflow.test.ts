@@ -69,25 +69,40 @@ function runScript(script: string, env: Record<string, string>, cwd = PROJECT) {
 }
 
 /**
- * GitHub's workflow parser (@actions/workflow-parser, from actions/languageservices: the parser and schema of GitHub's
- * own editor tooling). Its modules import their JSON schema without an import attribute, which Node refuses, so it is
- * bundled once with esbuild (already the project's bundler) and loaded from the bundle.
+ * GitHub's workflow parser (@actions/workflow-parser) and expression evaluator (@actions/expressions), both from
+ * actions/languageservices, the engine of GitHub's own editor tooling. The parser's modules import their JSON schema
+ * without an import attribute, which Node refuses, so both are bundled once with esbuild (already the project's
+ * bundler) and loaded from the bundle.
  */
-function loadWorkflowParser(): typeof import("@actions/workflow-parser") {
-  const outfile = join(tempDir("workflow-parser-"), "workflow-parser.cjs");
+interface GitHubTools {
+  readonly parser: typeof import("@actions/workflow-parser");
+  readonly expressions: typeof import("@actions/expressions");
+}
+function loadGitHubTools(): GitHubTools {
+  const outfile = join(tempDir("workflow-parser-"), "github-tools.cjs");
   buildSync({
-    entryPoints: [join(PROJECT, "node_modules", "@actions", "workflow-parser", "dist", "index.js")],
+    stdin: { contents: 'export * as parser from "@actions/workflow-parser";\nexport * as expressions from "@actions/expressions";\n', resolveDir: PROJECT },
     bundle: true,
     platform: "node",
     format: "cjs",
     outfile,
     logLevel: "error",
   });
-  return createRequire(__filename)(outfile) as typeof import("@actions/workflow-parser");
+  return createRequire(__filename)(outfile) as GitHubTools;
+}
+const { parser, expressions } = loadGitHubTools();
+
+/** Evaluates a `${{ }}` value the way the runner does, with the given contexts (plain JSON). */
+function evaluate(value: unknown, contexts: Record<string, unknown>): string {
+  const m = /^\$\{\{([\s\S]*)\}\}$/.exec(String(value).trim());
+  if (!m) throw new Error(`not a single expression: ${String(value)}`);
+  const lexed = new expressions.Lexer(m[1]).lex();
+  const expr = new expressions.Parser(lexed.tokens, Object.keys(contexts), []).parse();
+  const data = JSON.parse(JSON.stringify(contexts), expressions.data.reviver) as import("@actions/expressions").data.Dictionary;
+  return new expressions.Evaluator(expr, data).evaluate().coerceString();
 }
 
 describe("workflow files", () => {
-  const parser = loadWorkflowParser();
   async function githubErrors(name: string, content: string): Promise<string[]> {
     const parsed = parser.parseWorkflow({ name, content }, new parser.NoOperationTraceWriter());
     const errors = parsed.context.errors.getErrors().map((e) => e.message);
@@ -181,11 +196,24 @@ describe("permissions and triggers", () => {
     for (const { step: s } of checkouts) expect(s.with?.["persist-credentials"]).toBe(false);
   });
 
-  it("GIVEN pull requests and deploys THEN PR runs are keyed on the PR number and superseded, deploys on the ref and never cancelled", () => {
+  it.each([
+    ["pull request #42", { github: { event_name: "pull_request", ref: "refs/pull/42/merge", event: { pull_request: { number: 42 } } }, inputs: {} }, "estate-pr-42", "true"],
+    ["a push to main", { github: { event_name: "push", ref: "refs/heads/main", event: {} }, inputs: {} }, "estate-deploy-refs/heads/main-prod", "false"],
+    ["a dev deploy by hand", { github: { event_name: "workflow_dispatch", ref: "refs/heads/main", event: {} }, inputs: { environment: "dev" } }, "estate-deploy-refs/heads/main-dev", "false"],
+  ])("GIVEN %s THEN runs queue in group %j, cancelling the older run: %s", (_, contexts, group, cancel) => {
     const c = workflow(ESTATE).concurrency!;
-    expect(c.group).toContain("format('estate-pr-{0}', github.event.pull_request.number)");
-    expect(c.group).toContain("format('estate-deploy-{0}-{1}', github.ref, inputs.environment || 'prod')");
-    expect(c["cancel-in-progress"]).toBe("${{ github.event_name == 'pull_request' }}");
+    expect(evaluate(c.group, contexts)).toBe(group);
+    expect(evaluate(c["cancel-in-progress"], contexts)).toBe(cancel);
+  });
+
+  it.each([
+    ["pull_request", "success", "true"],
+    ["pull_request", "failure", "true"],
+    ["pull_request", "cancelled", "false"],
+    ["push", "success", "false"],
+  ])("GIVEN an estate run for %s that ended in %s THEN the comment job runs: %s", (event, conclusion, runs) => {
+    const condition = `\${{ ${workflow(COMMENT).jobs.comment.if!} }}`;
+    expect(evaluate(condition, { github: { event: { workflow_run: { event, conclusion } } } })).toBe(runs);
   });
 });
 

@@ -7,7 +7,7 @@
  * script where they are installed.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
@@ -372,6 +372,15 @@ describe("PR comment", () => {
       expect(r.stdout).toBe("::error::the artifact's pr-number is not a pull request number\n");
     },
   );
+
+  it("GIVEN an artifact whose pr-number is a symbolic link THEN the comment step refuses to read it", () => {
+    const dir = tempDir("workflow-artifact-");
+    symlinkSync("/etc/hostname", join(dir, "pr-number"));
+    writeFileSync(join(dir, "comment.md"), "anything");
+    const r = runScript(post.run!, { ...post.env, ARTIFACT: dir, RUNNER_TEMP: dir, GH_TOKEN: "", HEAD_SHA: HEAD, HEAD_REPO: "example/estate" }, dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("::error::the artifact has no regular file pr-number\n");
+  });
 });
 
 describe("real linters", () => {

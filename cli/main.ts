@@ -14,7 +14,7 @@ import * as synth from "./commands/synth";
 import * as validate from "./commands/validate";
 import { CommandError, EXIT_FAILURE, EXIT_INTERNAL, EXIT_USAGE, UsageError } from "./lib/errors";
 import { formatFindings, PolicyError } from "./lib/policy";
-import { printError, printErrorLines, setExitCode } from "./output";
+import { guardStdio, printError, printErrorLines, setExitCode } from "./output";
 import { tuneCdktfForSynthesis } from "../stacks/private/cdktf-tuning";
 
 interface EstateCommand {
@@ -32,6 +32,7 @@ const STOP = Symbol("estate-stop");
 export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore];
 
 export function main(argv: readonly string[]): void {
+  guardStdio();
   tuneCdktfForSynthesis();
   const commandName = (args: readonly string[]) => COMMANDS.find((c) => c.command.split(" ")[0] === args.find((a) => !a.startsWith("-")))?.command.split(" ")[0];
   const helpHint = (name?: string) => `Run \`estate ${name ? `${name} ` : ""}--help\` for usage.`;

@@ -4,6 +4,7 @@
  * with their message and no stack trace; anything else is a bug and says so (exit 70).
  */
 import yargs, { type Argv, type CommandModule } from "yargs";
+import { version } from "../package.json";
 import { EnvironmentError } from "../model";
 import * as diff from "./commands/diff";
 import * as drain from "./commands/drain";
@@ -45,7 +46,7 @@ export function main(argv: readonly string[]): void {
     .demandCommand(1, `name a command: ${COMMANDS.map((c) => c.command.split(" ")[0]).join(", ")}`)
     .help()
     .alias("h", "help")
-    .version(false)
+    .version(version)
     .wrap(Math.min(120, yargs().terminalWidth()))
     .epilogue("Exit codes: 0 success, 1 policy errors / invalid environment / changes with diff --exit-code, 2 usage errors, 70 internal errors.")
     .fail((message, error) => {

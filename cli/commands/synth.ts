@@ -1,5 +1,5 @@
 import type { Argv } from "yargs";
-import { printErrorLines, printLines } from "../output";
+import { printErrorLines, printJson, printLines } from "../output";
 import { DEFAULT_OUTDIR } from "../lib/defaults";
 
 export const command = "synth";
@@ -11,6 +11,7 @@ export interface SynthArgs {
   out: string;
   drain?: string[];
   policy: boolean;
+  json: boolean;
 }
 
 export function builder(yargs: Argv): Argv<SynthArgs> {
@@ -20,15 +21,21 @@ export function builder(yargs: Argv): Argv<SynthArgs> {
     .option("out", { type: "string", default: DEFAULT_OUTDIR, describe: "Output directory, replaced as a whole on success" })
     .option("drain", { type: "string", array: true, describe: "Drain this site for this run only (weight 0 in the traffic stack); repeatable" })
     .option("policy", { type: "boolean", default: true, describe: "Run the policy pack before writing (--no-policy skips it)" })
+    .option("json", { type: "boolean", default: false, describe: "Print what was written (stacks, files, policy findings) as JSON" })
     .example("$0 synth --env dev --stack 'dev-os-*'", "Synthesize the OpenStack sites of the dev environment into cdktf.out")
-    .example("$0 synth --env prod --drain os-b --out /tmp/prod-drained", "What prod looks like with os-b drained") as Argv<SynthArgs>;
+    .example("$0 synth --env prod --drain os-b --out /tmp/prod-drained", "What prod looks like with os-b drained")
+    .example("$0 synth --env dev --json", "The same report as JSON, for tools") as Argv<SynthArgs>;
 }
 
 export function handler(args: SynthArgs): void {
   // Loaded on use, so that --help and usage errors answer without loading cdktf.
-  const { formatSynthReport, runSynth } = require("../lib/synth") as typeof import("../lib/synth");
+  const { formatSynthReport, runSynth, synthReportJson } = require("../lib/synth") as typeof import("../lib/synth");
   const { formatFindings } = require("../lib/policy") as typeof import("../lib/policy");
   const report = runSynth({ envs: args.env ?? [], stacks: args.stack ?? [], outdir: args.out, drain: args.drain ?? [], policy: args.policy });
+  if (args.json) {
+    printJson(synthReportJson(report, args.policy));
+    return;
+  }
   printLines(formatSynthReport(report));
   if (report.findings.some((f) => f.status === "non-compliant")) printErrorLines(formatFindings(report.findings));
 }

@@ -1,5 +1,6 @@
 /** `estate synth`: synthesize the selected environments and stacks, policy-checked before anything is moved into place. */
 import { resourceInstanceCount, summarize, type Finding, type TerraformJson } from "../../constructs/policy";
+import type { StackKind } from "../../model";
 import { synthesizeModels, type SynthesizedStack } from "../../stacks/synthesize";
 import { policyStacks, PolicyError, runPolicy } from "./policy";
 import { loadSelectedModels, stackNames, stackSelection } from "./select";
@@ -19,10 +20,22 @@ export interface SynthRequest {
 
 export interface SynthReport {
   readonly outdir: string;
-  readonly stacks: readonly { readonly name: string; readonly env: string; readonly path: string; readonly resources: number }[];
+  readonly stacks: readonly SynthReportStack[];
   readonly files: readonly string[];
   /** Policy findings (empty when the policy was skipped). */
   readonly findings: readonly Finding[];
+}
+
+export interface SynthReportStack {
+  readonly name: string;
+  readonly env: string;
+  readonly kind: StackKind;
+  /** @default - none (the traffic stack) */
+  readonly site?: string;
+  /** The stack's Terraform JSON, relative to the output directory. */
+  readonly path: string;
+  /** Resource instances, for_each and count expanded. */
+  readonly resources: number;
 }
 
 export function runSynth(request: SynthRequest): SynthReport {
@@ -49,7 +62,7 @@ export function runSynth(request: SynthRequest): SynthReport {
   });
   return {
     outdir,
-    stacks: result.stacks.map((s) => ({ name: s.name, env: s.env, path: s.path, resources: counts.get(s.name) ?? 0 })),
+    stacks: result.stacks.map((s) => ({ name: s.name, env: s.env, kind: s.kind, ...(s.site ? { site: s.site } : {}), path: s.path, resources: counts.get(s.name) ?? 0 })),
     files: result.files,
     findings,
   };
@@ -65,4 +78,22 @@ export function formatSynthReport(report: SynthReport): string[] {
   }
   for (const f of report.files) lines.push(`  ${f}`);
   return lines;
+}
+
+/**
+ * What `estate synth --json` prints. Every key is always present: `site` is null for the traffic stack; with
+ * --no-policy, `policy.checked` is false and the summary counts nothing. `policy.findings` holds the non-compliant
+ * findings only (suppressed ones included, marked); `estate validate --json` lists the compliant checks too.
+ */
+export function synthReportJson(report: SynthReport, policyChecked: boolean): unknown {
+  return {
+    outdir: report.outdir,
+    stacks: report.stacks.map((s) => ({ name: s.name, env: s.env, kind: s.kind, site: s.site ?? null, path: s.path, resources: s.resources })),
+    files: report.files,
+    policy: {
+      checked: policyChecked,
+      summary: summarize(report.findings),
+      findings: report.findings.filter((f) => f.status === "non-compliant"),
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import { resourceInstanceCount, summarize, type Finding, type TerraformJson } from "../../constructs/policy";
 import type { StackKind } from "../../model";
 import { synthesizeModels, type SynthesizedStack } from "../../stacks/synthesize";
-import { policyStacks, PolicyError, runPolicy } from "./policy";
+import { findingJson, policyStacks, PolicyError, runPolicy } from "./policy";
 import { loadSelectedModels, stackNames, stackSelection } from "./select";
 import { emptySynthOutput } from "./synth-output";
 
@@ -93,7 +93,7 @@ export function synthReportJson(report: SynthReport, policyChecked: boolean): un
     policy: {
       checked: policyChecked,
       summary: summarize(report.findings),
-      findings: report.findings.filter((f) => f.status === "non-compliant"),
+      findings: report.findings.filter((f) => f.status === "non-compliant").map(findingJson),
     },
   };
 }

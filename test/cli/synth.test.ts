@@ -133,6 +133,7 @@ describe("estate synth --json", () => {
     expect(policy.summary).toMatchObject({ errors: 0, warnings: 4, suppressed: 1 });
     expect(policy.findings.every((f) => f.status === "non-compliant")).toBe(true);
     expect(policy.findings).toHaveLength(5);
+    for (const f of policy.findings) expect(Object.keys(f)).toContain("constructPath");
     expect(policy.findings).toContainEqual(expect.objectContaining({ ruleId: "EST-PLC-001", level: "warning", stack: "lint-os-a", target: "openstack_compute_instance_v2.web_fleet_instance" }));
     expect(policy.findings).toContainEqual(
       expect.objectContaining({ ruleId: "EST-AVL-001", target: "services.api.instancesBySite.os-c", suppressed: { reason: "api is being moved off os-c while its storage is rebuilt (OPS-1234)" } }),

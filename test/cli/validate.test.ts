@@ -40,6 +40,10 @@ describe("estate validate", () => {
       expect(r.status).toBe(1);
       const report = JSON.parse(r.stdout) as { summary: { errors: number; warnings: number; suppressed: number }; findings: any[] };
       expect(report.summary).toMatchObject({ errors: 1, warnings: 4, suppressed: 1 });
+      // Every finding has every key, null where it has no value.
+      const keys = ["ruleId", "level", "status", "message", "detail", "explanation", "fix", "env", "stack", "target", "constructPath", "site", "service", "suppressed"];
+      for (const f of report.findings) expect(Object.keys(f)).toEqual(keys);
+      expect(report.findings.find((f) => f.ruleId === "EST-AVL-002")).toMatchObject({ stack: null, constructPath: null, suppressed: null });
       expect(report.findings.find((f) => f.ruleId === "EST-AVL-001" && f.status === "non-compliant")).toMatchObject({
         target: "services.api.instancesBySite.os-c",
         suppressed: { reason: "api is being moved off os-c while its storage is rebuilt (OPS-1234)" },

@@ -17,7 +17,8 @@ let guarded = false;
  * - The reader went away (EPIPE: `estate hosts | head -1`): the rest of the output is dropped without a word and
  *   the command ends with the exit code it chose, 0 on success. Unlike tools killed by SIGPIPE (status 141), a
  *   `| head` then passes under `set -o pipefail`, which GitHub Actions' bash steps set by default.
- * - Any other write error (`> /dev/full`, a full disk): reported on stderr, exit 1, nothing more is written there.
+ * - Any other write error (`> /dev/full`, a full disk): reported on stderr, exit 1 (unless the command already
+ *   failed with its own code), nothing more is written there.
  *
  * Node raises both as an `'error'` event on the stream, after the write returned; without a listener the process
  * crashes with a stack trace. Call once, before anything is printed.
@@ -34,7 +35,8 @@ export function guardStdio(): void {
       failed.add(stream);
       if (err.code === "EPIPE") return;
       printError(`estate: cannot write to ${name}: ${err.message}`);
-      setExitCode(EXIT_FAILURE);
+      // A command that already failed keeps its own code.
+      if (!process.exitCode) setExitCode(EXIT_FAILURE);
     });
   }
 }

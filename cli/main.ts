@@ -4,6 +4,7 @@
  * with their message and no stack trace; anything else is a bug and says so (exit 70).
  */
 import yargs, { type Argv, type CommandModule } from "yargs";
+import { version } from "../package.json";
 import { EnvironmentError } from "../model";
 import * as diff from "./commands/diff";
 import * as drain from "./commands/drain";
@@ -15,7 +16,7 @@ import * as synth from "./commands/synth";
 import * as validate from "./commands/validate";
 import { CommandError, EXIT_FAILURE, EXIT_INTERNAL, EXIT_USAGE, UsageError } from "./lib/errors";
 import { formatFindings, PolicyError } from "./lib/policy";
-import { printError, printErrorLines, setExitCode } from "./output";
+import { guardStdio, printError, printErrorLines, setExitCode } from "./output";
 import { tuneCdktfForSynthesis } from "../stacks/private/cdktf-tuning";
 
 interface EstateCommand {
@@ -33,6 +34,7 @@ const STOP = Symbol("estate-stop");
 export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock];
 
 export function main(argv: readonly string[]): void {
+  guardStdio();
   tuneCdktfForSynthesis();
   const commandName = (args: readonly string[]) => COMMANDS.find((c) => c.command.split(" ")[0] === args.find((a) => !a.startsWith("-")))?.command.split(" ")[0];
   const helpHint = (name?: string) => `Run \`estate ${name ? `${name} ` : ""}--help\` for usage.`;
@@ -45,7 +47,7 @@ export function main(argv: readonly string[]): void {
     .demandCommand(1, `name a command: ${COMMANDS.map((c) => c.command.split(" ")[0]).join(", ")}`)
     .help()
     .alias("h", "help")
-    .version(false)
+    .version(version)
     .wrap(Math.min(120, yargs().terminalWidth()))
     .epilogue("Exit codes: 0 success, 1 policy errors / invalid environment / changes with diff --exit-code, 2 usage errors, 70 internal errors.")
     .fail((message, error) => {

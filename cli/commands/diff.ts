@@ -7,12 +7,14 @@ export const command = "diff";
 export const describe = "Structural diff of the synthesized stacks against a base (a synth output directory or a git revision)";
 /** Like diff(1): 1 means "changes" with --exit-code, so every error exits 2. */
 export const failureExitCode = EXIT_USAGE;
+const DEFAULT_DIFF_FORMAT: DiffFormat = "text";
 
 export interface DiffArgs {
   base: string;
   env?: string[];
   stack?: string[];
-  format: DiffFormat;
+  format?: DiffFormat;
+  json?: boolean;
   exitCode: boolean;
   out?: string;
   head?: string;
@@ -23,13 +25,16 @@ export function builder(yargs: Argv): Argv<DiffArgs> {
     .option("base", { type: "string", demandOption: true, describe: "Previous synth output directory, or a git revision synthesized in a temporary worktree" })
     .option("env", { type: "string", array: true, describe: "Environment name or file; repeatable. Default: every environment" })
     .option("stack", { type: "string", array: true, describe: "Only stacks whose name matches this glob; repeatable" })
-    .option("format", { choices: DIFF_FORMATS, default: "text" as DiffFormat, describe: "markdown for a PR comment, text for a terminal, json for tools" })
+    .option("format", { choices: DIFF_FORMATS, describe: `markdown for a PR comment, text for a terminal, json for tools. Default: ${DEFAULT_DIFF_FORMAT}` })
+    .option("json", { type: "boolean", describe: "Same as --format json" })
     .option("exit-code", { type: "boolean", default: false, describe: "Exit 1 when there are changes, 0 when there are none" })
     .option("out", { type: "string", describe: "Keep the current synthesis in this directory. Default: a temporary directory" })
     .option("head", { type: "string", describe: "Compare this existing synth output directory instead of synthesizing" })
     .conflicts("head", "out")
+    .conflicts("json", "format")
     .example("$0 diff --base origin/main --env dev --format markdown > diff.md", "What this branch changes in dev, as a PR comment")
-    .example("$0 diff --base previous.out --stack 'dev-os-*' --exit-code", "Exit 1 if the dev OpenStack stacks differ from a saved output") as unknown as Argv<DiffArgs>;
+    .example("$0 diff --base previous.out --stack 'dev-os-*' --exit-code", "Exit 1 if the dev OpenStack stacks differ from a saved output")
+    .example("$0 diff --base previous.out --head cdktf.out --json", "Two saved outputs compared, as JSON for tools") as unknown as Argv<DiffArgs>;
 }
 
 export function handler(args: DiffArgs): void {
@@ -43,6 +48,6 @@ export function handler(args: DiffArgs): void {
     ...(args.out !== undefined ? { out: args.out } : {}),
     ...(args.head !== undefined ? { head: args.head } : {}),
   });
-  printText(renderDiff(diff, args.format));
+  printText(renderDiff(diff, args.json ? "json" : (args.format ?? DEFAULT_DIFF_FORMAT)));
   if (args.exitCode && hasChanges(diff)) setExitCode(EXIT_FAILURE);
 }

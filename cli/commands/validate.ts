@@ -19,11 +19,11 @@ export function builder(yargs: Argv): Argv<ValidateArgs> {
 
 export function handler(args: ValidateArgs): void {
   const { summarize } = require("../../constructs/policy") as typeof import("../../constructs/policy");
-  const { formatFindings } = require("../lib/policy") as typeof import("../lib/policy");
+  const { findingJson, formatFindings } = require("../lib/policy") as typeof import("../lib/policy");
   const { runValidate } = require("../lib/validate") as typeof import("../lib/validate");
   const findings = runValidate(args.env ?? []);
   const summary = summarize(findings);
-  if (args.json) printJson({ summary, findings: findings.filter((f) => f.status !== "not-applicable") });
+  if (args.json) printJson({ summary, findings: findings.filter((f) => f.status !== "not-applicable").map(findingJson) });
   else printLines(formatFindings(findings));
   if (summary.errors > 0) setExitCode(EXIT_FAILURE);
 }

@@ -24,7 +24,10 @@ export interface TrafficChangeRequest {
 export interface TrafficChangeReport {
   readonly file: string;
   readonly site: string;
+  /** The state asked for, which the file holds now. */
   readonly state: TrafficState;
+  /** The state the file held before. */
+  readonly previous: TrafficState;
   readonly changed: boolean;
   /** Where the state lives in the file. */
   readonly path: string;
@@ -36,7 +39,7 @@ export function changeTrafficState(request: TrafficChangeRequest): TrafficChange
   const [file] = selectEnvironmentFiles([request.env]);
   const text = readFileSync(file, "utf8");
   const edit = setTrafficState(text, file, request.site, request.state);
-  const base = { file, site: request.site, state: request.state, path: edit.path };
+  const base = { file, site: request.site, state: request.state, previous: edit.previous, path: edit.path };
   if (!edit.changed) return { ...base, changed: false };
 
   const before = loadEnvironment(file);

@@ -10,7 +10,8 @@ import { withTemporarySynth } from "./temp-synth";
 export interface StackRow {
   readonly stack: string;
   readonly env: string;
-  readonly site?: string;
+  /** null for the traffic stack, which belongs to no site. */
+  readonly site: string | null;
   readonly kind: StackKind;
   /** Terraform providers the stack configures. */
   readonly providers: readonly string[];
@@ -31,7 +32,7 @@ export function listStacks(envs: readonly string[] = []): StackRow[] {
       return {
         stack: s.name,
         env: s.env,
-        ...(s.site ? { site: s.site } : {}),
+        site: s.site ?? null,
         kind: s.kind,
         providers: Object.keys(tf.provider ?? {}).sort(),
         location: locationOf(tf),

@@ -22,6 +22,30 @@ export function formatFindings(findings: readonly Finding[]): string[] {
   return lines;
 }
 
+/**
+ * A finding as `--json` prints it: every member of Finding, always present, null where the finding has no value
+ * (`stack` and `constructPath` of a model finding, `detail` of a compliant one, `suppressed` of an open one). The
+ * return type makes a member added to Finding a compile error here until it is printed too.
+ */
+export function findingJson(f: Finding): { readonly [K in keyof Finding]-?: Exclude<Finding[K], undefined> | null } {
+  return {
+    ruleId: f.ruleId,
+    level: f.level,
+    status: f.status,
+    message: f.message,
+    detail: f.detail ?? null,
+    explanation: f.explanation,
+    fix: f.fix,
+    env: f.env,
+    stack: f.stack ?? null,
+    target: f.target,
+    constructPath: f.constructPath ?? null,
+    site: f.site ?? null,
+    service: f.service ?? null,
+    suppressed: f.suppressed ?? null,
+  };
+}
+
 export function summaryLine(findings: readonly Finding[]): string {
   const s = summarize(findings);
   const parts = [`${s.errors} ${s.errors === 1 ? "error" : "errors"}`, `${s.warnings} ${s.warnings === 1 ? "warning" : "warnings"}`, `${s.suppressed} suppressed`];

@@ -1,6 +1,8 @@
 /** `estate synth`: synthesize the selected environments and stacks, policy-checked before anything is moved into place. */
-import { resourceInstanceCount, type Finding } from "../../constructs/policy";
+import { resourceInstanceCount, summarize, type Finding } from "../../constructs/policy";
+import type { StackKind } from "../../model";
 import { DEPENDENCY_LOCKS_DIR, synthesizeModels, TERRAFORM_LOCK_FILE } from "../../stacks/synthesize";
+import { findingJson } from "./policy";
 import { loadSelectedModels, stackNames, stackSelection } from "./select";
 
 export { DEFAULT_OUTDIR } from "./defaults";
@@ -19,7 +21,7 @@ export interface SynthRequest {
 
 export interface SynthReport {
   readonly outdir: string;
-  readonly stacks: readonly { readonly name: string; readonly env: string; readonly path: string; readonly resources: number }[];
+  readonly stacks: readonly SynthReportStack[];
   readonly files: readonly string[];
   /** Stacks of the previous output that this synthesis removed. */
   readonly removedStacks: readonly string[];
@@ -27,6 +29,18 @@ export interface SynthReport {
   readonly lockedStacks: readonly string[];
   /** Policy findings (empty when the policy was skipped). */
   readonly findings: readonly Finding[];
+}
+
+export interface SynthReportStack {
+  readonly name: string;
+  readonly env: string;
+  readonly kind: StackKind;
+  /** @default - none (the traffic stack) */
+  readonly site?: string;
+  /** The stack's Terraform JSON, relative to the output directory. */
+  readonly path: string;
+  /** Resource instances, for_each and count expanded. */
+  readonly resources: number;
 }
 
 export function runSynth(request: SynthRequest): SynthReport {
@@ -46,7 +60,7 @@ export function runSynth(request: SynthRequest): SynthReport {
   });
   return {
     outdir,
-    stacks: result.stacks.map((s) => ({ name: s.name, env: s.env, path: s.path, resources: counts.get(s.name) ?? 0 })),
+    stacks: result.stacks.map((s) => ({ name: s.name, env: s.env, kind: s.kind, ...(s.site ? { site: s.site } : {}), path: s.path, resources: counts.get(s.name) ?? 0 })),
     files: result.files,
     removedStacks: result.removedStacks,
     lockedStacks: result.lockedStacks,
@@ -67,4 +81,24 @@ export function formatSynthReport(report: SynthReport): string[] {
   if (unlocked.length > 0) lines.push(`no committed dependency lock file (${DEPENDENCY_LOCKS_DIR}/<stack>${TERRAFORM_LOCK_FILE}) for: ${unlocked.join(", ")}`);
   if (report.removedStacks.length > 0) lines.push(`removed stacks not in this selection: ${report.removedStacks.join(", ")}`);
   return lines;
+}
+
+/**
+ * What `estate synth --json` prints. Every key is always present: `site` is null for the traffic stack; with
+ * --no-policy, `policy.checked` is false and the summary counts nothing. `policy.findings` holds the non-compliant
+ * findings only (suppressed ones included, marked); `estate validate --json` lists the compliant checks too.
+ */
+export function synthReportJson(report: SynthReport, policyChecked: boolean): unknown {
+  return {
+    outdir: report.outdir,
+    stacks: report.stacks.map((s) => ({ name: s.name, env: s.env, kind: s.kind, site: s.site ?? null, path: s.path, resources: s.resources })),
+    files: report.files,
+    removedStacks: report.removedStacks,
+    lockedStacks: report.lockedStacks,
+    policy: {
+      checked: policyChecked,
+      summary: summarize(report.findings),
+      findings: report.findings.filter((f) => f.status === "non-compliant").map(findingJson),
+    },
+  };
 }

@@ -148,11 +148,30 @@ describe("estate diff", () => {
     expect(r.stdout).not.toContain("dev-os-b");
   });
 
+  it("GIVEN --json THEN the --format json document alone on stdout, synthesizing or not, with --exit-code's status", () => {
+    const kept = estate(["diff", "--base", base, "--head", head, "--json", "--exit-code"]);
+    expect(kept.stderr).toBe("");
+    expect(kept.status).toBe(1);
+    expect(JSON.parse(kept.stdout)).toEqual(json);
+    const synthesized = estate(["diff", "--base", base, "--env", env, "--json"]);
+    expect(synthesized.stderr).toBe("");
+    expect(synthesized.status).toBe(0);
+    expect((JSON.parse(synthesized.stdout) as JsonDiff).summary).toEqual(json.summary);
+  });
+
+  it("GIVEN --json with an error THEN nothing on stdout, the message on stderr, exit 2", () => {
+    const r = estate(["diff", "--base", base, "--head", head, "--stack", "qa-*", "--json"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('--stack "qa-*" matches no stack');
+  });
+
   it.each([
     [["--base", "/nonexistent/estate-base"], '--base "/nonexistent/estate-base" is neither a directory nor a git revision'],
     [["--stack", "qa-*"], '--stack "qa-*" matches no stack'],
     [["--env", "nope"], 'unknown environment "nope"'],
     [["--format", "html"], "Invalid values"],
+    [["--format", "markdown", "--json"], "Arguments json and format are mutually exclusive"],
   ])("GIVEN bad arguments %j THEN exit 2", (args, message) => {
     const r = estate(["diff", ...(args[0] === "--base" ? [] : ["--base", base]), ...(args[0] === "--env" || args[0] === "--base" ? [] : ["--head", head]), ...args]);
     expect(r.status).toBe(2);

@@ -77,4 +77,59 @@ describe("estate drain / restore", () => {
   });
 });
 
+describe("estate drain / restore --json", () => {
+  let env: string;
+  beforeAll(() => {
+    env = devCopy();
+  });
+
+  it("GIVEN os-b active WHEN drained with --json THEN one JSON document: file, site, path, state before and after, the diff as data and as text", () => {
+    const r = estate(["drain", "os-b", "--env", env, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<string, any>;
+    expect(Object.keys(report)).toEqual(["file", "site", "path", "before", "after", "changed", "diff", "diffText"]);
+    expect(report).toMatchObject({ file: env, site: "os-b", path: "sites.openstack[1].traffic.state", before: "active", after: "drained", changed: true });
+    expect(report.diff.summary).toEqual([{ stack: "dev-traffic", status: "changed", create: 0, update: 2, replace: 0, delete: 0, read: 0 }]);
+    expect(report.diff.stacks[0].changes.map((c: { address: string; attributes: unknown }) => [c.address, c.attributes])).toEqual([
+      ["aws_route53_record.api_os_b_record", [{ path: "weighted_routing_policy.weight", before: 100, after: 0, forcesReplacement: false }]],
+      ["aws_route53_record.web_os_b_record", [{ path: "weighted_routing_policy.weight", before: 100, after: 0, forcesReplacement: false }]],
+    ]);
+    expect(report.diffText).toContain("dev-traffic: 0 to add, 2 to change, 0 to replace, 0 to destroy");
+    expect(report.diffText).toContain("  ~   aws_route53_record.web_os_b_record\n        weighted_routing_policy.weight: 100 -> 0\n");
+    expect(readFileSync(env, "utf8")).toContain("traffic: { state: drained, weight: 100 }");
+  });
+
+  it("GIVEN os-b drained WHEN drained again THEN changed false, the same state before and after, no diff", () => {
+    const r = estate(["drain", "os-b", "--env", env, "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      file: env,
+      site: "os-b",
+      path: "sites.openstack[1].traffic.state",
+      before: "drained",
+      after: "drained",
+      changed: false,
+      diff: null,
+      diffText: null,
+    });
+  });
+
+  it("GIVEN os-b drained WHEN restored with --json THEN the weights come back", () => {
+    const r = estate(["restore", "os-b", "--env", env, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<string, any>;
+    expect(report).toMatchObject({ before: "drained", after: "active", changed: true });
+    expect(report.diffText).toContain("weighted_routing_policy.weight: 0 -> 100");
+  });
+
+  it("GIVEN an unknown site THEN nothing on stdout, the message on stderr, exit 2", () => {
+    const r = estate(["drain", "os-z", "--env", env, "--json"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('no site "os-z" in');
+  });
+});
+
 afterAll(removeTempDirs);

@@ -1,4 +1,6 @@
-import { estate } from "./estate";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { estate, PROJECT } from "./estate";
 
 const COMMANDS: readonly [string, string][] = [
   ["synth", "estate synth --env dev --stack 'dev-os-*'"],
@@ -22,6 +24,22 @@ describe("estate --help", () => {
     const r = estate(["--help"]);
     expect(r.status).toBe(0);
     for (const [command] of COMMANDS) expect(r.stdout).toContain(`estate ${command}`);
+  });
+});
+
+describe("estate --version", () => {
+  const packageVersion = (JSON.parse(readFileSync(join(PROJECT, "package.json"), "utf8")) as { version: string }).version;
+
+  it("GIVEN --version THEN the version from package.json alone on stdout, exit 0", () => {
+    expect(packageVersion).toMatch(/^\d+\.\d+\.\d+/);
+    const r = estate(["--version"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${packageVersion}\n`);
+    expect(r.stderr).toBe("");
+  });
+
+  it("is listed in the top-level help", () => {
+    expect(estate(["--help"]).stdout).toMatch(/--version\s+Show version number/);
   });
 });
 

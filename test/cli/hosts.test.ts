@@ -21,6 +21,7 @@ describe("estate hosts", () => {
 
   it("GIVEN --site and --service THEN only those hosts, and --json gives data", () => {
     const r = estate(["hosts", "--env", env, "--site", "os-b", "--service", "api", "--json"]);
+    expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
       { env: "dev", name: "dev-os-b-api-001", site: "os-b", service: "api", availabilityZone: "az1", ip: "10.20.2.1", image: "debian12", version: "2026.11.1" },
@@ -39,6 +40,13 @@ describe("estate hosts", () => {
 
   it("GIVEN an unknown environment THEN exit 2", () => {
     expect(estate(["hosts", "--env", "nope"]).status).toBe(2);
+  });
+
+  it("GIVEN --json and an unknown site THEN nothing on stdout, the message on stderr, exit 2", () => {
+    const r = estate(["hosts", "--env", env, "--site", "os-z", "--json"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('--site: no site "os-z"');
   });
 });
 

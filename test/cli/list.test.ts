@@ -19,8 +19,14 @@ describe("estate list", () => {
   });
 
   it("GIVEN --json THEN rows are data, and fleets count one resource per host", () => {
-    const rows = JSON.parse(estate(["list", "--env", env, "--json"]).stdout) as { stack: string; resources: number; kind: string }[];
+    const r = estate(["list", "--env", env, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const rows = JSON.parse(r.stdout) as { stack: string; site: string | null; resources: number; kind: string }[];
     expect(rows.map((r) => r.stack)).toEqual(["dev-os-a", "dev-os-b", "dev-os-c", "dev-aws", "dev-traffic"]);
+    // Every row has every key; the traffic stack belongs to no site.
+    for (const row of rows) expect(Object.keys(row)).toEqual(["stack", "env", "site", "kind", "providers", "location", "backend", "resources"]);
+    expect(rows.map((r) => r.site)).toEqual(["os-a", "os-b", "os-c", "aws", null]);
     const bigger = devCopy();
     writeFileSync(bigger, readFileSync(bigger, "utf8").replace("instancesPerSite: 3", "instancesPerSite: 13"));
     const grown = JSON.parse(estate(["list", "--env", bigger, "--json"]).stdout) as { stack: string; resources: number }[];
@@ -32,6 +38,15 @@ describe("estate list", () => {
     const r = estate(["list", "--env", "staging"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown environment "staging": no environments\/staging\.yaml \(known: .*dev.*\)/);
+  });
+});
+
+describe("estate list --json errors", () => {
+  it("GIVEN an unknown environment THEN nothing on stdout, the message on stderr, exit 2", () => {
+    const r = estate(["list", "--env", "staging", "--json"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('unknown environment "staging"');
   });
 });
 

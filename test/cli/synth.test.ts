@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { devCopy, estate, PROJECT, removeTempDirs, tempDir } from "./estate";
 
@@ -80,6 +80,86 @@ describe("estate synth", () => {
     expect(r.stderr).toContain(`${broken}: 1 problem in environment file`);
     expect(r.stderr).toContain("services[0].instancesPerSite");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("estate synth --json", () => {
+  let env: string;
+  let text: ReturnType<typeof estate>;
+  let json: ReturnType<typeof estate>;
+  const jsonOut = join(tempDir(), "out");
+
+  beforeAll(() => {
+    env = devCopy();
+    text = estate(["synth", "--env", env, "--out", join(tempDir(), "out")]);
+    json = estate(["synth", "--env", env, "--out", jsonOut, "--json"]);
+  });
+
+  it("GIVEN dev THEN stdout is one JSON document: outdir, every stack with env, kind, site, path and resources, the files, the policy", () => {
+    expect(json.stderr).toBe("");
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as { outdir: string; stacks: { name: string; resources: number }[]; files: string[]; policy: unknown };
+    expect(Object.keys(report)).toEqual(["outdir", "stacks", "files", "policy"]);
+    expect(report.outdir).toBe(jsonOut);
+    expect(report.stacks).toEqual([
+      { name: "dev-os-a", env: "dev", kind: "openstack", site: "os-a", path: "stacks/dev-os-a/cdk.tf.json", resources: expect.any(Number) },
+      { name: "dev-os-b", env: "dev", kind: "openstack", site: "os-b", path: "stacks/dev-os-b/cdk.tf.json", resources: expect.any(Number) },
+      { name: "dev-os-c", env: "dev", kind: "openstack", site: "os-c", path: "stacks/dev-os-c/cdk.tf.json", resources: expect.any(Number) },
+      { name: "dev-aws", env: "dev", kind: "aws", site: "aws", path: "stacks/dev-aws/cdk.tf.json", resources: expect.any(Number) },
+      { name: "dev-traffic", env: "dev", kind: "traffic", site: null, path: "stacks/dev-traffic/cdk.tf.json", resources: expect.any(Number) },
+    ]);
+    expect(Object.keys(report.stacks[0])).toEqual(["name", "env", "kind", "site", "path", "resources"]);
+    // The same counts as the table prints.
+    for (const stack of report.stacks) {
+      expect(stack.resources).toBeGreaterThan(0);
+      expect(text.stdout).toMatch(new RegExp(`${stack.name}\\s+\\S+\\s+${stack.resources} resources`));
+    }
+    expect(report.files).toContain("ansible/dev/inventory.yml");
+    expect(report.files).toContain("cmdb/dev/hosts.json");
+    expect(report.files.map((f) => `  ${f}`)).toEqual(text.stdout.trim().split("\n").filter((l) => /^ {2}\S+$/.test(l)));
+    expect(report.policy).toEqual({ checked: true, summary: { errors: 0, warnings: 0, suppressed: 0, compliant: expect.any(Number), rules: 9 }, findings: [] });
+    expect(existsSync(join(jsonOut, "stacks", "dev-traffic", "cdk.tf.json"))).toBe(true);
+  });
+
+  it("GIVEN warnings and a suppression THEN they are in the JSON, and stderr stays empty", () => {
+    const warned = join(tempDir(), "lint.yaml");
+    copyFileSync(POLICY_FIXTURE, warned);
+    writeFileSync(warned, readFileSync(warned, "utf8").replace("peakInstances: 7", "peakInstances: 4"));
+    const r = estate(["synth", "--env", warned, "--out", join(tempDir(), "out"), "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const { policy } = JSON.parse(r.stdout) as { policy: { checked: boolean; summary: object; findings: { ruleId: string; level: string; status: string; target: string; suppressed?: object }[] } };
+    expect(policy.checked).toBe(true);
+    expect(policy.summary).toMatchObject({ errors: 0, warnings: 4, suppressed: 1 });
+    expect(policy.findings.every((f) => f.status === "non-compliant")).toBe(true);
+    expect(policy.findings).toHaveLength(5);
+    for (const f of policy.findings) expect(Object.keys(f)).toContain("constructPath");
+    expect(policy.findings).toContainEqual(expect.objectContaining({ ruleId: "EST-PLC-001", level: "warning", stack: "lint-os-a", target: "openstack_compute_instance_v2.web_fleet_instance" }));
+    expect(policy.findings).toContainEqual(
+      expect.objectContaining({ ruleId: "EST-AVL-001", target: "services.api.instancesBySite.os-c", suppressed: { reason: "api is being moved off os-c while its storage is rebuilt (OPS-1234)" } }),
+    );
+  });
+
+  it("GIVEN --no-policy THEN policy.checked is false and nothing is counted", () => {
+    const r = estate(["synth", "--env", POLICY_FIXTURE, "--out", join(tempDir(), "out"), "--no-policy", "--json"]);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { policy: unknown }).policy).toEqual({
+      checked: false,
+      summary: { errors: 0, warnings: 0, suppressed: 0, compliant: 0, rules: 0 },
+      findings: [],
+    });
+  });
+
+  it.each([
+    [[POLICY_FIXTURE], 1, "policy check failed: 1 error; nothing was written"],
+    [["nope"], 2, 'unknown environment "nope"'],
+  ])("GIVEN an error (--env %j) THEN nothing on stdout, the message on stderr, exit %i", (envArgs, status, message) => {
+    const target = join(tempDir(), "out");
+    const r = estate(["synth", "--env", ...envArgs, "--out", target, "--json"]);
+    expect(r.status).toBe(status);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(message);
+    expect(existsSync(target)).toBe(false);
   });
 });
 

@@ -36,14 +36,36 @@ describe("estate validate", () => {
 
     it("THEN --json lists the findings with status, target and suppression", () => {
       const r = estate(["validate", "--env", POLICY_FIXTURE, "--json"]);
+      expect(r.stderr).toBe("");
       expect(r.status).toBe(1);
       const report = JSON.parse(r.stdout) as { summary: { errors: number; warnings: number; suppressed: number }; findings: any[] };
       expect(report.summary).toMatchObject({ errors: 1, warnings: 4, suppressed: 1 });
+      // Every finding has every key, null where it has no value.
+      const keys = ["ruleId", "level", "status", "message", "detail", "explanation", "fix", "env", "stack", "target", "constructPath", "site", "service", "suppressed"];
+      for (const f of report.findings) expect(Object.keys(f)).toEqual(keys);
+      expect(report.findings.find((f) => f.ruleId === "EST-AVL-002")).toMatchObject({ stack: null, constructPath: null, suppressed: null });
       expect(report.findings.find((f) => f.ruleId === "EST-AVL-001" && f.status === "non-compliant")).toMatchObject({
         target: "services.api.instancesBySite.os-c",
         suppressed: { reason: "api is being moved off os-c while its storage is rebuilt (OPS-1234)" },
       });
     });
+  });
+
+  it("GIVEN the dev estate and --json THEN a JSON document with no errors, alone on stdout, exit 0", () => {
+    const r = estate(["validate", "--env", devCopy(), "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { summary: object; findings: { status: string }[] };
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, suppressed: 0, rules: 9 });
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => f.status === "compliant")).toBe(true);
+  });
+
+  it("GIVEN --json and an unknown environment THEN nothing on stdout, exit 2", () => {
+    const r = estate(["validate", "--env", "nope", "--json"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('unknown environment "nope"');
   });
 
   it("GIVEN an unknown environment THEN exit 2", () => {

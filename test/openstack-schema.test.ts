@@ -9,7 +9,13 @@ import {
   loadOpenstackSchema,
   SchemaBlock,
 } from "./support/openstack-schema";
-import { DEFAULT_OPENSTACK_OUT_DIR, generateOpenstackBindings, listFiles } from "../scripts/gen-openstack";
+import {
+  DEFAULT_OPENSTACK_OUT_DIR,
+  generateOpenstackBindings,
+  listFiles,
+  loadOpenstackSchema as loadSnapshotForGenerator,
+} from "../scripts/gen-openstack";
+import { estate, PROJECT, removeTempDirs, tempDir } from "./cli/estate";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { LbMembersV2 } from "../.gen/providers/openstack/lb-members-v2";
@@ -278,6 +284,88 @@ describe("bindings reproducibility", () => {
       }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("provider version pins", () => {
+  // The parser `cdktf diff|deploy` run on every stack before touching it (@cdktf/cli-core CdktfStack):
+  // a `required_providers` entry without a `version` string fails it, and the CLI refuses the stack.
+  const { terraformJsonSchema } = require("@cdktf/cli-core/src/lib/terraform-json");
+  const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+  let stacksDir: string;
+
+  beforeAll(() => {
+    const out = path.join(tempDir("estate-pins-"), "out");
+    const run = estate(["synth", "--out", out]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    stacksDir = path.join(out, "stacks");
+  });
+  afterAll(removeTempDirs);
+
+  const stackFiles = (): Array<[string, any]> =>
+    fs
+      .readdirSync(stacksDir)
+      .sort()
+      .map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8"))]);
+
+  it("synthesizes every stack of both bundled environments, OpenStack sites and bake stacks included", () => {
+    const names = stackFiles().map(([name]) => name);
+    for (const name of ["dev-os-a", "dev-os-b", "dev-os-c", "dev-aws", "dev-traffic", "prod-os-a", "prod-os-a-bake", "prod-traffic"]) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it("every provider a stack requires carries an exact version, and cdktf's own stack parser accepts it", () => {
+    const problems: string[] = [];
+    for (const [name, tf] of stackFiles()) {
+      const required: Record<string, { source?: string; version?: unknown }> = tf.terraform?.required_providers ?? {};
+      if (Object.keys(required).length === 0) problems.push(`${name}: no terraform.required_providers`);
+      for (const [provider, entry] of Object.entries(required)) {
+        if (typeof entry.version !== "string" || !EXACT_VERSION.test(entry.version)) {
+          problems.push(`${name}: required_providers.${provider}.version is ${JSON.stringify(entry.version)}`);
+        }
+      }
+      const parsed = terraformJsonSchema.safeParse(tf);
+      if (!parsed.success) problems.push(`${name}: rejected by cdktf: ${JSON.stringify(parsed.error.issues)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("pins OpenStack to 3.3.2 in every OpenStack stack and AWS to 5.100.0 in every AWS stack", () => {
+    let openstackStacks = 0;
+    for (const [name, tf] of stackFiles()) {
+      const required = tf.terraform.required_providers;
+      if (tf.provider?.openstack) {
+        openstackStacks++;
+        expect(required.openstack, name).toEqual({
+          source: "registry.terraform.io/terraform-provider-openstack/openstack",
+          version: "3.3.2",
+        });
+      }
+      if (tf.provider?.aws) expect(required.aws, name).toEqual({ source: "aws", version: "5.100.0" });
+    }
+    expect(openstackStacks).toBeGreaterThanOrEqual(9); // dev-os-a..c, prod-os-a..c and the prod bake stacks
+  });
+
+  it("the snapshot, force-new.json and cdktf.json name the same provider version", () => {
+    const snapshot = loadSnapshotForGenerator();
+    expect(snapshot.provider_versions).toEqual({ "registry.terraform.io/terraform-provider-openstack/openstack": "3.3.2" });
+    expect(loadOpenstackForceNew().version).toBe("3.3.2");
+    const cdktfJson = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8"));
+    expect(cdktfJson.terraformProviders).toContain("terraform-provider-openstack/openstack@3.3.2");
+  });
+
+  it("the generator refuses a snapshot without an exact provider version", () => {
+    const dir = tempDir("estate-schema-");
+    const base = JSON.parse(fs.readFileSync(path.join(PROJECT, "providers", "openstack", "schema.json"), "utf8"));
+    for (const versions of [undefined, { "registry.terraform.io/terraform-provider-openstack/openstack": "~> 3.3" }]) {
+      const file = path.join(dir, "schema.json");
+      fs.writeFileSync(file, JSON.stringify({ ...base, provider_versions: versions }));
+      expect(() => loadSnapshotForGenerator(file)).toThrow(
+        `${file}: provider_versions["registry.terraform.io/terraform-provider-openstack/openstack"] must be the exact provider version (for example "3.3.2"), got ${JSON.stringify(versions?.["registry.terraform.io/terraform-provider-openstack/openstack"])}`,
+      );
     }
   });
 });

@@ -7,6 +7,7 @@ import {
   checkAgainstOpenstackSchema,
   loadOpenstackForceNew,
   loadOpenstackSchema,
+  SchemaAttribute,
   SchemaBlock,
 } from "./support/openstack-schema";
 import {
@@ -262,6 +263,94 @@ describe("openstack schema snapshot facts (verified in the provider's Go source)
     expect(instance).not.toContain("name");
     expect(instance).not.toContain("flavor_id");
     expect(fn.resources.openstack_lb_member_v2).toContain("address");
+  });
+});
+
+/** An attribute without its `description_kind`, so `toEqual` pins the type and every flag (absent flags too). */
+function flags(block: SchemaBlock, name: string): Record<string, unknown> | undefined {
+  const a = block.attributes?.[name] as (SchemaAttribute & { description_kind?: string }) | undefined;
+  if (!a) return undefined;
+  return Object.fromEntries(Object.entries(a).filter(([key]) => key !== "description_kind" && key !== "description"));
+}
+
+// Literal facts read in the provider's Go schema (terraform-plugin-sdk/v2 `*schema.Schema` maps) of the v3 line
+// (gophercloud/v2, `meta any`), in the cdktf bindings generated from the 3.0.0 schema, and in the Crossplane types
+// generated from the 3.3.2 schema; providers/openstack/README.md names each source and the conversion rules.
+describe("openstack schema snapshot pins (v3.3.2)", () => {
+  it("data openstack_images_image_v2 filters with `sort`; sort_key/sort_direction are gone", () => {
+    const block = data("openstack_images_image_v2");
+    expect(flags(block, "sort_key")).toBeUndefined();
+    expect(flags(block, "sort_direction")).toBeUndefined();
+    expect(flags(block, "sort")).toEqual({ type: "string", optional: true });
+    expect(flags(block, "name_regex")).toEqual({ type: "string", optional: true });
+    expect(flags(block, "most_recent")).toEqual({ type: "bool", optional: true });
+    expect(flags(block, "properties")).toEqual({ type: ["map", "string"], optional: true });
+    expect(flags(block, "size_bytes")).toEqual({ type: "number", computed: true });
+    expect(flags(block, "checksum")).toEqual({ type: "string", computed: true });
+  });
+
+  it("data openstack_networking_subnet_v2 returns dns_nameservers and service_types as sets", () => {
+    const block = data("openstack_networking_subnet_v2");
+    expect(flags(block, "dns_nameservers")).toEqual({ type: ["set", "string"], computed: true });
+    expect(flags(block, "service_types")).toEqual({ type: ["set", "string"], computed: true });
+    expect(flags(block, "all_tags")).toEqual({ type: ["set", "string"], computed: true });
+    expect(flags(block, "tags")).toEqual({ type: ["set", "string"], optional: true });
+    expect(flags(block, "dhcp_enabled")).toEqual({ type: "bool", optional: true });
+    expect(flags(block, "enable_dhcp")).toEqual({ type: "bool", computed: true });
+    expect(flags(block, "network_id")).toEqual({ type: "string", optional: true, computed: true });
+    expect(flags(block, "segment_id")).toBeUndefined();
+    expect(flags(block, "allocation_pools")).toEqual({
+      type: ["list", ["object", { end: "string", start: "string" }]],
+      computed: true,
+    });
+  });
+
+  it("resource openstack_networking_subnet_v2 keeps DNS servers ordered (a list) and allocation pools as a set block", () => {
+    const block = res("openstack_networking_subnet_v2");
+    expect(flags(block, "dns_nameservers")).toEqual({ type: ["list", "string"], optional: true });
+    expect(flags(block, "service_types")).toEqual({ type: ["list", "string"], optional: true, computed: true });
+    expect(flags(block, "ip_version")).toEqual({ type: "number", optional: true });
+    expect(flags(block, "enable_dhcp")).toEqual({ type: "bool", optional: true });
+    expect(flags(block, "segment_id")).toEqual({ type: "string", optional: true });
+    const pool = block.block_types!.allocation_pool;
+    expect(pool.nesting_mode).toBe("set");
+    expect(pool.min_items).toBeUndefined();
+    expect(pool.max_items).toBeUndefined();
+    expect(flags(pool.block, "start")).toEqual({ type: "string", required: true });
+    expect(flags(pool.block, "end")).toEqual({ type: "string", required: true });
+  });
+
+  it("Octavia flags follow the Go schema: listener name is computed, client_authentication and monitor http_version are not", () => {
+    const listener = res("openstack_lb_listener_v2");
+    expect(flags(listener, "name")).toEqual({ type: "string", optional: true, computed: true });
+    expect(flags(listener, "client_authentication")).toEqual({ type: "string", optional: true });
+    expect(flags(listener, "allowed_cidrs")).toEqual({ type: ["list", "string"], optional: true });
+    expect(flags(listener, "tls_versions")).toEqual({ type: ["set", "string"], optional: true, computed: true });
+    const monitor = res("openstack_lb_monitor_v2");
+    expect(flags(monitor, "http_version")).toEqual({ type: "string", optional: true });
+    expect(flags(monitor, "domain_name")).toEqual({ type: "string", optional: true });
+    expect(flags(monitor, "max_retries_down")).toEqual({ type: "number", optional: true, computed: true });
+    expect(res("openstack_lb_pool_v2").block_types!.persistence).toMatchObject({ nesting_mode: "list", max_items: 1 });
+    expect(res("openstack_lb_pool_v2").block_types!.persistence.min_items).toBeUndefined();
+    expect(flags(res("openstack_lb_members_v2").block_types!.member.block, "weight")).toEqual({ type: "number", optional: true });
+  });
+
+  it("secgroup rule port ranges are plain optional numbers; the floating IP pool is required", () => {
+    const rule = res("openstack_networking_secgroup_rule_v2");
+    expect(flags(rule, "port_range_min")).toEqual({ type: "number", optional: true });
+    expect(flags(rule, "port_range_max")).toEqual({ type: "number", optional: true });
+    expect(flags(rule, "remote_ip_prefix")).toEqual({ type: "string", optional: true, computed: true });
+    expect(Object.keys(rule.block_types!.timeouts.block.attributes!)).toEqual(["delete"]);
+    // Required + EnvDefaultFunc("OS_POOL_NAME", nil): the SDK reports it required when the variable is unset.
+    expect(flags(res("openstack_networking_floatingip_v2"), "pool")).toEqual({ type: "string", required: true });
+  });
+
+  it("max-1 blocks keep their nesting mode and drop MinItems when optional", () => {
+    expect(res("openstack_networking_router_v2").block_types!.vendor_options).toMatchObject({ nesting_mode: "set", max_items: 1 });
+    expect(res("openstack_networking_router_v2").block_types!.vendor_options.min_items).toBeUndefined();
+    expect(res("openstack_compute_servergroup_v2").block_types!.rules).toMatchObject({ nesting_mode: "list", max_items: 1 });
+    expect(flags(res("openstack_compute_servergroup_v2"), "policies")).toEqual({ type: ["list", "string"], optional: true });
+    expect(flags(res("openstack_compute_keypair_v2"), "private_key")).toEqual({ type: "string", computed: true, sensitive: true });
   });
 });
 

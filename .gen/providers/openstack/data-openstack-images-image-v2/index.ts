@@ -8,6 +8,14 @@ import * as cdktf from 'cdktf';
 
 export interface DataOpenstackImagesImageV2Config extends cdktf.TerraformMetaArguments {
   /**
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#container_format DataOpenstackImagesImageV2#container_format}
+  */
+  readonly containerFormat?: string;
+  /**
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#disk_format DataOpenstackImagesImageV2#disk_format}
+  */
+  readonly diskFormat?: string;
+  /**
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#hidden DataOpenstackImagesImageV2#hidden}
   */
   readonly hidden?: boolean | cdktf.IResolvable;
@@ -58,14 +66,6 @@ export interface DataOpenstackImagesImageV2Config extends cdktf.TerraformMetaArg
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#sort DataOpenstackImagesImageV2#sort}
   */
   readonly sort?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#sort_direction DataOpenstackImagesImageV2#sort_direction}
-  */
-  readonly sortDirection?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#sort_key DataOpenstackImagesImageV2#sort_key}
-  */
-  readonly sortKey?: string;
   /**
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#tag DataOpenstackImagesImageV2#tag}
   */
@@ -130,6 +130,8 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
       connection: config.connection,
       forEach: config.forEach
     });
+    this._containerFormat = config.containerFormat;
+    this._diskFormat = config.diskFormat;
     this._hidden = config.hidden;
     this._id = config.id;
     this._memberStatus = config.memberStatus;
@@ -142,8 +144,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     this._sizeMax = config.sizeMax;
     this._sizeMin = config.sizeMin;
     this._sort = config.sort;
-    this._sortDirection = config.sortDirection;
-    this._sortKey = config.sortKey;
     this._tag = config.tag;
     this._tags = config.tags;
     this._visibility = config.visibility;
@@ -158,9 +158,20 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this.getStringAttribute('checksum');
   }
 
-  // container_format - computed: true, optional: false, required: false
+  // container_format - computed: true, optional: true, required: false
+  private _containerFormat?: string; 
   public get containerFormat() {
     return this.getStringAttribute('container_format');
+  }
+  public set containerFormat(value: string) {
+    this._containerFormat = value;
+  }
+  public resetContainerFormat() {
+    this._containerFormat = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get containerFormatInput() {
+    return this._containerFormat;
   }
 
   // created_at - computed: true, optional: false, required: false
@@ -168,9 +179,20 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this.getStringAttribute('created_at');
   }
 
-  // disk_format - computed: true, optional: false, required: false
+  // disk_format - computed: true, optional: true, required: false
+  private _diskFormat?: string; 
   public get diskFormat() {
     return this.getStringAttribute('disk_format');
+  }
+  public set diskFormat(value: string) {
+    this._diskFormat = value;
+  }
+  public resetDiskFormat() {
+    this._diskFormat = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get diskFormatInput() {
+    return this._diskFormat;
   }
 
   // file - computed: true, optional: false, required: false
@@ -401,38 +423,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this._sort;
   }
 
-  // sort_direction - computed: false, optional: true, required: false
-  private _sortDirection?: string; 
-  public get sortDirection() {
-    return this.getStringAttribute('sort_direction');
-  }
-  public set sortDirection(value: string) {
-    this._sortDirection = value;
-  }
-  public resetSortDirection() {
-    this._sortDirection = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get sortDirectionInput() {
-    return this._sortDirection;
-  }
-
-  // sort_key - computed: false, optional: true, required: false
-  private _sortKey?: string; 
-  public get sortKey() {
-    return this.getStringAttribute('sort_key');
-  }
-  public set sortKey(value: string) {
-    this._sortKey = value;
-  }
-  public resetSortKey() {
-    this._sortKey = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get sortKeyInput() {
-    return this._sortKey;
-  }
-
   // tag - computed: false, optional: true, required: false
   private _tag?: string; 
   public get tag() {
@@ -449,7 +439,7 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this._tag;
   }
 
-  // tags - computed: false, optional: true, required: false
+  // tags - computed: true, optional: true, required: false
   private _tags?: string[]; 
   public get tags() {
     return cdktf.Fn.tolist(this.getListAttribute('tags'));
@@ -492,6 +482,8 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
+      container_format: cdktf.stringToTerraform(this._containerFormat),
+      disk_format: cdktf.stringToTerraform(this._diskFormat),
       hidden: cdktf.booleanToTerraform(this._hidden),
       id: cdktf.stringToTerraform(this._id),
       member_status: cdktf.stringToTerraform(this._memberStatus),
@@ -504,8 +496,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
       size_max: cdktf.numberToTerraform(this._sizeMax),
       size_min: cdktf.numberToTerraform(this._sizeMin),
       sort: cdktf.stringToTerraform(this._sort),
-      sort_direction: cdktf.stringToTerraform(this._sortDirection),
-      sort_key: cdktf.stringToTerraform(this._sortKey),
       tag: cdktf.stringToTerraform(this._tag),
       tags: cdktf.listMapper(cdktf.stringToTerraform, false)(this._tags),
       visibility: cdktf.stringToTerraform(this._visibility),
@@ -514,6 +504,18 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
+      container_format: {
+        value: cdktf.stringToHclTerraform(this._containerFormat),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      disk_format: {
+        value: cdktf.stringToHclTerraform(this._diskFormat),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
       hidden: {
         value: cdktf.booleanToHclTerraform(this._hidden),
         isBlock: false,
@@ -582,18 +584,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
       },
       sort: {
         value: cdktf.stringToHclTerraform(this._sort),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      sort_direction: {
-        value: cdktf.stringToHclTerraform(this._sortDirection),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      sort_key: {
-        value: cdktf.stringToHclTerraform(this._sortKey),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

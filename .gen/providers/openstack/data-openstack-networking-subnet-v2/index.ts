@@ -59,10 +59,6 @@ export interface DataOpenstackNetworkingSubnetV2Config extends cdktf.TerraformMe
   */
   readonly region?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#segment_id DataOpenstackNetworkingSubnetV2#segment_id}
-  */
-  readonly segmentId?: string;
-  /**
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#subnet_id DataOpenstackNetworkingSubnetV2#subnet_id}
   */
   readonly subnetId?: string;
@@ -302,7 +298,6 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     this._name = config.name;
     this._networkId = config.networkId;
     this._region = config.region;
-    this._segmentId = config.segmentId;
     this._subnetId = config.subnetId;
     this._subnetpoolId = config.subnetpoolId;
     this._tags = config.tags;
@@ -340,7 +335,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     return this._cidr;
   }
 
-  // description - computed: false, optional: true, required: false
+  // description - computed: true, optional: true, required: false
   private _description?: string; 
   public get description() {
     return this.getStringAttribute('description');
@@ -374,7 +369,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
 
   // dns_nameservers - computed: true, optional: false, required: false
   public get dnsNameservers() {
-    return this.getListAttribute('dns_nameservers');
+    return cdktf.Fn.tolist(this.getListAttribute('dns_nameservers'));
   }
 
   // dns_publish_fixed_ip - computed: true, optional: true, required: false
@@ -484,7 +479,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     return this._ipv6RaMode;
   }
 
-  // name - computed: false, optional: true, required: false
+  // name - computed: true, optional: true, required: false
   private _name?: string; 
   public get name() {
     return this.getStringAttribute('name');
@@ -532,25 +527,9 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     return this._region;
   }
 
-  // segment_id - computed: true, optional: true, required: false
-  private _segmentId?: string; 
-  public get segmentId() {
-    return this.getStringAttribute('segment_id');
-  }
-  public set segmentId(value: string) {
-    this._segmentId = value;
-  }
-  public resetSegmentId() {
-    this._segmentId = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get segmentIdInput() {
-    return this._segmentId;
-  }
-
   // service_types - computed: true, optional: false, required: false
   public get serviceTypes() {
-    return this.getListAttribute('service_types');
+    return cdktf.Fn.tolist(this.getListAttribute('service_types'));
   }
 
   // subnet_id - computed: true, optional: true, required: false
@@ -635,7 +614,6 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
       name: cdktf.stringToTerraform(this._name),
       network_id: cdktf.stringToTerraform(this._networkId),
       region: cdktf.stringToTerraform(this._region),
-      segment_id: cdktf.stringToTerraform(this._segmentId),
       subnet_id: cdktf.stringToTerraform(this._subnetId),
       subnetpool_id: cdktf.stringToTerraform(this._subnetpoolId),
       tags: cdktf.listMapper(cdktf.stringToTerraform, false)(this._tags),
@@ -713,12 +691,6 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
       },
       region: {
         value: cdktf.stringToHclTerraform(this._region),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      segment_id: {
-        value: cdktf.stringToHclTerraform(this._segmentId),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

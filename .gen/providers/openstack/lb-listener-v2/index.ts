@@ -428,7 +428,7 @@ export class LbListenerV2 extends cdktf.TerraformResource {
     return this._alpnProtocols;
   }
 
-  // client_authentication - computed: true, optional: true, required: false
+  // client_authentication - computed: false, optional: true, required: false
   private _clientAuthentication?: string; 
   public get clientAuthentication() {
     return this.getStringAttribute('client_authentication');
@@ -633,7 +633,7 @@ export class LbListenerV2 extends cdktf.TerraformResource {
     return this._loadbalancerId;
   }
 
-  // name - computed: false, optional: true, required: false
+  // name - computed: true, optional: true, required: false
   private _name?: string; 
   public get name() {
     return this.getStringAttribute('name');

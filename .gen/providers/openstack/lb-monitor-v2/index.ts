@@ -344,7 +344,7 @@ export class LbMonitorV2 extends cdktf.TerraformResource {
     return this._delay;
   }
 
-  // domain_name - computed: true, optional: true, required: false
+  // domain_name - computed: false, optional: true, required: false
   private _domainName?: string; 
   public get domainName() {
     return this.getStringAttribute('domain_name');
@@ -392,7 +392,7 @@ export class LbMonitorV2 extends cdktf.TerraformResource {
     return this._httpMethod;
   }
 
-  // http_version - computed: true, optional: true, required: false
+  // http_version - computed: false, optional: true, required: false
   private _httpVersion?: string; 
   public get httpVersion() {
     return this.getStringAttribute('http_version');

@@ -292,7 +292,7 @@ export class NetworkingSecgroupRuleV2 extends cdktf.TerraformResource {
     return this._id;
   }
 
-  // port_range_max - computed: true, optional: true, required: false
+  // port_range_max - computed: false, optional: true, required: false
   private _portRangeMax?: number; 
   public get portRangeMax() {
     return this.getNumberAttribute('port_range_max');
@@ -308,7 +308,7 @@ export class NetworkingSecgroupRuleV2 extends cdktf.TerraformResource {
     return this._portRangeMax;
   }
 
-  // port_range_min - computed: true, optional: true, required: false
+  // port_range_min - computed: false, optional: true, required: false
   private _portRangeMin?: number; 
   public get portRangeMin() {
     return this.getNumberAttribute('port_range_min');

@@ -352,6 +352,14 @@ describe("openstack schema snapshot pins (v3.3.2)", () => {
     expect(flags(res("openstack_compute_servergroup_v2"), "policies")).toEqual({ type: ["list", "string"], optional: true });
     expect(flags(res("openstack_compute_keypair_v2"), "private_key")).toEqual({ type: "string", computed: true, sensitive: true });
   });
+
+  it("a port's fixed_ip may name only an address: subnet_id is optional since v3", () => {
+    const fixedIp = res("openstack_networking_port_v2").block_types!.fixed_ip;
+    expect(fixedIp.nesting_mode).toBe("list");
+    expect(flags(fixedIp.block, "subnet_id")).toEqual({ type: "string", optional: true });
+    expect(flags(fixedIp.block, "ip_address")).toEqual({ type: "string", optional: true });
+    expect(flags(res("openstack_networking_port_v2"), "security_group_ids")).toMatchObject({ type: ["set", "string"] });
+  });
 });
 
 describe("bindings reproducibility", () => {

@@ -14,12 +14,30 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 export const OPENSTACK_SCHEMA_PATH = path.join(REPO_ROOT, "providers", "openstack", "schema.json");
 export const DEFAULT_OPENSTACK_OUT_DIR = path.join(REPO_ROOT, ".gen", "providers", "openstack");
 
+export const OPENSTACK_PROVIDER_ADDRESS = "registry.terraform.io/terraform-provider-openstack/openstack";
+
+/**
+ * Reads the snapshot and checks it names the provider and its exact version.
+ *
+ * `provider_versions` is the map `cdktf get` stores next to the schema (the `provider_selections` of
+ * `terraform version -json`). @cdktf/provider-generator writes it into every binding as
+ * `terraformGeneratorMetadata.providerVersion`, and cdktf synthesizes that as
+ * `terraform.required_providers.openstack.version`. Without it a stack has no version constraint and
+ * `cdktf diff|deploy` refuse it, so a snapshot without an exact `x.y.z` version is an error.
+ */
 export function loadOpenstackSchema(schemaPath: string = OPENSTACK_SCHEMA_PATH): any {
   const raw = fs.readFileSync(schemaPath, "utf8");
   const schema = JSON.parse(raw);
   const providers = schema?.provider_schemas ?? {};
-  if (!providers["registry.terraform.io/terraform-provider-openstack/openstack"]) {
-    throw new Error(`${schemaPath}: no registry.terraform.io/terraform-provider-openstack/openstack provider schema`);
+  if (!providers[OPENSTACK_PROVIDER_ADDRESS]) {
+    throw new Error(`${schemaPath}: no ${OPENSTACK_PROVIDER_ADDRESS} provider schema`);
+  }
+  const version = schema?.provider_versions?.[OPENSTACK_PROVIDER_ADDRESS];
+  if (typeof version !== "string" || !/^\d+\.\d+\.\d+$/.test(version)) {
+    throw new Error(
+      `${schemaPath}: provider_versions["${OPENSTACK_PROVIDER_ADDRESS}"] must be the exact provider version ` +
+        `(for example "3.3.2"), got ${JSON.stringify(version)}`,
+    );
   }
   return schema;
 }

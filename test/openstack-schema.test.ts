@@ -7,9 +7,16 @@ import {
   checkAgainstOpenstackSchema,
   loadOpenstackForceNew,
   loadOpenstackSchema,
+  SchemaAttribute,
   SchemaBlock,
 } from "./support/openstack-schema";
-import { DEFAULT_OPENSTACK_OUT_DIR, generateOpenstackBindings, listFiles } from "../scripts/gen-openstack";
+import {
+  DEFAULT_OPENSTACK_OUT_DIR,
+  generateOpenstackBindings,
+  listFiles,
+  loadOpenstackSchema as loadSnapshotForGenerator,
+} from "../scripts/gen-openstack";
+import { estate, PROJECT, removeTempDirs, tempDir } from "./cli/estate";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { LbMembersV2 } from "../.gen/providers/openstack/lb-members-v2";
@@ -259,6 +266,102 @@ describe("openstack schema snapshot facts (verified in the provider's Go source)
   });
 });
 
+/** An attribute without its `description_kind`, so `toEqual` pins the type and every flag (absent flags too). */
+function flags(block: SchemaBlock, name: string): Record<string, unknown> | undefined {
+  const a = block.attributes?.[name] as (SchemaAttribute & { description_kind?: string }) | undefined;
+  if (!a) return undefined;
+  return Object.fromEntries(Object.entries(a).filter(([key]) => key !== "description_kind" && key !== "description"));
+}
+
+// Literal facts read in the provider's Go schema (terraform-plugin-sdk/v2 `*schema.Schema` maps) of the v3 line
+// (gophercloud/v2, `meta any`), in the cdktf bindings generated from the 3.0.0 schema, and in the Crossplane types
+// generated from the 3.3.2 schema; providers/openstack/README.md names each source and the conversion rules.
+describe("openstack schema snapshot pins (v3.3.2)", () => {
+  it("data openstack_images_image_v2 filters with `sort`; sort_key/sort_direction are gone", () => {
+    const block = data("openstack_images_image_v2");
+    expect(flags(block, "sort_key")).toBeUndefined();
+    expect(flags(block, "sort_direction")).toBeUndefined();
+    expect(flags(block, "sort")).toEqual({ type: "string", optional: true });
+    expect(flags(block, "name_regex")).toEqual({ type: "string", optional: true });
+    expect(flags(block, "most_recent")).toEqual({ type: "bool", optional: true });
+    expect(flags(block, "properties")).toEqual({ type: ["map", "string"], optional: true });
+    expect(flags(block, "size_bytes")).toEqual({ type: "number", computed: true });
+    expect(flags(block, "checksum")).toEqual({ type: "string", computed: true });
+  });
+
+  it("data openstack_networking_subnet_v2 returns dns_nameservers and service_types as sets", () => {
+    const block = data("openstack_networking_subnet_v2");
+    expect(flags(block, "dns_nameservers")).toEqual({ type: ["set", "string"], computed: true });
+    expect(flags(block, "service_types")).toEqual({ type: ["set", "string"], computed: true });
+    expect(flags(block, "all_tags")).toEqual({ type: ["set", "string"], computed: true });
+    expect(flags(block, "tags")).toEqual({ type: ["set", "string"], optional: true });
+    expect(flags(block, "dhcp_enabled")).toEqual({ type: "bool", optional: true });
+    expect(flags(block, "enable_dhcp")).toEqual({ type: "bool", computed: true });
+    expect(flags(block, "network_id")).toEqual({ type: "string", optional: true, computed: true });
+    expect(flags(block, "segment_id")).toBeUndefined();
+    expect(flags(block, "allocation_pools")).toEqual({
+      type: ["list", ["object", { end: "string", start: "string" }]],
+      computed: true,
+    });
+  });
+
+  it("resource openstack_networking_subnet_v2 keeps DNS servers ordered (a list) and allocation pools as a set block", () => {
+    const block = res("openstack_networking_subnet_v2");
+    expect(flags(block, "dns_nameservers")).toEqual({ type: ["list", "string"], optional: true });
+    expect(flags(block, "service_types")).toEqual({ type: ["list", "string"], optional: true, computed: true });
+    expect(flags(block, "ip_version")).toEqual({ type: "number", optional: true });
+    expect(flags(block, "enable_dhcp")).toEqual({ type: "bool", optional: true });
+    expect(flags(block, "segment_id")).toEqual({ type: "string", optional: true });
+    const pool = block.block_types!.allocation_pool;
+    expect(pool.nesting_mode).toBe("set");
+    expect(pool.min_items).toBeUndefined();
+    expect(pool.max_items).toBeUndefined();
+    expect(flags(pool.block, "start")).toEqual({ type: "string", required: true });
+    expect(flags(pool.block, "end")).toEqual({ type: "string", required: true });
+  });
+
+  it("Octavia flags follow the Go schema: listener name is computed, client_authentication and monitor http_version are not", () => {
+    const listener = res("openstack_lb_listener_v2");
+    expect(flags(listener, "name")).toEqual({ type: "string", optional: true, computed: true });
+    expect(flags(listener, "client_authentication")).toEqual({ type: "string", optional: true });
+    expect(flags(listener, "allowed_cidrs")).toEqual({ type: ["list", "string"], optional: true });
+    expect(flags(listener, "tls_versions")).toEqual({ type: ["set", "string"], optional: true, computed: true });
+    const monitor = res("openstack_lb_monitor_v2");
+    expect(flags(monitor, "http_version")).toEqual({ type: "string", optional: true });
+    expect(flags(monitor, "domain_name")).toEqual({ type: "string", optional: true });
+    expect(flags(monitor, "max_retries_down")).toEqual({ type: "number", optional: true, computed: true });
+    expect(res("openstack_lb_pool_v2").block_types!.persistence).toMatchObject({ nesting_mode: "list", max_items: 1 });
+    expect(res("openstack_lb_pool_v2").block_types!.persistence.min_items).toBeUndefined();
+    expect(flags(res("openstack_lb_members_v2").block_types!.member.block, "weight")).toEqual({ type: "number", optional: true });
+  });
+
+  it("secgroup rule port ranges are plain optional numbers; the floating IP pool is required", () => {
+    const rule = res("openstack_networking_secgroup_rule_v2");
+    expect(flags(rule, "port_range_min")).toEqual({ type: "number", optional: true });
+    expect(flags(rule, "port_range_max")).toEqual({ type: "number", optional: true });
+    expect(flags(rule, "remote_ip_prefix")).toEqual({ type: "string", optional: true, computed: true });
+    expect(Object.keys(rule.block_types!.timeouts.block.attributes!)).toEqual(["delete"]);
+    // Required + EnvDefaultFunc("OS_POOL_NAME", nil): the SDK reports it required when the variable is unset.
+    expect(flags(res("openstack_networking_floatingip_v2"), "pool")).toEqual({ type: "string", required: true });
+  });
+
+  it("max-1 blocks keep their nesting mode and drop MinItems when optional", () => {
+    expect(res("openstack_networking_router_v2").block_types!.vendor_options).toMatchObject({ nesting_mode: "set", max_items: 1 });
+    expect(res("openstack_networking_router_v2").block_types!.vendor_options.min_items).toBeUndefined();
+    expect(res("openstack_compute_servergroup_v2").block_types!.rules).toMatchObject({ nesting_mode: "list", max_items: 1 });
+    expect(flags(res("openstack_compute_servergroup_v2"), "policies")).toEqual({ type: ["list", "string"], optional: true });
+    expect(flags(res("openstack_compute_keypair_v2"), "private_key")).toEqual({ type: "string", computed: true, sensitive: true });
+  });
+
+  it("a port's fixed_ip may name only an address: subnet_id is optional since v3", () => {
+    const fixedIp = res("openstack_networking_port_v2").block_types!.fixed_ip;
+    expect(fixedIp.nesting_mode).toBe("list");
+    expect(flags(fixedIp.block, "subnet_id")).toEqual({ type: "string", optional: true });
+    expect(flags(fixedIp.block, "ip_address")).toEqual({ type: "string", optional: true });
+    expect(flags(res("openstack_networking_port_v2"), "security_group_ids")).toMatchObject({ type: ["set", "string"] });
+  });
+});
+
 describe("bindings reproducibility", () => {
   it("regenerating from the snapshot reproduces .gen/providers/openstack byte-for-byte", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "openstack-bindings-"));
@@ -278,6 +381,88 @@ describe("bindings reproducibility", () => {
       }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("provider version pins", () => {
+  // The parser `cdktf diff|deploy` run on every stack before touching it (@cdktf/cli-core CdktfStack):
+  // a `required_providers` entry without a `version` string fails it, and the CLI refuses the stack.
+  const { terraformJsonSchema } = require("@cdktf/cli-core/src/lib/terraform-json");
+  const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+  let stacksDir: string;
+
+  beforeAll(() => {
+    const out = path.join(tempDir("estate-pins-"), "out");
+    const run = estate(["synth", "--out", out]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    stacksDir = path.join(out, "stacks");
+  });
+  afterAll(removeTempDirs);
+
+  const stackFiles = (): Array<[string, any]> =>
+    fs
+      .readdirSync(stacksDir)
+      .sort()
+      .map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, "cdk.tf.json"), "utf8"))]);
+
+  it("synthesizes every stack of both bundled environments, OpenStack sites and bake stacks included", () => {
+    const names = stackFiles().map(([name]) => name);
+    for (const name of ["dev-os-a", "dev-os-b", "dev-os-c", "dev-aws", "dev-traffic", "prod-os-a", "prod-os-a-bake", "prod-traffic"]) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it("every provider a stack requires carries an exact version, and cdktf's own stack parser accepts it", () => {
+    const problems: string[] = [];
+    for (const [name, tf] of stackFiles()) {
+      const required: Record<string, { source?: string; version?: unknown }> = tf.terraform?.required_providers ?? {};
+      if (Object.keys(required).length === 0) problems.push(`${name}: no terraform.required_providers`);
+      for (const [provider, entry] of Object.entries(required)) {
+        if (typeof entry.version !== "string" || !EXACT_VERSION.test(entry.version)) {
+          problems.push(`${name}: required_providers.${provider}.version is ${JSON.stringify(entry.version)}`);
+        }
+      }
+      const parsed = terraformJsonSchema.safeParse(tf);
+      if (!parsed.success) problems.push(`${name}: rejected by cdktf: ${JSON.stringify(parsed.error.issues)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("pins OpenStack to 3.3.2 in every OpenStack stack and AWS to 5.100.0 in every AWS stack", () => {
+    let openstackStacks = 0;
+    for (const [name, tf] of stackFiles()) {
+      const required = tf.terraform.required_providers;
+      if (tf.provider?.openstack) {
+        openstackStacks++;
+        expect(required.openstack, name).toEqual({
+          source: "registry.terraform.io/terraform-provider-openstack/openstack",
+          version: "3.3.2",
+        });
+      }
+      if (tf.provider?.aws) expect(required.aws, name).toEqual({ source: "aws", version: "5.100.0" });
+    }
+    expect(openstackStacks).toBeGreaterThanOrEqual(9); // dev-os-a..c, prod-os-a..c and the prod bake stacks
+  });
+
+  it("the snapshot, force-new.json and cdktf.json name the same provider version", () => {
+    const snapshot = loadSnapshotForGenerator();
+    expect(snapshot.provider_versions).toEqual({ "registry.terraform.io/terraform-provider-openstack/openstack": "3.3.2" });
+    expect(loadOpenstackForceNew().version).toBe("3.3.2");
+    const cdktfJson = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8"));
+    expect(cdktfJson.terraformProviders).toContain("terraform-provider-openstack/openstack@3.3.2");
+  });
+
+  it("the generator refuses a snapshot without an exact provider version", () => {
+    const dir = tempDir("estate-schema-");
+    const base = JSON.parse(fs.readFileSync(path.join(PROJECT, "providers", "openstack", "schema.json"), "utf8"));
+    for (const versions of [undefined, { "registry.terraform.io/terraform-provider-openstack/openstack": "~> 3.3" }]) {
+      const file = path.join(dir, "schema.json");
+      fs.writeFileSync(file, JSON.stringify({ ...base, provider_versions: versions }));
+      expect(() => loadSnapshotForGenerator(file)).toThrow(
+        `${file}: provider_versions["registry.terraform.io/terraform-provider-openstack/openstack"] must be the exact provider version (for example "3.3.2"), got ${JSON.stringify(versions?.["registry.terraform.io/terraform-provider-openstack/openstack"])}`,
+      );
     }
   });
 });

@@ -1,4 +1,4 @@
-// https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2
+// https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
@@ -8,80 +8,80 @@ import * as cdktf from 'cdktf';
 
 export interface DataOpenstackImagesImageV2Config extends cdktf.TerraformMetaArguments {
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#hidden DataOpenstackImagesImageV2#hidden}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#container_format DataOpenstackImagesImageV2#container_format}
+  */
+  readonly containerFormat?: string;
+  /**
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#disk_format DataOpenstackImagesImageV2#disk_format}
+  */
+  readonly diskFormat?: string;
+  /**
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#hidden DataOpenstackImagesImageV2#hidden}
   */
   readonly hidden?: boolean | cdktf.IResolvable;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#id DataOpenstackImagesImageV2#id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#id DataOpenstackImagesImageV2#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
   * If you experience problems setting this value it might not be settable. Please take a look at the provider documentation to ensure it should be settable.
   */
   readonly id?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#member_status DataOpenstackImagesImageV2#member_status}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#member_status DataOpenstackImagesImageV2#member_status}
   */
   readonly memberStatus?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#most_recent DataOpenstackImagesImageV2#most_recent}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#most_recent DataOpenstackImagesImageV2#most_recent}
   */
   readonly mostRecent?: boolean | cdktf.IResolvable;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#name DataOpenstackImagesImageV2#name}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#name DataOpenstackImagesImageV2#name}
   */
   readonly name?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#name_regex DataOpenstackImagesImageV2#name_regex}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#name_regex DataOpenstackImagesImageV2#name_regex}
   */
   readonly nameRegex?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#owner DataOpenstackImagesImageV2#owner}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#owner DataOpenstackImagesImageV2#owner}
   */
   readonly owner?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#properties DataOpenstackImagesImageV2#properties}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#properties DataOpenstackImagesImageV2#properties}
   */
   readonly properties?: { [key: string]: string };
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#region DataOpenstackImagesImageV2#region}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#region DataOpenstackImagesImageV2#region}
   */
   readonly region?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#size_max DataOpenstackImagesImageV2#size_max}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#size_max DataOpenstackImagesImageV2#size_max}
   */
   readonly sizeMax?: number;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#size_min DataOpenstackImagesImageV2#size_min}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#size_min DataOpenstackImagesImageV2#size_min}
   */
   readonly sizeMin?: number;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#sort DataOpenstackImagesImageV2#sort}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#sort DataOpenstackImagesImageV2#sort}
   */
   readonly sort?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#sort_direction DataOpenstackImagesImageV2#sort_direction}
-  */
-  readonly sortDirection?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#sort_key DataOpenstackImagesImageV2#sort_key}
-  */
-  readonly sortKey?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#tag DataOpenstackImagesImageV2#tag}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#tag DataOpenstackImagesImageV2#tag}
   */
   readonly tag?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#tags DataOpenstackImagesImageV2#tags}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#tags DataOpenstackImagesImageV2#tags}
   */
   readonly tags?: string[];
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#visibility DataOpenstackImagesImageV2#visibility}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#visibility DataOpenstackImagesImageV2#visibility}
   */
   readonly visibility?: string;
 }
 
 /**
-* Represents a {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2 openstack_images_image_v2}
+* Represents a {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2 openstack_images_image_v2}
 */
 export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
 
@@ -97,7 +97,7 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
   * Generates CDKTF code for importing a DataOpenstackImagesImageV2 resource upon running "cdktf plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataOpenstackImagesImageV2 to import
-  * @param importFromId The id of the existing DataOpenstackImagesImageV2 that should be imported. Refer to the {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2#import import section} in the documentation of this resource for the id to use
+  * @param importFromId The id of the existing DataOpenstackImagesImageV2 that should be imported. Refer to the {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataOpenstackImagesImageV2 to import is found
   */
   public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
@@ -109,7 +109,7 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
   // ===========
 
   /**
-  * Create a new {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/images_image_v2 openstack_images_image_v2} Data Source
+  * Create a new {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/images_image_v2 openstack_images_image_v2} Data Source
   *
   * @param scope The scope in which to define this construct
   * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
@@ -119,7 +119,8 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     super(scope, id, {
       terraformResourceType: 'openstack_images_image_v2',
       terraformGeneratorMetadata: {
-        providerName: 'openstack'
+        providerName: 'openstack',
+        providerVersion: '3.3.2'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
@@ -129,6 +130,8 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
       connection: config.connection,
       forEach: config.forEach
     });
+    this._containerFormat = config.containerFormat;
+    this._diskFormat = config.diskFormat;
     this._hidden = config.hidden;
     this._id = config.id;
     this._memberStatus = config.memberStatus;
@@ -141,8 +144,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     this._sizeMax = config.sizeMax;
     this._sizeMin = config.sizeMin;
     this._sort = config.sort;
-    this._sortDirection = config.sortDirection;
-    this._sortKey = config.sortKey;
     this._tag = config.tag;
     this._tags = config.tags;
     this._visibility = config.visibility;
@@ -157,9 +158,20 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this.getStringAttribute('checksum');
   }
 
-  // container_format - computed: true, optional: false, required: false
+  // container_format - computed: true, optional: true, required: false
+  private _containerFormat?: string; 
   public get containerFormat() {
     return this.getStringAttribute('container_format');
+  }
+  public set containerFormat(value: string) {
+    this._containerFormat = value;
+  }
+  public resetContainerFormat() {
+    this._containerFormat = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get containerFormatInput() {
+    return this._containerFormat;
   }
 
   // created_at - computed: true, optional: false, required: false
@@ -167,9 +179,20 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this.getStringAttribute('created_at');
   }
 
-  // disk_format - computed: true, optional: false, required: false
+  // disk_format - computed: true, optional: true, required: false
+  private _diskFormat?: string; 
   public get diskFormat() {
     return this.getStringAttribute('disk_format');
+  }
+  public set diskFormat(value: string) {
+    this._diskFormat = value;
+  }
+  public resetDiskFormat() {
+    this._diskFormat = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get diskFormatInput() {
+    return this._diskFormat;
   }
 
   // file - computed: true, optional: false, required: false
@@ -400,38 +423,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this._sort;
   }
 
-  // sort_direction - computed: false, optional: true, required: false
-  private _sortDirection?: string; 
-  public get sortDirection() {
-    return this.getStringAttribute('sort_direction');
-  }
-  public set sortDirection(value: string) {
-    this._sortDirection = value;
-  }
-  public resetSortDirection() {
-    this._sortDirection = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get sortDirectionInput() {
-    return this._sortDirection;
-  }
-
-  // sort_key - computed: false, optional: true, required: false
-  private _sortKey?: string; 
-  public get sortKey() {
-    return this.getStringAttribute('sort_key');
-  }
-  public set sortKey(value: string) {
-    this._sortKey = value;
-  }
-  public resetSortKey() {
-    this._sortKey = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get sortKeyInput() {
-    return this._sortKey;
-  }
-
   // tag - computed: false, optional: true, required: false
   private _tag?: string; 
   public get tag() {
@@ -448,7 +439,7 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
     return this._tag;
   }
 
-  // tags - computed: false, optional: true, required: false
+  // tags - computed: true, optional: true, required: false
   private _tags?: string[]; 
   public get tags() {
     return cdktf.Fn.tolist(this.getListAttribute('tags'));
@@ -491,6 +482,8 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
+      container_format: cdktf.stringToTerraform(this._containerFormat),
+      disk_format: cdktf.stringToTerraform(this._diskFormat),
       hidden: cdktf.booleanToTerraform(this._hidden),
       id: cdktf.stringToTerraform(this._id),
       member_status: cdktf.stringToTerraform(this._memberStatus),
@@ -503,8 +496,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
       size_max: cdktf.numberToTerraform(this._sizeMax),
       size_min: cdktf.numberToTerraform(this._sizeMin),
       sort: cdktf.stringToTerraform(this._sort),
-      sort_direction: cdktf.stringToTerraform(this._sortDirection),
-      sort_key: cdktf.stringToTerraform(this._sortKey),
       tag: cdktf.stringToTerraform(this._tag),
       tags: cdktf.listMapper(cdktf.stringToTerraform, false)(this._tags),
       visibility: cdktf.stringToTerraform(this._visibility),
@@ -513,6 +504,18 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
+      container_format: {
+        value: cdktf.stringToHclTerraform(this._containerFormat),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      disk_format: {
+        value: cdktf.stringToHclTerraform(this._diskFormat),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
       hidden: {
         value: cdktf.booleanToHclTerraform(this._hidden),
         isBlock: false,
@@ -581,18 +584,6 @@ export class DataOpenstackImagesImageV2 extends cdktf.TerraformDataSource {
       },
       sort: {
         value: cdktf.stringToHclTerraform(this._sort),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      sort_direction: {
-        value: cdktf.stringToHclTerraform(this._sortDirection),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      sort_key: {
-        value: cdktf.stringToHclTerraform(this._sortKey),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -1,4 +1,4 @@
-// https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2
+// https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
@@ -8,74 +8,70 @@ import * as cdktf from 'cdktf';
 
 export interface DataOpenstackNetworkingSubnetV2Config extends cdktf.TerraformMetaArguments {
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#cidr DataOpenstackNetworkingSubnetV2#cidr}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#cidr DataOpenstackNetworkingSubnetV2#cidr}
   */
   readonly cidr?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#description DataOpenstackNetworkingSubnetV2#description}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#description DataOpenstackNetworkingSubnetV2#description}
   */
   readonly description?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#dhcp_enabled DataOpenstackNetworkingSubnetV2#dhcp_enabled}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#dhcp_enabled DataOpenstackNetworkingSubnetV2#dhcp_enabled}
   */
   readonly dhcpEnabled?: boolean | cdktf.IResolvable;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#dns_publish_fixed_ip DataOpenstackNetworkingSubnetV2#dns_publish_fixed_ip}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#dns_publish_fixed_ip DataOpenstackNetworkingSubnetV2#dns_publish_fixed_ip}
   */
   readonly dnsPublishFixedIp?: boolean | cdktf.IResolvable;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#gateway_ip DataOpenstackNetworkingSubnetV2#gateway_ip}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#gateway_ip DataOpenstackNetworkingSubnetV2#gateway_ip}
   */
   readonly gatewayIp?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#id DataOpenstackNetworkingSubnetV2#id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#id DataOpenstackNetworkingSubnetV2#id}
   *
   * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
   * If you experience problems setting this value it might not be settable. Please take a look at the provider documentation to ensure it should be settable.
   */
   readonly id?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#ip_version DataOpenstackNetworkingSubnetV2#ip_version}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#ip_version DataOpenstackNetworkingSubnetV2#ip_version}
   */
   readonly ipVersion?: number;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#ipv6_address_mode DataOpenstackNetworkingSubnetV2#ipv6_address_mode}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#ipv6_address_mode DataOpenstackNetworkingSubnetV2#ipv6_address_mode}
   */
   readonly ipv6AddressMode?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#ipv6_ra_mode DataOpenstackNetworkingSubnetV2#ipv6_ra_mode}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#ipv6_ra_mode DataOpenstackNetworkingSubnetV2#ipv6_ra_mode}
   */
   readonly ipv6RaMode?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#name DataOpenstackNetworkingSubnetV2#name}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#name DataOpenstackNetworkingSubnetV2#name}
   */
   readonly name?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#network_id DataOpenstackNetworkingSubnetV2#network_id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#network_id DataOpenstackNetworkingSubnetV2#network_id}
   */
   readonly networkId?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#region DataOpenstackNetworkingSubnetV2#region}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#region DataOpenstackNetworkingSubnetV2#region}
   */
   readonly region?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#segment_id DataOpenstackNetworkingSubnetV2#segment_id}
-  */
-  readonly segmentId?: string;
-  /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#subnet_id DataOpenstackNetworkingSubnetV2#subnet_id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#subnet_id DataOpenstackNetworkingSubnetV2#subnet_id}
   */
   readonly subnetId?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#subnetpool_id DataOpenstackNetworkingSubnetV2#subnetpool_id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#subnetpool_id DataOpenstackNetworkingSubnetV2#subnetpool_id}
   */
   readonly subnetpoolId?: string;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#tags DataOpenstackNetworkingSubnetV2#tags}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#tags DataOpenstackNetworkingSubnetV2#tags}
   */
   readonly tags?: string[];
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#tenant_id DataOpenstackNetworkingSubnetV2#tenant_id}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#tenant_id DataOpenstackNetworkingSubnetV2#tenant_id}
   */
   readonly tenantId?: string;
 }
@@ -241,7 +237,7 @@ export class DataOpenstackNetworkingSubnetV2HostRoutesList extends cdktf.Complex
 }
 
 /**
-* Represents a {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2 openstack_networking_subnet_v2}
+* Represents a {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2 openstack_networking_subnet_v2}
 */
 export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
 
@@ -257,7 +253,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
   * Generates CDKTF code for importing a DataOpenstackNetworkingSubnetV2 resource upon running "cdktf plan <stack-name>"
   * @param scope The scope in which to define this construct
   * @param importToId The construct id used in the generated config for the DataOpenstackNetworkingSubnetV2 to import
-  * @param importFromId The id of the existing DataOpenstackNetworkingSubnetV2 that should be imported. Refer to the {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2#import import section} in the documentation of this resource for the id to use
+  * @param importFromId The id of the existing DataOpenstackNetworkingSubnetV2 that should be imported. Refer to the {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2#import import section} in the documentation of this resource for the id to use
   * @param provider? Optional instance of the provider where the DataOpenstackNetworkingSubnetV2 to import is found
   */
   public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
@@ -269,7 +265,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
   // ===========
 
   /**
-  * Create a new {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/latest/docs/data-sources/networking_subnet_v2 openstack_networking_subnet_v2} Data Source
+  * Create a new {@link https://registry.terraform.io/providers/terraform-provider-openstack/openstack/3.3.2/docs/data-sources/networking_subnet_v2 openstack_networking_subnet_v2} Data Source
   *
   * @param scope The scope in which to define this construct
   * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
@@ -279,7 +275,8 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     super(scope, id, {
       terraformResourceType: 'openstack_networking_subnet_v2',
       terraformGeneratorMetadata: {
-        providerName: 'openstack'
+        providerName: 'openstack',
+        providerVersion: '3.3.2'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
@@ -301,7 +298,6 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     this._name = config.name;
     this._networkId = config.networkId;
     this._region = config.region;
-    this._segmentId = config.segmentId;
     this._subnetId = config.subnetId;
     this._subnetpoolId = config.subnetpoolId;
     this._tags = config.tags;
@@ -339,7 +335,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     return this._cidr;
   }
 
-  // description - computed: false, optional: true, required: false
+  // description - computed: true, optional: true, required: false
   private _description?: string; 
   public get description() {
     return this.getStringAttribute('description');
@@ -373,7 +369,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
 
   // dns_nameservers - computed: true, optional: false, required: false
   public get dnsNameservers() {
-    return this.getListAttribute('dns_nameservers');
+    return cdktf.Fn.tolist(this.getListAttribute('dns_nameservers'));
   }
 
   // dns_publish_fixed_ip - computed: true, optional: true, required: false
@@ -483,7 +479,7 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     return this._ipv6RaMode;
   }
 
-  // name - computed: false, optional: true, required: false
+  // name - computed: true, optional: true, required: false
   private _name?: string; 
   public get name() {
     return this.getStringAttribute('name');
@@ -531,25 +527,9 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
     return this._region;
   }
 
-  // segment_id - computed: true, optional: true, required: false
-  private _segmentId?: string; 
-  public get segmentId() {
-    return this.getStringAttribute('segment_id');
-  }
-  public set segmentId(value: string) {
-    this._segmentId = value;
-  }
-  public resetSegmentId() {
-    this._segmentId = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get segmentIdInput() {
-    return this._segmentId;
-  }
-
   // service_types - computed: true, optional: false, required: false
   public get serviceTypes() {
-    return this.getListAttribute('service_types');
+    return cdktf.Fn.tolist(this.getListAttribute('service_types'));
   }
 
   // subnet_id - computed: true, optional: true, required: false
@@ -634,7 +614,6 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
       name: cdktf.stringToTerraform(this._name),
       network_id: cdktf.stringToTerraform(this._networkId),
       region: cdktf.stringToTerraform(this._region),
-      segment_id: cdktf.stringToTerraform(this._segmentId),
       subnet_id: cdktf.stringToTerraform(this._subnetId),
       subnetpool_id: cdktf.stringToTerraform(this._subnetpoolId),
       tags: cdktf.listMapper(cdktf.stringToTerraform, false)(this._tags),
@@ -712,12 +691,6 @@ export class DataOpenstackNetworkingSubnetV2 extends cdktf.TerraformDataSource {
       },
       region: {
         value: cdktf.stringToHclTerraform(this._region),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
-      segment_id: {
-        value: cdktf.stringToHclTerraform(this._segmentId),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

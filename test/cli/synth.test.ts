@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { devCopy, estate, PROJECT, removeTempDirs, tempDir } from "./estate";
 
@@ -33,6 +33,26 @@ describe("estate synth", () => {
     expect(lines.filter((l) => / resources$/.test(l))).toHaveLength(5);
     expect(lines).toContain("  ansible/dev/inventory.yml");
     expect(lines).toContain("  cmdb/dev/hosts.json");
+  });
+
+  it("GIVEN a full output WHEN a narrower selection is synthesized into it THEN the other stacks are removed and named", () => {
+    const dir = join(tempDir(), "out");
+    expect(estate(["synth", "--env", env, "--out", dir]).status).toBe(0);
+    const r = estate(["synth", "--env", env, "--stack", "dev-os-*", "--out", dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split("\n").slice(-1)[0]).toBe("removed stacks not in this selection: dev-aws, dev-traffic");
+    expect(existsSync(join(dir, "stacks", "dev-aws"))).toBe(false);
+    expect(existsSync(join(dir, "stacks", "dev-os-b", "cdk.tf.json"))).toBe(true);
+  });
+
+  it("GIVEN temporaries of a killed synthesis and of a running one WHEN synthesized THEN only the dead one is removed", () => {
+    const parent = tempDir();
+    const dead = join(parent, ".out.tmp-2147483646-abcdef");
+    const live = join(parent, `.out.tmp-${process.pid}-abcdef`);
+    for (const dir of [dead, live]) mkdirSync(join(dir, "stacks"), { recursive: true });
+    expect(estate(["synth", "--env", env, "--stack", "dev-traffic", "--out", join(parent, "out")]).status).toBe(0);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 
   it("GIVEN --stack globs THEN only the matching stacks are written", () => {
@@ -98,8 +118,11 @@ describe("estate synth --json", () => {
   it("GIVEN dev THEN stdout is one JSON document: outdir, every stack with env, kind, site, path and resources, the files, the policy", () => {
     expect(json.stderr).toBe("");
     expect(json.status).toBe(0);
-    const report = JSON.parse(json.stdout) as { outdir: string; stacks: { name: string; resources: number }[]; files: string[]; policy: unknown };
-    expect(Object.keys(report)).toEqual(["outdir", "stacks", "files", "policy"]);
+    const report = JSON.parse(json.stdout) as { outdir: string; stacks: { name: string; resources: number }[]; files: string[]; removedStacks: string[]; lockedStacks: string[]; policy: unknown };
+    expect(Object.keys(report)).toEqual(["outdir", "stacks", "files", "removedStacks", "lockedStacks", "policy"]);
+    // A fresh output directory: nothing removed; the project's committed lock files were copied in.
+    expect(report.removedStacks).toEqual([]);
+    expect(report.lockedStacks).toEqual(["dev-aws", "dev-traffic"]);
     expect(report.outdir).toBe(jsonOut);
     expect(report.stacks).toEqual([
       { name: "dev-os-a", env: "dev", kind: "openstack", site: "os-a", path: "stacks/dev-os-a/cdk.tf.json", resources: expect.any(Number) },

@@ -6,6 +6,7 @@ import { nthSubnet, parseCidr } from "./ipam";
 import type { EnvironmentFile } from "./schema";
 import type {
   AwsSiteModel,
+  BackendModel,
   AwsSiteServiceModel,
   BuilderModel,
   EstateModel,
@@ -211,7 +212,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     sourceFile,
     adminCidrs: env.adminCidrs,
     ssh: env.ssh,
-    backend: env.backend,
+    backend: resolveBackend(env.backend),
     openstackSites,
     ...(awsSite ? { awsSite } : {}),
     services,
@@ -235,5 +236,21 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     monitoring: env.monitoring,
     suppressions: env.policy.suppressions,
     stacks,
+  };
+}
+
+/** The backend as the stacks read it: only the settings Terraform gets. */
+function resolveBackend(b: EnvironmentFile["backend"]): BackendModel {
+  if (b.type === "local") return { type: "local", directory: b.directory };
+  return {
+    type: "s3",
+    bucket: b.bucket,
+    region: b.region,
+    keyPrefix: b.keyPrefix,
+    ...(b.endpoint !== undefined ? { endpoint: b.endpoint } : {}),
+    locking: b.locking,
+    ...(b.dynamodbTable !== undefined ? { dynamodbTable: b.dynamodbTable } : {}),
+    ...(b.dynamodbEndpoint !== undefined ? { dynamodbEndpoint: b.dynamodbEndpoint } : {}),
+    usePathStyle: b.usePathStyle,
   };
 }

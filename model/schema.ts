@@ -237,17 +237,134 @@ export const serviceSchema = z.strictObject({
   volumeSizeGiB: z.number().int().min(1).max(16384).default(20),
 });
 
+/**
+ * How the S3 backend locks a stack's state (Terraform 1.11 S3 backend, developer.hashicorp.com/terraform/language/backend/s3,
+ * "State Locking"):
+ * - `lockfile`: `use_lockfile = true`, a `<key>.tflock` object next to the state, created with a conditional write
+ *   (S3's `If-None-Match`); the default. S3-compatible stores without conditional writes cannot use it.
+ * - `dynamodb`: `dynamodb_table`, a lock item in a DynamoDB table (deprecated by Terraform 1.11).
+ * - `both`: both arguments; Terraform takes both locks, so runners on either of the other two modes still exclude
+ *   each other. The one-release step of a move from `dynamodb` to `lockfile` (README, "State backends").
+ */
+export const S3_LOCKING_MODES = ["lockfile", "dynamodb", "both"] as const;
+export type S3Locking = (typeof S3_LOCKING_MODES)[number];
+export const DEFAULT_S3_LOCKING: S3Locking = "lockfile";
+export const DEFAULT_S3_KEY_PREFIX = "estate";
+export const DEFAULT_LOCAL_STATE_DIRECTORY = "terraform-state";
+
+/**
+ * Why `value` is not a name S3 accepts for a general purpose bucket, or undefined when it is one (Amazon S3 user
+ * guide, "General purpose bucket naming rules").
+ */
+export function s3BucketNameProblem(value: string): string | undefined {
+  const bad = (why: string) => `bucket ${JSON.stringify(value)} ${why}; e.g. "estate-terraform-state"`;
+  if (value.length < 3 || value.length > 63) return bad(`has ${value.length} characters; S3 bucket names have 3 to 63`);
+  if (/[A-Z]/.test(value)) return `bucket ${JSON.stringify(value)} has upper-case letters; S3 bucket names are lower case: write ${JSON.stringify(value.toLowerCase())}`;
+  const odd = /[^a-z0-9.-]/.exec(value);
+  if (odd) return bad(`contains ${JSON.stringify(odd[0])}; S3 bucket names hold only lower-case letters, digits, dots and dashes`);
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(value)) return bad("must begin and end with a letter or a digit");
+  if (value.includes("..")) return bad("has two dots in a row, which S3 refuses");
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return bad("is formatted as an IP address, which S3 refuses");
+  const prefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => value.startsWith(p));
+  if (prefix) return bad(`starts with ${JSON.stringify(prefix)}, a prefix S3 reserves`);
+  const suffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((x) => value.endsWith(x));
+  if (suffix) return bad(`ends with ${JSON.stringify(suffix)}, a suffix S3 reserves for access points and other bucket kinds`);
+  return undefined;
+}
+
+/**
+ * Why `value` cannot prefix the state keys (`<keyPrefix>/<stack>.tfstate`), or undefined. Terraform's S3 backend
+ * refuses a key that starts or ends with "/" or holds "//" (internal/backend/remote-state/s3: validateStringS3Path,
+ * validateStringDoesNotContain("//")); an empty prefix would start the key with "/".
+ */
+export function s3KeyPrefixProblem(value: string): string | undefined {
+  const fix = `write it without slashes at either end, e.g. ${JSON.stringify(value.replace(/\/+/g, "/").replace(/^\/|\/$/g, "") || "estate")}`;
+  if (value.trim() === "") return `keyPrefix is empty: the state keys would start with "/", which Terraform's S3 backend refuses; ${fix}`;
+  if (value.startsWith("/") || value.endsWith("/")) return `keyPrefix ${JSON.stringify(value)} starts or ends with "/": the state keys (<keyPrefix>/<stack>.tfstate) would start with "/" or hold "//", which Terraform's S3 backend refuses; ${fix}`;
+  if (value.includes("//")) return `keyPrefix ${JSON.stringify(value)} holds "//", which Terraform's S3 backend refuses in a key; ${fix}`;
+  return undefined;
+}
+
+/**
+ * Why `value` is not an endpoint the backend can use (an http or https URL of a host, optionally with a port and
+ * a path), or undefined. Credentials never go into the URL: they come from the AWS credential chain.
+ */
+export function endpointUrlProblem(value: string, key: "endpoint" | "dynamodbEndpoint"): string | undefined {
+  const example = 'e.g. "https://s3.example.net" or "http://minio.internal:9000"';
+  // Never echo a password: whatever stands before an "@" in the authority is left out of every message.
+  const shown = JSON.stringify(value.replace(/^([^/]*\/\/)?[^/]*@/, "$1…@"));
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) return `${key} ${shown} is not a URL: write the scheme and host, ${example}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${key} ${shown} is not a URL: write the scheme and host, ${example}`;
+  }
+  if (url.username !== "" || url.password !== "") {
+    return `${key} holds credentials (user:password@) in the URL; remove them: credentials come from the AWS credential chain (environment, profile or role), never from an environment file`;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `${key} ${shown} uses ${JSON.stringify(url.protocol.slice(0, -1))}; the API is reached over https (or http), ${example}`;
+  if (url.hostname === "") return `${key} ${shown} names no host, ${example}`;
+  if (url.search !== "" || url.hash !== "") return `${key} ${shown} has a query or fragment (${JSON.stringify(url.search + url.hash)}); an endpoint is the scheme, host, port and path only, ${example}`;
+  return undefined;
+}
+
+/** Why `value` is not a DynamoDB table name (3 to 255 of a-z, A-Z, 0-9, "_", "-", "."), or undefined. */
+export function dynamodbTableProblem(value: string): string | undefined {
+  if (/^[A-Za-z0-9_.-]{3,255}$/.test(value)) return undefined;
+  return `dynamodbTable ${JSON.stringify(value)} is not a DynamoDB table name: 3 to 255 letters, digits, "_", "-" or ".", e.g. "estate-terraform-locks"`;
+}
+
+/** Why `value` cannot hold local state (a directory relative to the project root, inside it), or undefined. */
+export function localStateDirectoryProblem(value: string): string | undefined {
+  const fix = `write a directory relative to the project root, e.g. ${JSON.stringify(DEFAULT_LOCAL_STATE_DIRECTORY)}`;
+  if (value.trim() === "") return `directory is empty; ${fix}`;
+  if (value.startsWith("/") || value.startsWith("\\") || /^[A-Za-z]:/.test(value) || value.startsWith("~")) {
+    return `directory ${JSON.stringify(value)} is absolute: the synthesized state path would depend on the machine that ran synth; ${fix}`;
+  }
+  const depth = value.split(/[\\/]/).reduce((d, part) => (d < 0 ? d : part === ".." ? d - 1 : part === "" || part === "." ? d : d + 1), 0);
+  return depth < 0 ? `directory ${JSON.stringify(value)} leads out of the project ("..") where no other run finds the state; ${fix}` : undefined;
+}
+
+const checked = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
+
 const backend = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("local"), directory: z.string().default("terraform-state") }),
+  z.strictObject({
+    type: z.literal("local"),
+    /** Directory of the state files, relative to the project root. @default "terraform-state" */
+    directory: checked(localStateDirectoryProblem).default(DEFAULT_LOCAL_STATE_DIRECTORY),
+  }),
   z.strictObject({
     type: z.literal("s3"),
-    bucket: z.string().min(3),
-    region: z.string().min(1),
-    /** Object key prefix; each stack gets `<prefix>/<stack>.tfstate`. */
-    keyPrefix: z.string().default("estate"),
-    /** For s3-compatible stores (Ceph RGW, MinIO). */
-    endpoint: z.string().url().optional(),
-    lockTable: z.string().optional(),
+    bucket: checked(s3BucketNameProblem),
+    /** AWS region of the bucket (and the DynamoDB table); any non-empty name for an s3-compatible `endpoint`. */
+    region: z.string().min(1, "region must name the bucket's region, e.g. eu-west-1"),
+    /** Object key prefix; each stack gets `<prefix>/<stack>.tfstate`. @default "estate" */
+    keyPrefix: checked(s3KeyPrefixProblem).default(DEFAULT_S3_KEY_PREFIX),
+    /** S3 API endpoint of an s3-compatible store (Ceph RGW, MinIO). @default - AWS's own S3 endpoint for the region */
+    endpoint: checked((v) => endpointUrlProblem(v, "endpoint")).optional(),
+    /** @default "lockfile" */
+    locking: z.enum(S3_LOCKING_MODES, { error: `locking must be one of ${S3_LOCKING_MODES.join(", ")}` }).default(DEFAULT_S3_LOCKING),
+    /** DynamoDB table with a string partition key LockID (Terraform `dynamodb_table`); for locking dynamodb and both. */
+    dynamodbTable: checked(dynamodbTableProblem).optional(),
+    /** DynamoDB API endpoint of a DynamoDB-compatible service (Terraform `endpoints.dynamodb`). @default - AWS's own for the region */
+    dynamodbEndpoint: checked((v) => endpointUrlProblem(v, "dynamodbEndpoint")).optional(),
+    /** Renamed dynamodbTable; kept as a key only to say so. */
+    lockTable: z
+      .unknown()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        ctx.addIssue({
+          code: "custom",
+          message:
+            'lockTable is now dynamodbTable (Terraform\'s dynamodb_table), with a locking mode: write "locking: dynamodb" to keep locking as it was, or "locking: both" to start the move to the S3 lock file (README, "State backends")',
+        });
+      }),
     usePathStyle: z.boolean().default(false),
   }),
 ]);
@@ -288,7 +405,7 @@ export const environmentSchema = z.strictObject({
         .default(DEFAULT_BLOCK_SIZE),
     })
     .default({ blockSize: DEFAULT_BLOCK_SIZE }),
-  backend: backend.default({ type: "local", directory: "terraform-state" }),
+  backend: backend.default({ type: "local", directory: DEFAULT_LOCAL_STATE_DIRECTORY }),
   sites: z.strictObject({
     openstack: z.array(openstackSiteSchema).min(3, "an estate needs at least three OpenStack sites (active-active)"),
     aws: awsSiteSchema.optional(),

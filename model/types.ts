@@ -2,7 +2,7 @@
  * The resolved estate: plain, immutable data with every decision made once (names, addresses, placement).
  * Renderers read it; none recomputes it.
  */
-import type { ListenerProtocol, PlacementPolicy } from "./schema";
+import type { ListenerProtocol, PlacementPolicy, S3Locking } from "./schema";
 
 export type SiteKind = "openstack" | "aws";
 export type TrafficState = "active" | "drained";
@@ -147,8 +147,14 @@ export type BackendModel =
       readonly bucket: string;
       readonly region: string;
       readonly keyPrefix: string;
+      /** S3-compatible store's S3 API endpoint. @default - AWS's S3 endpoint of the region */
       readonly endpoint?: string;
-      readonly lockTable?: string;
+      /** Which locks Terraform takes: `use_lockfile`, `dynamodb_table` or both (see S3_LOCKING_MODES). */
+      readonly locking: S3Locking;
+      /** Set exactly when locking is dynamodb or both. */
+      readonly dynamodbTable?: string;
+      /** DynamoDB-compatible endpoint of the lock table. @default - AWS's DynamoDB endpoint of the region */
+      readonly dynamodbEndpoint?: string;
       readonly usePathStyle: boolean;
     };
 

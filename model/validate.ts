@@ -6,7 +6,7 @@ import ipaddr from "ipaddr.js";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
-import type { EnvironmentFile } from "./schema";
+import { awsRegionProblem, type EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
 
@@ -30,6 +30,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   const blockSize = env.ipam.blockSize;
   const os = env.sites.openstack;
   const aws = env.sites.aws;
+  checkBackend(env.backend, add);
 
   if (blockSize < MIN_BLOCK_SIZE || !Number.isInteger(Math.log2(blockSize))) {
     add(["ipam", "blockSize"], `blockSize must be a power of two of at least ${MIN_BLOCK_SIZE}, got ${blockSize}`);
@@ -318,4 +319,30 @@ function checkUnique(seen: Map<string, Path>, value: string, path: Path, what: s
   const first = seen.get(value);
   if (first) add(path, `duplicate ${what} name "${value}" (first at ${formatPath(first)}); ${what} names must be unique`);
   else seen.set(value, path);
+}
+
+/**
+ * Backend settings that depend on each other: the lock mode and its table, and the region, which Terraform checks
+ * against AWS's region names unless an s3-compatible endpoint is set (it then sets skip_region_validation).
+ */
+function checkBackend(backend: EnvironmentFile["backend"], add: (p: Path, m: string) => void): void {
+  if (backend.type !== "s3") return;
+  if (backend.locking !== "lockfile" && backend.dynamodbTable === undefined) {
+    add(["backend", "locking"], `locking: ${backend.locking} takes a lock in DynamoDB: add dynamodbTable with the lock table's name, or use locking: lockfile`);
+  }
+  if (backend.locking === "lockfile" && backend.dynamodbTable !== undefined) {
+    add(
+      ["backend", "dynamodbTable"],
+      `dynamodbTable is set but locking is lockfile (the default), so Terraform would not use the table: write "locking: both" while runners move off DynamoDB, "locking: dynamodb" to keep it, or remove dynamodbTable`,
+    );
+  }
+  if (backend.locking === "lockfile" && backend.dynamodbEndpoint !== undefined) {
+    add(["backend", "dynamodbEndpoint"], "dynamodbEndpoint is set but locking is lockfile, so Terraform would not use DynamoDB: remove it, or choose locking: dynamodb or both with a dynamodbTable");
+  }
+  if (backend.endpoint === undefined) {
+    const why = awsRegionProblem(backend.region);
+    if (why) add(["backend", "region"], `${why}; Terraform's S3 backend refuses a region AWS does not have (set endpoint for an s3-compatible store)`);
+  } else if (/\s/.test(backend.region)) {
+    add(["backend", "region"], `region ${JSON.stringify(backend.region)} holds spaces; write the store's region name, e.g. "us-east-1"`);
+  }
 }

@@ -123,13 +123,16 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
     ]);
     return;
   }
-  new S3Backend(stack, {
+  const s3 = new S3Backend(stack, {
     bucket: backend.bucket,
     key: `${backend.keyPrefix}/${stackName}.tfstate`,
     region: backend.region,
     encrypt: true,
-    ...(backend.endpoint ? { endpoints: { s3: backend.endpoint }, skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true } : {}),
-    ...(backend.lockTable ? { dynamodbTable: backend.lockTable } : {}),
+    ...(backend.endpoint ? { skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true } : {}),
+    ...(backend.endpoint || backend.dynamodbEndpoint ? { endpoints: { s3: backend.endpoint, dynamodb: backend.dynamodbEndpoint } } : {}),
+    ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
     ...(backend.usePathStyle ? { usePathStyle: true } : {}),
   });
+  // Terraform 1.10+ `use_lockfile`; cdktf 0.21's S3BackendConfig predates it, so it is added to the block as is.
+  if (backend.locking !== "dynamodb") s3.addOverride("use_lockfile", true);
 }

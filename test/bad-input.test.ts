@@ -17,7 +17,7 @@ import { hashTree } from "./support/tree";
 
 const STACK_TRACE = /\n\s+at /;
 /** Secrets planted in the credential fixtures: an error message must never repeat them. */
-const PLANTED_SECRETS = ["s3cr3t-Passw0rd", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "BEGIN OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXkt", "gX9c2kP0qLmN4rT7vW1yZ3bD5fH8jK0"];
+const PLANTED_SECRETS = ["s3cr3t-Passw0rd", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "BEGIN OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXkt", "gX9c2kP0qLmN4rT7vW1yZ3bD5fH8jK0", "pl4nted-S3-secret"];
 
 function loadError(file: string): EnvironmentError {
   try {

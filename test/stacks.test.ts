@@ -57,7 +57,7 @@ describe("synthesized estate", () => {
     const dev = readJson(join(out, "stacks", "dev-os-a", "cdk.tf.json")).terraform.backend;
     expect(dev).toEqual({ local: { path: "../../../terraform-state/dev-os-a.tfstate" } });
     const prod = readJson(join(prodOut, "stacks", "prod-os-b", "cdk.tf.json")).terraform.backend.s3;
-    expect(prod).toMatchObject({ bucket: "estate-terraform-state", key: "prod/prod-os-b.tfstate", region: "eu-west-1", encrypt: true, dynamodb_table: "estate-terraform-locks" });
+    expect(prod).toMatchObject({ bucket: "estate-terraform-state", key: "prod/prod-os-b.tfstate", region: "eu-west-1", encrypt: true, dynamodb_table: "estate-terraform-locks", use_lockfile: true });
   });
 
   it("resolves every reference inside the stack that makes it", () => {

@@ -32,19 +32,21 @@ export function handler(args: TrafficArgs): void {
   printTrafficChange(changeTrafficState({ env: args.env, site: args.site, state: "drained" }), args.json);
 }
 
-/** Shared with restore: what changed in the file, then the traffic stack diff; or all of it as JSON. */
+/** Shared with restore: what changed in the file, the traffic stack diff, then the redundancy of every service; or all of it as JSON. */
 export function printTrafficChange(report: TrafficChangeReport, json: boolean): void {
   if (json) {
     const { trafficChangeJson } = require("../lib/traffic-report") as typeof import("../lib/traffic-report");
     printJson(trafficChangeJson(report));
     return;
   }
+  const { formatRedundancy } = require("../lib/drain") as typeof import("../lib/drain");
   if (!report.changed) {
-    printLines([`${report.site} is already ${report.state} in ${report.file}; nothing to do`]);
+    printLines([`${report.site} is already ${report.state} in ${report.file}; nothing to do`, "", ...formatRedundancy(report.redundancy)]);
     return;
   }
   printLines([`${report.file}: ${report.path} set to ${report.state}`]);
   const { renderText } = require("../lib/diff/render") as typeof import("../lib/diff/render");
   if (report.diff) printText(renderText(report.diff));
   else printLines(["(this environment has no traffic stack: nothing else changes)"]);
+  printLines(["", ...formatRedundancy(report.redundancy)]);
 }

@@ -1,3 +1,4 @@
+export * from "./capacity";
 export * from "./firewall-rules";
 export * from "./pack";
 export * from "./rule";
@@ -6,6 +7,7 @@ export * from "./rules/admin-ports-open-to-world";
 export * from "./rules/aws-ebs-encryption";
 export * from "./rules/aws-instance-imdsv2";
 export * from "./rules/cross-stack-reference";
+export * from "./rules/drain-redundancy";
 export * from "./rules/fleet-anti-affinity";
 export * from "./rules/load-balancer-health-check";
 export * from "./rules/n-plus-one-capacity";

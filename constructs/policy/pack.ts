@@ -9,6 +9,7 @@ import { adminPortsOpenToWorld } from "./rules/admin-ports-open-to-world";
 import { awsEbsEncryption } from "./rules/aws-ebs-encryption";
 import { awsInstanceImdsv2 } from "./rules/aws-instance-imdsv2";
 import { crossStackReference } from "./rules/cross-stack-reference";
+import { drainRedundancy } from "./rules/drain-redundancy";
 import { fleetAntiAffinity } from "./rules/fleet-anti-affinity";
 import { loadBalancerHealthCheck } from "./rules/load-balancer-health-check";
 import { nPlusOneCapacity } from "./rules/n-plus-one-capacity";
@@ -22,6 +23,7 @@ export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
   fleetAntiAffinity,
   serviceInEverySite,
   nPlusOneCapacity,
+  drainRedundancy,
   crossStackReference,
   awsInstanceImdsv2,
   awsEbsEncryption,

@@ -1,4 +1,4 @@
-import { nPlusOneCapacity, route53HealthCheckerAccess, serviceInEverySite, type TargetedResult } from "../../constructs/policy";
+import { drainRedundancy, nPlusOneCapacity, redundancyReport, route53HealthCheckerAccess, serviceInEverySite, type TargetedResult } from "../../constructs/policy";
 import { devModel } from "../support/env";
 
 const nonCompliant = (results: readonly TargetedResult[]) => results.filter((r) => r.result.status === "non-compliant");
@@ -42,15 +42,118 @@ describe("EST-AVL-002 N+1 capacity", () => {
     ]);
   });
 
-  it("GIVEN a site already drained THEN it does not count: peak 9 holds with 4 sites, not with os-a drained", () => {
+  it("GIVEN a site at weight 0 (active, not drained) THEN it does not serve and N+1 holds among the others", () => {
+    const results = nPlusOneCapacity.check(devModel((env) => ((env.services[0].peakInstances = 7), (env.sites.aws.traffic.weight = 0))));
+    expect(nonCompliant(results)).toEqual([
+      {
+        target: "services.web.peakInstances",
+        service: "web",
+        result: { status: "non-compliant", detail: "peakInstances is 7: without os-a the other serving sites run 6; without os-b the other serving sites run 6; without os-c the other serving sites run 6" },
+      },
+    ]);
+  });
+
+  it("GIVEN os-a drained and web peak 9 (9 hosts left) THEN no error: the drain is allowed", () => {
     const peak9 = (env: any) => (env.services[0].peakInstances = 9);
     expect(nonCompliant(nPlusOneCapacity.check(devModel(peak9)))).toEqual([]);
-    expect(nonCompliant(nPlusOneCapacity.check(devModel(peak9, ["os-a"]))).map((r) => r.target)).toEqual(["services.web.peakInstances"]);
+    expect(nonCompliant(nPlusOneCapacity.check(devModel(peak9, ["os-a"])))).toEqual([]);
+  });
+
+  it("GIVEN os-a and os-b drained and web peak 9 THEN an error naming the drained sites, the serving sites and the numbers", () => {
+    const results = nPlusOneCapacity.check(devModel((env) => (env.services[0].peakInstances = 9), ["os-a", "os-b"]));
+    expect(nonCompliant(results)).toEqual([
+      {
+        target: "services.web.peakInstances",
+        service: "web",
+        result: { status: "non-compliant", detail: "peakInstances is 9: with os-a, os-b drained, the serving sites run 6 (os-c 3, aws 3), 3 short" },
+      },
+    ]);
+  });
+
+  it("GIVEN os-a drained THEN a service os-a does not run keeps the N+1 check: api 2+2+2 with peak 5 is an error", () => {
+    const results = nPlusOneCapacity.check(devModel((env) => ((env.services[1].instancesBySite = { "os-a": 0 }), (env.services[1].peakInstances = 5)), ["os-a"]));
+    expect(nonCompliant(results)).toEqual([
+      {
+        target: "services.api.peakInstances",
+        service: "api",
+        result: { status: "non-compliant", detail: "peakInstances is 5: without os-b the other serving sites run 4; without os-c the other serving sites run 4; without aws the other serving sites run 4" },
+      },
+    ]);
   });
 
   it("GIVEN a service without peakInstances THEN not applicable", () => {
     const results = nPlusOneCapacity.check(devModel((env) => delete env.services[1].peakInstances));
     expect(results.find((r) => r.service === "api")!.result).toEqual({ status: "not-applicable" });
+  });
+});
+
+describe("EST-AVL-003 reduced redundancy while a site is drained", () => {
+  it("GIVEN no drain THEN not applicable for every service", () => {
+    expect(drainRedundancy.check(devModel()).map((r) => r.result.status)).toEqual(["not-applicable", "not-applicable"]);
+  });
+
+  it("GIVEN os-a drained and web peak 9 (margin 0) THEN a warning with the serving sites, margin and the losses that break peak", () => {
+    const results = drainRedundancy.check(devModel((env) => (env.services[0].peakInstances = 9), ["os-a"]));
+    expect(results).toEqual([
+      {
+        target: "services.web.peakInstances",
+        service: "web",
+        result: {
+          status: "non-compliant",
+          detail: "peakInstances is 9: with os-a drained, the serving sites run 9 (os-b 3, os-c 3, aws 3), margin 0; losing os-b (6 left), os-c (6 left) or aws (6 left) would break peak capacity",
+        },
+      },
+      // api: 2+2+2 = 6 with peak 4; losing one more site leaves 4: still N+1.
+      { target: "services.api.peakInstances", service: "api", result: { status: "compliant" } },
+    ]);
+    expect(drainRedundancy.level).toBe("warning");
+  });
+
+  it("GIVEN os-a drained and a peak the serving sites cannot carry THEN EST-AVL-002 fails and EST-AVL-003 stays out of it", () => {
+    const model = devModel((env) => (env.services[0].peakInstances = 10), ["os-a"]);
+    expect(nonCompliant(nPlusOneCapacity.check(model)).map((r) => r.result)).toEqual([
+      { status: "non-compliant", detail: "peakInstances is 10: with os-a drained, the serving sites run 9 (os-b 3, os-c 3, aws 3), 1 short" },
+    ]);
+    expect(drainRedundancy.check(model)[0].result).toEqual({ status: "not-applicable" });
+  });
+});
+
+describe("redundancyReport", () => {
+  it("GIVEN os-b drained in dev THEN per service: serving sites and hosts, peak, margin and the losses that break peak", () => {
+    expect(redundancyReport(devModel(() => {}, ["os-b"]))).toEqual({
+      env: "dev",
+      drainedSites: ["os-b"],
+      services: [
+        {
+          service: "web",
+          peakInstances: 6,
+          serving: [
+            { site: "os-a", hosts: 3 },
+            { site: "os-c", hosts: 3 },
+            { site: "aws", hosts: 3 },
+          ],
+          drained: [{ site: "os-b", hosts: 3 }],
+          servingHosts: 9,
+          margin: 3,
+          breakingLosses: [],
+          verdict: "n-plus-one",
+        },
+        {
+          service: "api",
+          peakInstances: 4,
+          serving: [
+            { site: "os-a", hosts: 2 },
+            { site: "os-c", hosts: 2 },
+            { site: "aws", hosts: 2 },
+          ],
+          drained: [{ site: "os-b", hosts: 2 }],
+          servingHosts: 6,
+          margin: 2,
+          breakingLosses: [],
+          verdict: "n-plus-one",
+        },
+      ],
+    });
   });
 });
 

@@ -1,46 +1,31 @@
-import type { EstateModel } from "../../../model";
-import { compliant, nonCompliant, notApplicable, type ModelRule, type TargetedResult } from "../rule";
+import { describeServing, redundancyReport } from "../capacity";
+import { compliant, nonCompliant, notApplicable, type ModelRule, type RuleResult } from "../rule";
 
-/** EST-AVL-002: with any one serving site gone, the others still run peakInstances of every service. */
+/**
+ * EST-AVL-002: every service keeps its peak capacity. Without a drain that concerns the service, N+1: with any one
+ * serving site gone, the others still run peakInstances. While a site that runs the service is drained, the
+ * serving sites must still run peakInstances themselves; that they lose N+1 meanwhile is EST-AVL-003's warning.
+ */
 export const nPlusOneCapacity: ModelRule = {
   id: "EST-AVL-002",
   level: "error",
+  message: "not enough capacity for peakInstances (N+1 while no site running the service is drained)",
   kind: "model",
-  message: "not enough capacity to lose one site (N+1)",
   explanation:
-    "Any site can fail or be drained for maintenance; the remaining sites then take its traffic. If they run fewer instances than the service needs at peak, losing one site turns into an outage of the service.",
-  fix: "Raise instancesPerSite (or instancesBySite) so that the sites minus the largest one still run peakInstances, or lower peakInstances if the estimate was high.",
-  check: (model) => {
-    const results: TargetedResult[] = [];
-    const sites = servingSites(model);
-    for (const service of model.services) {
-      const target = `services.${service.name}.peakInstances`;
-      if (service.peakInstances === undefined) {
-        results.push({ target, result: notApplicable(), service: service.name });
-        continue;
+    "Any site can fail or be drained for maintenance; the remaining sites then take its traffic. If they run fewer instances than the service needs at peak, losing one site turns into an outage of the service. A drain already took one site out: the sites left must carry peak on their own.",
+  fix: "Raise instancesPerSite (or instancesBySite) so that the sites minus the largest one still run peakInstances, or lower peakInstances if the estimate was high; while a site is drained, restore it before draining another.",
+  check: (model) =>
+    redundancyReport(model).services.map((s) => {
+      const target = `services.${s.service}.peakInstances`;
+      let result: RuleResult;
+      if (s.verdict === "unchecked") result = notApplicable();
+      else if (s.verdict === "below-peak") result = nonCompliant(`peakInstances is ${s.peakInstances}: ${describeServing(s)}, ${-s.margin!} short`);
+      else if (s.verdict !== "not-n-plus-one") result = compliant();
+      else if (s.serving.length === 0) result = nonCompliant("no site takes traffic");
+      else {
+        const short = s.breakingLosses.map((l) => `without ${l.site} the other serving sites run ${l.remaining}`);
+        result = nonCompliant(`peakInstances is ${s.peakInstances}: ${short.join("; ")}`);
       }
-      const counts = sites.map((s) => ({ site: s.name, count: s.counts.get(service.name) ?? 0 }));
-      const total = counts.reduce((sum, c) => sum + c.count, 0);
-      const short = counts
-        .map((c) => ({ ...c, remaining: total - c.count }))
-        .filter((c) => c.remaining < service.peakInstances!)
-        .map((c) => `without ${c.site} the other serving sites run ${c.remaining}`);
-      const result =
-        sites.length === 0
-          ? nonCompliant("no site takes traffic")
-          : short.length > 0
-            ? nonCompliant(`peakInstances is ${service.peakInstances}: ${short.join("; ")}`)
-            : compliant();
-      results.push({ target, result, service: service.name });
-    }
-    return results;
-  },
+      return { target, result, service: s.service };
+    }),
 };
-
-/** Sites that take traffic now (not drained, weight above 0), with their instance count per service. */
-function servingSites(model: EstateModel): { name: string; counts: Map<string, number> }[] {
-  const sites = [...model.openstackSites, ...(model.awsSite ? [model.awsSite] : [])];
-  return sites
-    .filter((s) => s.traffic.effectiveWeight > 0)
-    .map((s) => ({ name: s.name, counts: new Map(s.services.map((p) => [p.service, p.hosts.length])) }));
-}

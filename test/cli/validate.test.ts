@@ -56,7 +56,7 @@ describe("estate validate", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as { summary: object; findings: { status: string }[] };
-    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, suppressed: 0, rules: 9 });
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, suppressed: 0, rules: 10 });
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((f) => f.status === "compliant")).toBe(true);
   });

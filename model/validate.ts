@@ -3,6 +3,7 @@
  * accepted the shape, and returns every problem at once.
  */
 import ipaddr from "ipaddr.js";
+import { checkFixedAddresses } from "./address-checks";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
@@ -207,6 +208,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   }
   checkGeneratedNames(env, add);
   checkHealthChecks(env, add);
+  problems.push(...checkFixedAddresses(env));
 
   return problems;
 }

@@ -1,0 +1,40 @@
+/**
+ * Bad environment files whose values the clouds would refuse (or hand to someone else) at `terraform apply`, or that
+ * would carry a credential into an artifact: each row names the kind of mistake and the API rule it encodes.
+ * test/bad-input.test.ts asserts every row like the rest of the corpus; test/fixtures/bad/README.md renders them in
+ * their own table.
+ */
+import type { BadCase } from "./bad-corpus";
+
+export type CloudRefusalKind = "address" | "API format" | "exposure" | "secret";
+
+export interface CloudRefusalCase extends BadCase {
+  readonly kind: CloudRefusalKind;
+  /** The API rule the case encodes, with its source. */
+  readonly rule: string;
+}
+
+const NEUTRON_NEXT_HOP = "Neutron router routes: the next hop is on the router's subnet and not an address Neutron may give to a port (allocation pool, gateway, fixed addresses)";
+const NEUTRON_EDGE = "Neutron never assigns a subnet's network or broadcast address to a port or floating IP";
+const NEUTRON_DESTINATION = "a route inside the subnet shadows Neutron's connected route of that subnet";
+
+export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
+  // 1. Addresses the cloud will never hand out or the router already uses
+  { kind: "address", rule: NEUTRON_NEXT_HOP, file: "next-hop-in-allocation-pool.yaml", mistake: "os-b route via 10.20.0.200, inside the DHCP allocation pool", path: "sites.openstack[1].routes[0].nextHop", line: 44, fragment: "next hop 10.20.0.200 is in the allocation pool 10.20.0.128-10.20.0.253, so Neutron can give it to a new port" },
+  { kind: "address", rule: NEUTRON_NEXT_HOP, file: "next-hop-is-gateway.yaml", mistake: "os-a route via the subnet gateway 10.10.0.1", path: "sites.openstack[0].routes[0].nextHop", line: 31, fragment: "next hop 10.10.0.1 is the subnet's gateway (the router's own address on it)" },
+  { kind: "address", rule: NEUTRON_NEXT_HOP, file: "next-hop-is-host.yaml", mistake: "os-c route via 10.30.1.2, the address of web host 2", path: "sites.openstack[2].routes[0].nextHop", line: 57, fragment: 'next hop 10.30.1.2 is in address block 1 of service "web" (10.30.1.0/24)' },
+  { kind: "address", rule: NEUTRON_NEXT_HOP, file: "next-hop-is-load-balancer-vip.yaml", mistake: "os-a route via 10.10.0.17, the Octavia VIP of web", path: "sites.openstack[0].routes[0].nextHop", line: 31, fragment: 'next hop 10.10.0.17 is the load-balancer VIP of service "web"; a next hop must be an address nothing else on 10.10.0.0/20 uses: write 10.10.0.254' },
+  { kind: "address", rule: NEUTRON_EDGE, file: "next-hop-network-address.yaml", mistake: "os-b route via 10.20.0.0, the subnet's network address", path: "sites.openstack[1].routes[0].nextHop", line: 44, fragment: "next hop 10.20.0.0 is the network address of 10.20.0.0/20, which no port can hold" },
+  { kind: "address", rule: NEUTRON_DESTINATION, file: "route-destination-is-site-subnet.yaml", mistake: "os-a route to its own subnet 10.10.0.0/20", path: "sites.openstack[0].routes[0].destination", line: 31, fragment: "route destination 10.10.0.0/20 is the site subnet itself" },
+  { kind: "address", rule: NEUTRON_DESTINATION, file: "route-destination-inside-site-subnet.yaml", mistake: "os-b route to 10.20.4.0/24, a part of its own subnet", path: "sites.openstack[1].routes[0].destination", line: 44, fragment: "route destination 10.20.4.0/24 lies inside the site subnet 10.20.0.0/20" },
+  { kind: "address", rule: NEUTRON_EDGE, file: "vip-network-address.yaml", mistake: "web VIP 198.51.100.0, the external network's network address", path: "sites.openstack[0].vips.web", line: 33, fragment: "VIP 198.51.100.0 is the network address of the external network 198.51.100.0/26" },
+  { kind: "address", rule: NEUTRON_EDGE, file: "vip-broadcast-address.yaml", mistake: "api VIP 198.51.100.191, the external network's broadcast address", path: "sites.openstack[2].vips.api", line: 60, fragment: "VIP 198.51.100.191 is the broadcast address of the external network 198.51.100.128/26" },
+  { kind: "address", rule: NEUTRON_EDGE, file: "dns-server-broadcast-address.yaml", mistake: "DNS server 10.30.15.255, the site subnet's broadcast address", path: "sites.openstack[2].dnsServers[0]", line: 55, fragment: "DNS server 10.30.15.255 is the broadcast address of the site subnet 10.30.0.0/20" },
+];
+
+/** The cases as a Markdown table, as test/fixtures/bad/README.md holds it. */
+export function renderCloudRefusalTable(cases: readonly CloudRefusalCase[]): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const rows = cases.map((c) => `| ${c.kind} | \`${c.file}\` | ${cell(c.mistake)} | \`${c.path}\` (line ${c.line}) | ${cell(c.rule)} |`);
+  return ["| kind | file | the mistake | reported at | API rule |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+}

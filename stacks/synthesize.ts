@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:
 import { basename, dirname, join, resolve } from "node:path";
 import { EnvironmentError, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
+import { refuseSecretsInArtifacts } from "../render/secret-scan";
 import { buildEstateStacks } from "./app";
 import { EstateStack } from "./estate-stack";
 import { loadEnvironments, SelectionError } from "./environments";
@@ -73,6 +74,7 @@ export function synthesizeModels(models: readonly EstateModel[], options: Omit<S
         files.push(artifact.path);
       }
     }
+    refuseSecretsInArtifacts(tmp, models);
     if (options.beforeCommit) {
       const written = new Map<string, unknown>();
       for (const child of app.node.children) if (child instanceof EstateStack) written.set(child.node.id, child.synthesized);

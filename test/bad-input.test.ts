@@ -19,6 +19,8 @@ import { hashTree } from "./support/tree";
 const STACK_TRACE = /\n\s+at /;
 /** Secrets planted in the credential fixtures: an error message must never repeat them. */
 const PLANTED_SECRETS = ["s3cr3t-Passw0rd", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "BEGIN OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXkt", "gX9c2kP0qLmN4rT7vW1yZ3bD5fH8jK0"];
+/** Secrets planted in the cloud-refusal fixtures. */
+const PLANTED_CLOUD_SECRETS = ["Zx81-Pw", "ya29.a0AfB_byC7q1kR3t", "9f3c1e0b7a5d", "eyJhbGciOiJIUzI1NiJ9", "Tq8sVn3Kw7Lp2Xr9Bz4Hm6Jc1Fd5Gy0A"];
 /** Every committed bad file: the general corpus and the values the clouds would refuse. */
 const ALL_CASES: readonly BadCase[] = [...BAD_CASES, ...CLOUD_REFUSAL_CASES];
 
@@ -68,7 +70,7 @@ describe("loadEnvironment on every bad file", () => {
     expect(problem!.line).toBe(c.line);
     expectReported(err.message, file, c);
     expect(err.message).not.toContain(INTERNAL_ERROR_MARKER);
-    for (const secret of PLANTED_SECRETS) expect(err.message).not.toContain(secret);
+    for (const secret of [...PLANTED_SECRETS, ...PLANTED_CLOUD_SECRETS]) expect(err.message).not.toContain(secret);
   });
 
   it(HUGE_CASE.file, () => {
@@ -116,6 +118,7 @@ const PROCESS_CASES = [
   "top-level-list.yaml",
   "non-utf8.yaml",
   "next-hop-in-allocation-pool.yaml",
+  "secret-url-userinfo.yaml",
 ];
 
 describe("main.ts (the cdktf app entry) on bad files", () => {
@@ -152,7 +155,7 @@ describe("main.ts (the cdktf app entry) on bad files", () => {
     expect(run.stderr).toMatch(new RegExp(`^${escapeRegExp(file)}: \\d+ problems? in environment file\\n`));
     expect(run.stderr).not.toMatch(STACK_TRACE);
     expect(run.stderr).not.toContain(INTERNAL_ERROR_MARKER);
-    for (const secret of PLANTED_SECRETS) expect(run.stderr).not.toContain(secret);
+    for (const secret of [...PLANTED_SECRETS, ...PLANTED_CLOUD_SECRETS]) expect(run.stderr).not.toContain(secret);
     expect(run.stdout).toBe("");
     expect(hashTree(outdir)).toEqual(previousHashes);
     expect(readdirSync(caseDir)).toEqual(["cdktf.out"]);

@@ -17,6 +17,7 @@ export interface CloudRefusalCase extends BadCase {
 const NEUTRON_NEXT_HOP = "Neutron router routes: the next hop is on the router's subnet and not an address Neutron may give to a port (allocation pool, gateway, fixed addresses)";
 const NEUTRON_EDGE = "Neutron never assigns a subnet's network or broadcast address to a port or floating IP";
 const NEUTRON_DESTINATION = "a route inside the subnet shadows Neutron's connected route of that subnet";
+const NO_SECRETS = "credentials stay in clouds.yaml, the AWS credential chain or the CI's secret store";
 
 export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
   // 1. Addresses the cloud will never hand out or the router already uses
@@ -30,6 +31,12 @@ export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
   { kind: "address", rule: NEUTRON_EDGE, file: "vip-network-address.yaml", mistake: "web VIP 198.51.100.0, the external network's network address", path: "sites.openstack[0].vips.web", line: 33, fragment: "VIP 198.51.100.0 is the network address of the external network 198.51.100.0/26" },
   { kind: "address", rule: NEUTRON_EDGE, file: "vip-broadcast-address.yaml", mistake: "api VIP 198.51.100.191, the external network's broadcast address", path: "sites.openstack[2].vips.api", line: 60, fragment: "VIP 198.51.100.191 is the broadcast address of the external network 198.51.100.128/26" },
   { kind: "address", rule: NEUTRON_EDGE, file: "dns-server-broadcast-address.yaml", mistake: "DNS server 10.30.15.255, the site subnet's broadcast address", path: "sites.openstack[2].dnsServers[0]", line: 55, fragment: "DNS server 10.30.15.255 is the broadcast address of the site subnet 10.30.0.0/20" },
+  // 4. Secrets anywhere
+  { kind: "secret", rule: NO_SECRETS, file: "secret-url-userinfo.yaml", mistake: "a user and password in the Zabbix server URL", path: "monitoring.zabbixServer", line: 137, fragment: "value looks like a URL with user information" },
+  { kind: "secret", rule: NO_SECRETS, file: "secret-token-in-warmup-query.yaml", mistake: "an access_token= query parameter in a warm-up path", path: "services[0].warmup[1]", line: 92, fragment: "value looks like a URL with a token in its query; write the URL without it" },
+  { kind: "secret", rule: NO_SECRETS, file: "secret-signature-in-health-path.yaml", mistake: "an X-Amz-Signature= query parameter in the health-check path", path: "services[0].healthCheck.path", line: 88, fragment: "value looks like a URL with a token in its query" },
+  { kind: "secret", rule: NO_SECRETS, file: "secret-jwt-as-cloud.yaml", mistake: "a JSON web token pasted as the clouds.yaml entry name", path: "sites.openstack[1].cloud", line: 37, fragment: "value looks like a JSON web token; remove it" },
+  { kind: "secret", rule: NO_SECRETS, file: "secret-random-string-as-region.yaml", mistake: "a random 32-character secret pasted as a region name", path: "sites.openstack[2].region", line: 51, fragment: "value looks like a random secret (a long high-entropy string where a name belongs)" },
 ];
 
 /** The cases as a Markdown table, as test/fixtures/bad/README.md holds it. */

@@ -5,6 +5,7 @@
 import ipaddr from "ipaddr.js";
 import { checkFixedAddresses } from "./address-checks";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
+import { checkApiFormats } from "./api-formats";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import type { EnvironmentFile } from "./schema";
@@ -208,7 +209,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   }
   checkGeneratedNames(env, add);
   checkHealthChecks(env, add);
-  problems.push(...checkFixedAddresses(env));
+  problems.push(...checkFixedAddresses(env), ...checkApiFormats(env));
 
   return problems;
 }

@@ -17,6 +17,9 @@ export interface CloudRefusalCase extends BadCase {
 const NEUTRON_NEXT_HOP = "Neutron router routes: the next hop is on the router's subnet and not an address Neutron may give to a port (allocation pool, gateway, fixed addresses)";
 const NEUTRON_EDGE = "Neutron never assigns a subnet's network or broadcast address to a port or floating IP";
 const NEUTRON_DESTINATION = "a route inside the subnet shadows Neutron's connected route of that subnet";
+const OCTAVIA_CODES = "Octavia expected_codes pattern ^(\\d{3}(\\s*,\\s*\\d{3})*)$|^(\\d{3}-\\d{3})$ (octavia/api/v2/types/health_monitor.py)";
+const AWS_MATCHER = "AWS target-group Matcher.HttpCode: 200-499 on an application load balancer, 200-599 on a network load balancer";
+const DNS_NAME = "Route 53 and DNS: a name of RFC 1035 labels, no scheme, path or slash";
 const NO_SECRETS = "credentials stay in clouds.yaml, the AWS credential chain or the CI's secret store";
 
 export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
@@ -31,6 +34,16 @@ export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
   { kind: "address", rule: NEUTRON_EDGE, file: "vip-network-address.yaml", mistake: "web VIP 198.51.100.0, the external network's network address", path: "sites.openstack[0].vips.web", line: 33, fragment: "VIP 198.51.100.0 is the network address of the external network 198.51.100.0/26" },
   { kind: "address", rule: NEUTRON_EDGE, file: "vip-broadcast-address.yaml", mistake: "api VIP 198.51.100.191, the external network's broadcast address", path: "sites.openstack[2].vips.api", line: 60, fragment: "VIP 198.51.100.191 is the broadcast address of the external network 198.51.100.128/26" },
   { kind: "address", rule: NEUTRON_EDGE, file: "dns-server-broadcast-address.yaml", mistake: "DNS server 10.30.15.255, the site subnet's broadcast address", path: "sites.openstack[2].dnsServers[0]", line: 55, fragment: "DNS server 10.30.15.255 is the broadcast address of the site subnet 10.30.0.0/20" },
+  // 2. Formats the APIs define
+  { kind: "API format", rule: OCTAVIA_CODES, file: "expected-codes-list-and-range.yaml", mistake: 'expectedCodes "200-299,301" (a range and a list)', path: "services[0].healthCheck.expectedCodes", line: 88, fragment: 'expectedCodes "200-299,301" mixes a range and a list' },
+  { kind: "API format", rule: AWS_MATCHER, file: "expected-codes-outside-aws-matcher.yaml", mistake: 'expectedCodes "200-503" on a service behind an AWS application load balancer', path: "services[0].healthCheck.expectedCodes", line: 88, fragment: "the application load balancer of this service in AWS accepts only 200 to 499" },
+  { kind: "API format", rule: OCTAVIA_CODES, file: "expected-codes-range-backwards.yaml", mistake: 'expectedCodes "299-200"', path: "services[0].healthCheck.expectedCodes", line: 88, fragment: 'expectedCodes range "299-200" runs backwards; write 200-299' },
+  { kind: "API format", rule: DNS_NAME, file: "hosted-zone-domain-is-url.yaml", mistake: "hosted-zone domain written as https://dev.example.net/", path: "traffic.hostedZone.domain", line: 107, fragment: 'a hosted-zone domain is a DNS name, not a URL: remove "https://" and the path' },
+  { kind: "API format", rule: DNS_NAME, file: "hosted-zone-domain-trailing-slash.yaml", mistake: "hosted-zone domain with a trailing slash", path: "traffic.hostedZone.domain", line: 107, fragment: 'has a "/"; a DNS name has no path or trailing slash: write "dev.example.net"' },
+  { kind: "API format", rule: DNS_NAME, file: "zabbix-server-is-url.yaml", mistake: "zabbixServer written as http://zabbix.dev.example.net", path: "monitoring.zabbixServer", line: 137, fragment: 'the Zabbix server\'s host name is a DNS name, not a URL: remove "http://"' },
+  { kind: "API format", rule: "a login name as useradd takes it; cloud-init creates the user", file: "ssh-user-empty.yaml", mistake: 'ssh.user: ""', path: "ssh.user", line: 10, fragment: "the SSH login user is empty" },
+  { kind: "API format", rule: "Nova keypair name (keypair_name_20: letters, digits, _, - and inner spaces); EC2 key pair names", file: "ssh-key-name-blank.yaml", mistake: 'ssh.keyName: " " (a space)', path: "ssh.keyName", line: 11, fragment: "the key pair name is empty" },
+  { kind: "API format", rule: "Octavia url_path and AWS HealthCheckPath: an absolute path without spaces", file: "healthcheck-path-with-space.yaml", mistake: 'health-check path "/health check"', path: "services[0].healthCheck.path", line: 88, fragment: 'health-check path "/health check" holds a space or control character' },
   // 4. Secrets anywhere
   { kind: "secret", rule: NO_SECRETS, file: "secret-url-userinfo.yaml", mistake: "a user and password in the Zabbix server URL", path: "monitoring.zabbixServer", line: 137, fragment: "value looks like a URL with user information" },
   { kind: "secret", rule: NO_SECRETS, file: "secret-token-in-warmup-query.yaml", mistake: "an access_token= query parameter in a warm-up path", path: "services[0].warmup[1]", line: 92, fragment: "value looks like a URL with a token in its query; write the URL without it" },

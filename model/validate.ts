@@ -8,6 +8,7 @@ import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./add
 import { checkApiFormats } from "./api-formats";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
+import { checkExposure } from "./exposure";
 import type { EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -195,9 +196,6 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     checkServiceTraffic(env, (_, state) => state === "drained", add);
   }
 
-  env.adminCidrs.forEach((cidr, i) => {
-    if (parseCidr(cidr).prefix === 0) add(["adminCidrs", i], `${cidr} would open SSH to the whole internet; list the admin networks instead`);
-  });
   if (aws) {
     const prefix = parseCidr(aws.vpcCidr).prefix;
     if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);
@@ -209,7 +207,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   }
   checkGeneratedNames(env, add);
   checkHealthChecks(env, add);
-  problems.push(...checkFixedAddresses(env), ...checkApiFormats(env));
+  problems.push(...checkFixedAddresses(env), ...checkExposure(env), ...checkApiFormats(env));
 
   return problems;
 }

@@ -118,6 +118,7 @@ const PROCESS_CASES = [
   "top-level-list.yaml",
   "non-utf8.yaml",
   "next-hop-in-allocation-pool.yaml",
+  "admin-cidrs-halves-of-internet.yaml",
   "secret-url-userinfo.yaml",
 ];
 

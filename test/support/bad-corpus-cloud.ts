@@ -20,6 +20,7 @@ const NEUTRON_DESTINATION = "a route inside the subnet shadows Neutron's connect
 const OCTAVIA_CODES = "Octavia expected_codes pattern ^(\\d{3}(\\s*,\\s*\\d{3})*)$|^(\\d{3}-\\d{3})$ (octavia/api/v2/types/health_monitor.py)";
 const AWS_MATCHER = "AWS target-group Matcher.HttpCode: 200-499 on an application load balancer, 200-599 on a network load balancer";
 const DNS_NAME = "Route 53 and DNS: a name of RFC 1035 labels, no scheme, path or slash";
+const COVERAGE = "union of the networks (ip-num), measured against the public IPv4 space (IANA special-purpose registry)";
 const NO_SECRETS = "credentials stay in clouds.yaml, the AWS credential chain or the CI's secret store";
 
 export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
@@ -44,6 +45,11 @@ export const CLOUD_REFUSAL_CASES: readonly CloudRefusalCase[] = [
   { kind: "API format", rule: "a login name as useradd takes it; cloud-init creates the user", file: "ssh-user-empty.yaml", mistake: 'ssh.user: ""', path: "ssh.user", line: 10, fragment: "the SSH login user is empty" },
   { kind: "API format", rule: "Nova keypair name (keypair_name_20: letters, digits, _, - and inner spaces); EC2 key pair names", file: "ssh-key-name-blank.yaml", mistake: 'ssh.keyName: " " (a space)', path: "ssh.keyName", line: 11, fragment: "the key pair name is empty" },
   { kind: "API format", rule: "Octavia url_path and AWS HealthCheckPath: an absolute path without spaces", file: "healthcheck-path-with-space.yaml", mistake: 'health-check path "/health check"', path: "services[0].healthCheck.path", line: 88, fragment: 'health-check path "/health check" holds a space or control character' },
+  // 3. Exposure judged by coverage
+  { kind: "exposure", rule: COVERAGE, file: "admin-cidrs-halves-of-internet.yaml", mistake: "adminCidrs 0.0.0.0/1 and 128.0.0.0/1 (0.0.0.0/0 in two halves)", path: "adminCidrs", line: 6, fragment: "these 2 networks together (0.0.0.0/1, 128.0.0.0/1) would open SSH to the whole internet" },
+  { kind: "exposure", rule: COVERAGE, file: "admin-cidrs-union-internet-scale.yaml", mistake: "adminCidrs 11.0.0.0/9 and 11.128.0.0/9 (a /8 of public addresses in two halves)", path: "adminCidrs", line: 6, fragment: "would open SSH to 16,777,216 public addresses (0.5% of the public IPv4 space)" },
+  { kind: "exposure", rule: COVERAGE, file: "internal-service-open-to-internet.yaml", mistake: "an internal service allowing 64.0.0.0/3 and 96.0.0.0/3", path: "services[1].allowedCidrs", line: 101, fragment: 'would open the listeners of internal service "api" to 1,052,770,304 public addresses (28.4% of the public IPv4 space)' },
+  { kind: "exposure", rule: COVERAGE, file: "health-checker-cidrs-whole-internet.yaml", mistake: "0.0.0.0/1 and 128.0.0.0/1 added to the Route 53 health-checker ranges", path: "traffic.healthCheckerCidrs", line: 113, fragment: "these 17 networks together (the largest: 0.0.0.0/1, 128.0.0.0/1, 15.177.0.0/18) would open the listeners of every public service that admits only some networks to the whole internet" },
   // 4. Secrets anywhere
   { kind: "secret", rule: NO_SECRETS, file: "secret-url-userinfo.yaml", mistake: "a user and password in the Zabbix server URL", path: "monitoring.zabbixServer", line: 137, fragment: "value looks like a URL with user information" },
   { kind: "secret", rule: NO_SECRETS, file: "secret-token-in-warmup-query.yaml", mistake: "an access_token= query parameter in a warm-up path", path: "services[0].warmup[1]", line: 92, fragment: "value looks like a URL with a token in its query; write the URL without it" },

@@ -24,9 +24,13 @@ export const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/, "an access token"],
   [/\bgAAAAA[A-Za-z0-9_-]{40,}/, "a Keystone token"],
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/, "a JSON web token"],
-  [/\b[a-z][a-z0-9+.-]*:\/\/[^/\s?#@"']+@[^\s"']/i, "a URL with user information (a user name, password or token before the host)"],
+  // Anchored on "://" rather than the scheme: a literal the regex engine finds fast in megabytes of text.
+  [/:\/\/[^/\s?#@"']+@[^\s"']/, "a URL with user information (a user name, password or token before the host)"],
   [/[?&;](access_token|id_token|refresh_token|token|auth|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|sig|signature|api_?key|apikey|key|secret|client_secret|password|passwd|pass)=[^&\s"']+/i, "a URL with a token in its query"],
 ];
+
+/** One expression that matches wherever one of {@link SECRET_PATTERNS} may: one pass over a text instead of nine. */
+const QUICK_PATTERN = new RegExp(SECRET_PATTERNS.map(([re]) => `(?:${re.source})`).join("|"), "i");
 
 /** Shortest string measured for entropy: shorter random strings are ordinary identifiers. */
 export const MIN_SECRET_LENGTH = 32;
@@ -89,6 +93,27 @@ export function shannonEntropy(text: string): number {
     bits -= p * Math.log2(p);
   }
   return bits;
+}
+
+/**
+ * A fast first look at a whole text (an artifact of megabytes): false when no part of it can hold a credential, so
+ * the text need not be parsed and walked. True may still be a false alarm; {@link secretsInDocument} decides.
+ */
+export function mayHoldSecret(text: string): boolean {
+  if (QUICK_PATTERN.test(text)) return true;
+  // Runs of base64 characters, found by one pass over the text (a regular expression restarts at every position).
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && isTokenChar(text.charCodeAt(i))) continue;
+    if (i - start >= MIN_SECRET_LENGTH && looksRandom(text.slice(start, i))) return true;
+    start = i + 1;
+  }
+  return false;
+}
+
+/** Letters, digits and + / = _ - (base64 and base64url). */
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
 }
 
 /** One credential found in a parsed document. */

@@ -14,7 +14,9 @@
  *   at most 32 characters);
  * - ssh.keyName: a Nova keypair name (nova/api/validation/validators.py, `keypair_name_20`: letters, digits, "_",
  *   "-" and spaces, 1 to 255 characters, no leading or trailing space), which EC2 key pair names also accept;
- * - listeners[].tls.openstackContainerRef: a Barbican container href, an http(s) URL with a host.
+ * - warmup[]: request paths like the health-check path;
+ * - listeners[].tls.openstackContainerRef: a Barbican container href, an http(s) URL with a host;
+ * - listeners[].tls.awsCertificateArn: an ACM certificate ARN in the AWS site's region.
  */
 import type { ConfigProblem } from "./errors";
 import { isValidIpv4 } from "./ipam";
@@ -41,12 +43,15 @@ export function checkApiFormats(env: EnvironmentFile): ConfigProblem[] {
   env.services.forEach((svc, i) => {
     const hc = svc.healthCheck;
     svc.listeners.forEach((l, li) => {
-      if (l.tls) add(["services", i, "listeners", li, "tls", "openstackContainerRef"], containerRefProblem(l.tls.openstackContainerRef));
+      if (!l.tls) return;
+      add(["services", i, "listeners", li, "tls", "openstackContainerRef"], containerRefProblem(l.tls.openstackContainerRef));
+      if (aws && instancesIn(svc, aws.name) > 0) add(["services", i, "listeners", li, "tls", "awsCertificateArn"], certificateRegionProblem(l.tls.awsCertificateArn, aws.region));
     });
     if (hc.protocol === "TCP") return;
     const lbType = aws && instancesIn(svc, aws.name) > 0 ? awsLoadBalancerType(svc.listeners, hc.protocol) : undefined;
     add(["services", i, "healthCheck", "expectedCodes"], expectedCodesProblem(hc.expectedCodes, lbType));
     if (hc.path !== undefined) add(["services", i, "healthCheck", "path"], httpPathProblem(hc.path));
+    svc.warmup.forEach((path, wi) => add(["services", i, "warmup", wi], httpPathProblem(path, "warm-up path")));
   });
   if (env.traffic) add(["traffic", "hostedZone", "domain"], dnsNameProblem(env.traffic.hostedZone.domain, "a hosted-zone domain", "example.org"));
   const zabbix = env.monitoring.zabbixServer;
@@ -82,13 +87,14 @@ export function expectedCodesProblem(codes: string, lbType?: "application" | "ne
   return undefined;
 }
 
-function httpPathProblem(path: string): string | undefined {
+/** Why `path` is not an HTTP request path the load balancers (and Ansible's uri module) send as is. */
+function httpPathProblem(path: string, what = "health-check path"): string | undefined {
   // A credential in the path is reported by the loader's secret scan, which never repeats the value.
   if (secretIn(path)) return undefined;
-  if (path.length > MAX_HEALTH_CHECK_PATH) return `a health-check path is at most ${MAX_HEALTH_CHECK_PATH} characters (AWS HealthCheckPath); this one has ${path.length}`;
-  if ([...path].some((ch) => /\s/.test(ch) || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return `health-check path ${JSON.stringify(path)} holds a space or control character; percent-encode it (%20) or use a path without one`;
-  if (path.startsWith("//") || path.includes("://")) return `health-check path ${JSON.stringify(path)} looks like a URL; write only the path, e.g. "/healthz"`;
-  if (path.includes("#")) return `health-check path ${JSON.stringify(path)} has a fragment ("#…"), which is never sent to the server; remove it`;
+  if (path.length > MAX_HEALTH_CHECK_PATH) return `a ${what} is at most ${MAX_HEALTH_CHECK_PATH} characters (AWS HealthCheckPath); this one has ${path.length}`;
+  if ([...path].some((ch) => /\s/.test(ch) || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return `${what} ${JSON.stringify(path)} holds a space or control character; percent-encode it (%20) or use a path without one`;
+  if (path.startsWith("//") || path.includes("://")) return `${what} ${JSON.stringify(path)} looks like a URL; write only the path, e.g. "/healthz"`;
+  if (path.includes("#")) return `${what} ${JSON.stringify(path)} has a fragment ("#…"), which is never sent to the server; remove it`;
   return undefined;
 }
 
@@ -123,6 +129,19 @@ function keyNameProblem(name: string): string | undefined {
   if (name.length > 255 || !/^[A-Za-z0-9_ -]+$/.test(name) || name !== name.trim()) {
     return `key pair name ${JSON.stringify(name)} is not one Nova accepts: letters, digits, "_", "-" and inner spaces, at most 255 characters, e.g. "estate-admin"`;
   }
+  return undefined;
+}
+
+/**
+ * An AWS load balancer only takes an ACM certificate of its own region (ELBv2 CreateListener: "the certificate
+ * must be in the same Region as the load balancer").
+ */
+function certificateRegionProblem(arn: string, region: string): string | undefined {
+  const parts = arn.split(":");
+  if (parts.length < 6 || !/^\d{12}$/.test(parts[4]) || !parts[5].startsWith("certificate/")) {
+    return `awsCertificateArn must be an ACM certificate ARN, arn:aws:acm:${region}:<account id>:certificate/<id>`;
+  }
+  if (parts[3] !== region) return `the ACM certificate is in ${parts[3] || "no region"}, but the AWS site's load balancers are in ${region}, and a load balancer only takes a certificate of its own region; import or request the certificate in ${region}`;
   return undefined;
 }
 

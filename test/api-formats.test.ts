@@ -2,12 +2,14 @@
  * Values whose format an API defines are accepted exactly when that API accepts them: health-check expected codes
  * (Octavia's expected_codes pattern and the AWS target-group matcher), DNS names, login users and key pair names.
  */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { EnvironmentError, loadEnvironment } from "../model";
 import { devEnvironment, devModel, writeEnvironment } from "./support/env";
 
-/** The messages the loader gives for a mutated dev environment, or [] when it loads. */
-function problemsOf(mutate: (env: any) => void): string[] {
-  const env = devEnvironment();
+/** The messages the loader gives for a mutated dev (or prod) environment, or [] when it loads. */
+function problemsOf(mutate: (env: any) => void, base = "dev"): string[] {
+  const env = base === "dev" ? devEnvironment() : parse(readFileSync(`environments/${base}.yaml`, "utf8"));
   mutate(env);
   try {
     loadEnvironment(writeEnvironment(env));
@@ -48,6 +50,30 @@ describe("healthCheck.expectedCodes", () => {
         env.services[0].instancesBySite = { aws: 0 };
       }),
     ).toEqual([]);
+  });
+});
+
+describe("TLS and warm-up paths", () => {
+  it("refuses an ACM certificate from another region than the AWS site's", () => {
+    expect(
+      problemsOf((env) => {
+        env.services[0].listeners[0].tls.awsCertificateArn = "arn:aws:acm:us-east-1:210987654321:certificate/0c1d2e3f-4a5b-6c7d-8e9f-a0b1c2d3e4f5";
+      }, "prod"),
+    ).toEqual([
+      "services.0.listeners.0.tls.awsCertificateArn: the ACM certificate is in us-east-1, but the AWS site's load balancers are in eu-central-1, and a load balancer only takes a certificate of its own region; import or request the certificate in eu-central-1",
+    ]);
+  });
+
+  it("refuses a Barbican reference that is not an http(s) URL", () => {
+    expect(problemsOf((env) => (env.services[0].listeners[0].tls.openstackContainerRef = "barbican:containers/3f1c2d7e"), "prod")).toEqual([
+      "services.0.listeners.0.tls.openstackContainerRef: openstackContainerRef must be an https URL of the Barbican container, not a barbican: URL",
+    ]);
+  });
+
+  it("refuses a warm-up path with a space", () => {
+    expect(problemsOf((env) => (env.services[0].warmup = ["/", "/static/app .js"]))).toEqual([
+      'services.0.warmup.1: warm-up path "/static/app .js" holds a space or control character; percent-encode it (%20) or use a path without one',
+    ]);
   });
 });
 

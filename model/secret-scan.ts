@@ -26,7 +26,7 @@ export const SECRET_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/, "a JSON web token"],
   // Anchored on "://" rather than the scheme: a literal the regex engine finds fast in megabytes of text.
   [/:\/\/[^/\s?#@"']+@[^\s"']/, "a URL with user information (a user name, password or token before the host)"],
-  [/[?&;](access_token|id_token|refresh_token|token|auth|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|sig|signature|api_?key|apikey|key|secret|client_secret|password|passwd|pass)=[^&\s"']+/i, "a URL with a token in its query"],
+  [/[?&;](access_token|id_token|refresh_token|token|x-amz-signature|x-amz-credential|x-amz-security-token|x-goog-signature|x-goog-credential|sig|signature|api_?key|apikey|secret|client_secret|password|passwd)=[^&\s"']+/i, "a URL with a token in its query"],
 ];
 
 /** One expression that matches wherever one of {@link SECRET_PATTERNS} may: one pass over a text instead of nine. */

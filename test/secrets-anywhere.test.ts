@@ -31,6 +31,7 @@ describe("secretIn", () => {
   it.each([
     "dev.example.net",
     "/api/v1/catalog?warm=1",
+    "/search?key=debian&pass=2",
     "debian12-golden-2026.11.1",
     "ubuntu-22.04-server-cloudimg-amd64-20231010",
     "Ubuntu-22.04-Server-CloudImage-AMD64-20231010",

@@ -3,7 +3,8 @@
  * resolution (which address?) use these functions, so the two can never disagree.
  *
  * A site subnet is cut into blocks of `blockSize` addresses. Block 0 belongs to the site itself (gateway,
- * builder, load-balancer VIPs, DHCP range); block N belongs to the service whose `ipBlock` is N. Host n of a
+ * builder, load-balancer VIPs, DHCP range, and its last usable address for a router that routes' next hops name);
+ * block N belongs to the service whose `ipBlock` is N. Host n of a
  * service takes offset n inside its block, so adding hosts or services never moves an existing address.
  */
 import { intToIp, parseCidr } from "./ipam";
@@ -52,9 +53,19 @@ export function lbVipAddress(subnetCidr: string, ipBlock: number): string {
   return intToIp(parseCidr(subnetCidr).base + LB_VIP_OFFSET + ipBlock);
 }
 
+/**
+ * The subnet's allocation pool (Neutron hands these addresses to DHCP, amphora and any other new port): the upper
+ * half of block 0, minus its last usable address, which stays free for a next-hop router (`.254` in a block of
+ * 256). A route's next hop inside the pool could be given to a new port: Neutron does not reserve next hops.
+ */
 export function dhcpPool(subnetCidr: string, blockSize: number): { start: string; end: string } {
   const base = parseCidr(subnetCidr).base;
-  return { start: intToIp(base + blockSize / 2), end: intToIp(base + blockSize - 2) };
+  return { start: intToIp(base + blockSize / 2), end: intToIp(routerOffset(blockSize) + base - 1) };
+}
+
+/** Offset in block 0 kept out of the allocation pool for a next-hop router: the block's last usable address. */
+export function routerOffset(blockSize: number): number {
+  return blockSize - 2;
 }
 
 /** The DHCP range as a CIDR: Octavia amphorae take their member-facing ports from it. */

@@ -1,4 +1,5 @@
 export * from "./address-plan";
+export * from "./cidr-set";
 export * from "./errors";
 export * from "./ipam";
 export * from "./load";

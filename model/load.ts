@@ -13,6 +13,7 @@ import { closestMatch, EnvironmentError, type ConfigProblem } from "./errors";
 import { resolveEstate, type ResolveOptions } from "./resolve";
 import { environmentSchema, type EnvironmentFile } from "./schema";
 import type { EstateModel } from "./types";
+import { SECRET_PATTERNS, secretIn } from "./secret-scan";
 import { validateEstate } from "./validate";
 
 /** Environment files are small; anything larger is a mistake (a log or a dump pasted by accident). */
@@ -25,12 +26,6 @@ export const MAX_ALIAS_EXPANSIONS = 100;
 export const INTERNAL_ERROR_MARKER = "internal error";
 
 const CREDENTIAL_KEY = /(pass(word|wd)?|secret|token|private[_-]?key|access[_-]?key|credential|api[_-]?key|auth[_-]?url)/i;
-const CREDENTIAL_VALUE: readonly [RegExp, string][] = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
-  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
-  [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/, "an access token"],
-  [/\bgAAAAA[A-Za-z0-9_-]{40,}/, "a Keystone token"],
-];
 
 type Path = (string | number)[];
 type Problem = Omit<ConfigProblem, "line" | "column">;
@@ -460,7 +455,9 @@ function findCredentials(node: unknown, path: Path): Problem[] {
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : "";
-      if (CREDENTIAL_KEY.test(key) && key !== "keyName") {
+      const inKey = secretIn(key);
+      if (inKey) found.push({ path: [...path, key], message: `a key looks like ${inKey}; remove it: secrets never belong in an environment file` });
+      else if (CREDENTIAL_KEY.test(key) && key !== "keyName") {
         found.push({ path: [...path, key], message: `"${key}" looks like a credential; never put credentials in an environment file: OpenStack auth comes from the clouds.yaml entry named by "cloud", AWS from its credential chain (profile or role)` });
       }
       found.push(...findCredentials(pair.value, [...path, key]));
@@ -468,8 +465,8 @@ function findCredentials(node: unknown, path: Path): Problem[] {
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => found.push(...findCredentials(item, [...path, i])));
   } else if (isScalar(node) && typeof node.value === "string") {
-    const what = credentialIn(node.value);
-    if (what) found.push({ path, message: `value looks like ${what}; remove it: secrets never belong in an environment file` });
+    const what = secretIn(node.value);
+    if (what) found.push({ path, message: `value looks like ${what}; ${secretFix(what)}` });
   }
   return found;
 }
@@ -483,7 +480,7 @@ function credentialsInComments(doc: Document, text: string): OffsetProblem[] {
     },
   });
   const problems: OffsetProblem[] = [];
-  for (const [re, what] of CREDENTIAL_VALUE) {
+  for (const [re, what] of SECRET_PATTERNS) {
     for (const match of text.matchAll(new RegExp(re.source, "g"))) {
       const offset = match.index ?? 0;
       if (scalars.some(([start, end]) => offset >= start && offset < end)) continue;
@@ -493,8 +490,10 @@ function credentialsInComments(doc: Document, text: string): OffsetProblem[] {
   return problems;
 }
 
-function credentialIn(value: string): string | undefined {
-  return CREDENTIAL_VALUE.find(([re]) => re.test(value))?.[1];
+/** What to write instead of a credential: the same URL without it, or nothing at all. */
+function secretFix(what: string): string {
+  const where = "secrets never belong in an environment file: OpenStack credentials stay in clouds.yaml, AWS ones in its credential chain, others in the CI's secret store";
+  return what.startsWith("a URL") ? `write the URL without it; ${where}` : `remove it; ${where}`;
 }
 
 /** The path of the deepest key or list item whose text spans `offset`: where a syntax error or comment sits. */
@@ -570,7 +569,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing (an empty value)";
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length} item${value.length === 1 ? "" : "s"}`;
   if (typeof value === "string") {
-    if (credentialIn(value)) return "a value that looks like a secret (not shown)";
+    if (secretIn(value)) return "a value that looks like a secret (not shown)";
     return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   }
   if (typeof value === "number") return Number.isFinite(value) ? `the number ${value}` : `the number ${value} (too large)`;

@@ -3,6 +3,7 @@
  */
 import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
+import { awsLoadBalancerType } from "./load-balancer-type";
 import type { EnvironmentFile } from "./schema";
 import type {
   AwsSiteModel,
@@ -155,14 +156,11 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
           };
         }
         for (const h of fleet) hosts.push(h);
-        // An ALB terminates every connection and only health-checks over HTTP(S); TLS passthrough (HTTPS), TCP,
-        // UDP and TCP health checks need a network load balancer.
-        const layer7 = svc.listeners.every((l) => l.protocol === "HTTP" || l.protocol === "TERMINATED_HTTPS") && svc.healthCheck.protocol !== "TCP";
         return {
           service: svc.name,
           hosts: fleet,
           loadBalancerName: awsLoadBalancerName(env.name, svc.name),
-          loadBalancerType: layer7 ? "application" : "network",
+          loadBalancerType: awsLoadBalancerType(svc.listeners, svc.healthCheck.protocol),
         };
       });
     const images: Record<string, { ami?: string; amiName?: string; owner?: string }> = {};

@@ -187,7 +187,8 @@ const healthCheck = z.strictObject({
   timeoutSec: z.number().int().min(1).max(60).default(5),
   healthyThreshold: z.number().int().min(2).max(10).default(3),
   unhealthyThreshold: z.number().int().min(2).max(10).default(3),
-  expectedCodes: z.string().regex(/^\d{3}(-\d{3})?(,\d{3})*$/, 'expectedCodes must look like "200" or "200-299"').default("200"),
+  /** HTTP status codes that count as healthy: "200", "200,202" or "200-299" (checked in api-formats.ts). */
+  expectedCodes: z.string().default("200"),
 });
 
 const listener = z.strictObject({

@@ -3,9 +3,12 @@
  * accepted the shape, and returns every problem at once.
  */
 import ipaddr from "ipaddr.js";
+import { checkFixedAddresses } from "./address-checks";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
+import { checkApiFormats } from "./api-formats";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
+import { checkExposure } from "./exposure";
 import { awsRegionProblem, type EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -194,9 +197,6 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     checkServiceTraffic(env, (_, state) => state === "drained", add);
   }
 
-  env.adminCidrs.forEach((cidr, i) => {
-    if (parseCidr(cidr).prefix === 0) add(["adminCidrs", i], `${cidr} would open SSH to the whole internet; list the admin networks instead`);
-  });
   if (aws) {
     const prefix = parseCidr(aws.vpcCidr).prefix;
     if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);
@@ -208,6 +208,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   }
   checkGeneratedNames(env, add);
   checkHealthChecks(env, add);
+  problems.push(...checkFixedAddresses(env), ...checkExposure(env), ...checkApiFormats(env));
 
   return problems;
 }

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
-import type { EstateModel, OpenstackSiteModel, ServiceModel } from "../model";
+import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
 import { EstateStack, snakeCase } from "./estate-stack";
 
 /**
@@ -118,7 +118,7 @@ function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: n
  * down to Route 53 (rule EST-TRF-001 warns when the environment lists no checker ranges).
  */
 export function listenerAllowedCidrs(estate: EstateModel, service: ServiceModel): string[] {
-  const open = service.allowedCidrs.includes("0.0.0.0/0");
+  const open = coversPublicInternet(service.allowedCidrs);
   const checkers = estate.traffic && service.exposure === "public" && !open ? estate.traffic.healthCheckerCidrs : [];
   return [...new Set([...service.allowedCidrs, ...checkers])];
 }

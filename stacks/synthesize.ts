@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
 import { EnvironmentError, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
+import { refuseSecretsInArtifacts } from "../render/secret-scan";
 import { buildEstateStacks } from "./app";
 import { EstateStack, LOCAL_STATE_MARKER } from "./estate-stack";
 import { loadEnvironments, SelectionError } from "./environments";
@@ -106,6 +107,7 @@ export function synthesizeModels(models: readonly EstateModel[], options: Omit<S
 
     const findings = runPolicyGate(models, stacks, written, options.policy ?? "enforce");
     const files = renderArtifacts(tmp, models, stacks);
+    refuseSecretsInArtifacts(tmp, models);
     const lockedStacks = copyCommittedLocks(tmp, projectDir, stacks, written);
     const removedStacks = stackDirectories(outdir).filter((name) => !written.has(name));
     if (options.placeholdersForRemovedStacks) for (const name of removedStacks) mkdirSync(join(tmp, "stacks", name), { recursive: true });

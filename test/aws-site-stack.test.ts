@@ -406,7 +406,7 @@ describe("AwsServiceSecurity", () => {
 
   it("refuses SSH open to the whole internet", () => {
     expect(errorOf((s) => new AwsServiceSecurity(s, "Sg", { ...props, adminCidrs: ["192.0.2.0/26", "0.0.0.0/0"] }))).toBe(
-      "test/Sg: adminCidrs holds 0.0.0.0/0, which would open SSH to the whole internet; list the admin networks instead",
+      "test/Sg: adminCidrs would open SSH to the whole public IPv4 internet; list the admin networks instead",
     );
   });
 

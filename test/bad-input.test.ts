@@ -12,12 +12,17 @@ import { EnvironmentError, formatPath, INTERNAL_ERROR_MARKER, loadEnvironment, M
 import { synthesize } from "../stacks/synthesize";
 import { writeEnvironment } from "./support/env";
 import { BAD_CASES, BAD_FIXTURES_DIR, fixturePath, HUGE_CASE, renderCorpusTable, type BadCase } from "./support/bad-corpus";
+import { CLOUD_REFUSAL_CASES, renderCloudRefusalTable } from "./support/bad-corpus-cloud";
 import { mapLimit, runMain, type ProcessResult } from "./support/main-process";
 import { hashTree } from "./support/tree";
 
 const STACK_TRACE = /\n\s+at /;
 /** Secrets planted in the credential fixtures: an error message must never repeat them. */
 const PLANTED_SECRETS = ["s3cr3t-Passw0rd", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "BEGIN OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXkt", "gX9c2kP0qLmN4rT7vW1yZ3bD5fH8jK0", "pl4nted-S3-secret"];
+/** Secrets planted in the cloud-refusal fixtures. */
+const PLANTED_CLOUD_SECRETS = ["Zx81-Pw", "ya29.a0AfB_byC7q1kR3t", "9f3c1e0b7a5d", "eyJhbGciOiJIUzI1NiJ9", "Tq8sVn3Kw7Lp2Xr9Bz4Hm6Jc1Fd5Gy0A"];
+/** Every committed bad file: the general corpus and the values the clouds would refuse. */
+const ALL_CASES: readonly BadCase[] = [...BAD_CASES, ...CLOUD_REFUSAL_CASES];
 
 function loadError(file: string): EnvironmentError {
   try {
@@ -48,13 +53,14 @@ describe("the bad-input corpus", () => {
   it("has at least 40 files, each with exactly one row in the table, and the README shows the same table", () => {
     const files = readdirSync(BAD_FIXTURES_DIR).filter((f) => f !== "README.md").sort();
     expect(files.length).toBeGreaterThanOrEqual(40);
-    expect(BAD_CASES.map((c) => c.file).sort()).toEqual(files);
+    expect(ALL_CASES.map((c) => c.file).sort()).toEqual(files);
     expect(readFileSync(join(BAD_FIXTURES_DIR, "README.md"), "utf8")).toContain(renderCorpusTable(BAD_CASES));
+    expect(readFileSync(join(BAD_FIXTURES_DIR, "README.md"), "utf8")).toContain(renderCloudRefusalTable(CLOUD_REFUSAL_CASES));
   });
 });
 
 describe("loadEnvironment on every bad file", () => {
-  it.each(BAD_CASES.map((c) => [c.file, c] as const))("%s", (_, c) => {
+  it.each(ALL_CASES.map((c) => [c.file, c] as const))("%s", (_, c) => {
     const file = fixturePath(c.file);
     const err = loadError(file);
     expect(err.file).toBe(file);
@@ -64,7 +70,7 @@ describe("loadEnvironment on every bad file", () => {
     expect(problem!.line).toBe(c.line);
     expectReported(err.message, file, c);
     expect(err.message).not.toContain(INTERNAL_ERROR_MARKER);
-    for (const secret of PLANTED_SECRETS) expect(err.message).not.toContain(secret);
+    for (const secret of [...PLANTED_SECRETS, ...PLANTED_CLOUD_SECRETS]) expect(err.message).not.toContain(secret);
   });
 
   it(HUGE_CASE.file, () => {
@@ -111,11 +117,14 @@ const PROCESS_CASES = [
   "not-yaml-binary.yaml",
   "top-level-list.yaml",
   "non-utf8.yaml",
+  "next-hop-in-allocation-pool.yaml",
+  "admin-cidrs-halves-of-internet.yaml",
+  "secret-url-userinfo.yaml",
 ];
 
 describe("main.ts (the cdktf app entry) on bad files", () => {
   const cases: { c: BadCase; file: string }[] = [
-    ...PROCESS_CASES.map((name) => ({ c: BAD_CASES.find((b) => b.file === name)!, file: resolve(fixturePath(name)) })),
+    ...PROCESS_CASES.map((name) => ({ c: ALL_CASES.find((b) => b.file === name)!, file: resolve(fixturePath(name)) })),
   ];
   let previous: string;
   let previousHashes: Record<string, string>;
@@ -147,7 +156,7 @@ describe("main.ts (the cdktf app entry) on bad files", () => {
     expect(run.stderr).toMatch(new RegExp(`^${escapeRegExp(file)}: \\d+ problems? in environment file\\n`));
     expect(run.stderr).not.toMatch(STACK_TRACE);
     expect(run.stderr).not.toContain(INTERNAL_ERROR_MARKER);
-    for (const secret of PLANTED_SECRETS) expect(run.stderr).not.toContain(secret);
+    for (const secret of [...PLANTED_SECRETS, ...PLANTED_CLOUD_SECRETS]) expect(run.stderr).not.toContain(secret);
     expect(run.stdout).toBe("");
     expect(hashTree(outdir)).toEqual(previousHashes);
     expect(readdirSync(caseDir)).toEqual(["cdktf.out"]);

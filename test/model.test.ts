@@ -49,7 +49,7 @@ describe("model resolution", () => {
     expect(site.services.find((s) => s.service === "web")!.hosts.map((h) => h.ip)).toEqual(["10.10.1.1", "10.10.1.2", "10.10.1.3"]);
     expect(site.services.find((s) => s.service === "api")!.hosts.map((h) => h.ip)).toEqual(["10.10.2.1", "10.10.2.2"]);
     expect(site.gatewayIp).toBe("10.10.0.1");
-    expect(site.allocationPool).toEqual({ start: "10.10.0.128", end: "10.10.0.254" });
+    expect(site.allocationPool).toEqual({ start: "10.10.0.128", end: "10.10.0.253" });
     expect(site.loadBalancerSourceCidr).toBe("10.10.0.128/25");
     expect(site.services.map((s) => s.lbVipAddress)).toEqual(["10.10.0.17", "10.10.0.18"]);
   });

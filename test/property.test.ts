@@ -79,7 +79,8 @@ const validEnvironment = fc
         // Documentation addresses (TEST-NET-3), one /27 per site: public as far as Route 53 health checks go.
         externalNetwork: { name: "public", cidr: `203.0.113.${i * 32}/27` },
         subnetCidr,
-        routes: [{ destination: "192.168.0.0/16", nextHop: `10.${r.octets[i]}.0.254` }],
+        // The last address of block 0: the one the address plan keeps free for a router.
+        routes: [{ destination: "192.168.0.0/16", nextHop: `10.${r.octets[i]}.0.${r.blockSize - 2}` }],
         vips: Object.fromEntries(r.services.map((s, j) => [s.name, `203.0.113.${i * 32 + r.vipOffsets[i][j]}`])),
         // At least the first site takes traffic: an estate where every site is drained is refused, rightly.
         traffic: { state: i === 0 || serving(i) ? "active" : "drained", weight: i === 0 ? Math.max(1, r.weights[0]) : r.weights[i] },

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { DEFAULT_NODE_EXPORTER_PORT, isValidCidr, parseCidr } from "../../model";
+import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCoverage } from "../../model";
 import type { AwsLoadBalancerType, AwsServiceListener } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
 
@@ -172,11 +172,9 @@ export class AwsServiceSecurity extends Construct {
         if (!isValidCidr(cidr)) throw new Error(`${path}: ${what} holds "${cidr}", which is not an IPv4 network such as 192.0.2.0/26`);
       }
     }
-    for (const cidr of props.adminCidrs) {
-      if (parseCidr(cidr).prefix === 0) {
-        throw new Error(`${path}: adminCidrs holds ${cidr}, which would open SSH to the whole internet; list the admin networks instead`);
-      }
-    }
+    // Judged by what the networks cover together: 0.0.0.0/1 and 128.0.0.0/1 open as much as 0.0.0.0/0.
+    const reach = publicCoverage(props.adminCidrs);
+    if (reach.internetScale) throw new Error(`${path}: adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks instead`);
   }
 }
 

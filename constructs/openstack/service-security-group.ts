@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
 import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
-import { isValidCidr } from "../../model";
+import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
 
 export const SSH_PORT = 22;
-export const WORLD_CIDR = "0.0.0.0/0";
 
 export interface ServicePort {
   readonly protocol: "tcp" | "udp";
@@ -40,9 +39,9 @@ export class ServiceSecurityGroup extends Construct {
     for (const cidr of [...props.adminCidrs, ...props.loadBalancerSourceCidrs, ...(props.monitoringCidrs ?? [])]) {
       if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: "${cidr}" is not an IPv4 CIDR`);
     }
-    if (props.adminCidrs.includes(WORLD_CIDR)) {
-      throw new Error(`${this.node.path}: SSH must not be open to ${WORLD_CIDR}; list the admin networks in adminCidrs`);
-    }
+    // Judged by what the networks cover together: 0.0.0.0/1 and 128.0.0.0/1 open as much as 0.0.0.0/0.
+    const reach = publicCoverage(props.adminCidrs);
+    if (reach.internetScale) throw new Error(`${this.node.path}: adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks in adminCidrs`);
     const group = new NetworkingSecgroupV2(this, "Group", { name: props.name, description: `Instances of ${props.name}` });
     this.securityGroupId = group.id;
 

@@ -79,7 +79,16 @@ describe("ServiceSecurityGroup", () => {
 
   it("refuses SSH open to the world", () => {
     expect(errorOf((s) => new ServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["0.0.0.0/0"] }))).toBe(
-      "test/Sg: SSH must not be open to 0.0.0.0/0; list the admin networks in adminCidrs",
+      "test/Sg: adminCidrs would open SSH to the whole public IPv4 internet; list the admin networks in adminCidrs",
+    );
+  });
+
+  it("refuses SSH open to the world in two halves, and to an internet-sized share of it", () => {
+    expect(errorOf((s) => new ServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }))).toBe(
+      "test/Sg: adminCidrs would open SSH to the whole public IPv4 internet; list the admin networks in adminCidrs",
+    );
+    expect(errorOf((s) => new ServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["11.0.0.0/9", "11.128.0.0/9"] }))).toBe(
+      "test/Sg: adminCidrs would open SSH to 16,777,216 public addresses (0.5% of the public IPv4 space); list the admin networks in adminCidrs",
     );
   });
 });

@@ -34,6 +34,18 @@ describe("EST-NET-001 SSH or RDP open to the world", () => {
     expect(result).toEqual({ status: "non-compliant", detail: "open to the world: RDP (tcp/3000-4000) from 0.0.0.0/0" });
   });
 
+  it("GIVEN SSH from 0.0.0.0/1 and 128.0.0.0/1 inline in one group THEN non-compliant, judged by what they cover", () => {
+    const group = { ingress: [{ from_port: 22, to_port: 22, protocol: "tcp", cidr_blocks: ["0.0.0.0/1", "128.0.0.0/1"] }] };
+    expect(check("aws_security_group", group)).toEqual({
+      status: "non-compliant",
+      detail: "open to the world: SSH from 0.0.0.0/1, 128.0.0.0/1, which reach the whole public IPv4 internet",
+    });
+  });
+
+  it("GIVEN SSH from 10.0.0.0/8 (private, however large) THEN compliant", () => {
+    expect(check("openstack_networking_secgroup_rule_v2", neutron({ remote_ip_prefix: "10.0.0.0/8" }))).toEqual({ status: "compliant" });
+  });
+
   it("GIVEN HTTP from the world THEN compliant", () => {
     expect(check("openstack_networking_secgroup_rule_v2", neutron({ remote_ip_prefix: "0.0.0.0/0", port_range_min: 80, port_range_max: 80 }))).toEqual({ status: "compliant" });
   });

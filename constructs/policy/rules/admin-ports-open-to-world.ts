@@ -1,3 +1,4 @@
+import { describeCoverage, isValidCidr, publicCoverage } from "../../../model";
 import { allowsTcpPort, describePorts, FIREWALL_RULE_TYPES, firewallRulesOf, isWorld } from "../firewall-rules";
 import { compliant, nonCompliant, notApplicable, type ResourceRule } from "../rule";
 
@@ -7,7 +8,10 @@ export const ADMIN_PORTS: readonly { readonly port: number; readonly name: strin
   { port: 3389, name: "RDP" },
 ];
 
-/** EST-NET-001: no security group rule opens SSH or RDP to 0.0.0.0/0 or ::/0. */
+/**
+ * EST-NET-001: no security group rule opens SSH or RDP to 0.0.0.0/0 or ::/0, or to networks that together reach an
+ * internet-sized share of the public IPv4 space (0.0.0.0/1 and 128.0.0.0/1 in one group open as much as 0.0.0.0/0).
+ */
 export const adminPortsOpenToWorld: ResourceRule = {
   id: "EST-NET-001",
   level: "error",
@@ -27,6 +31,12 @@ export const adminPortsOpenToWorld: ResourceRule = {
       for (const admin of ADMIN_PORTS) {
         if (allowsTcpPort(rule, admin.port)) open.push(`${admin.name} (${describePorts(rule)}) from ${world.join(", ")}`);
       }
+    }
+    for (const admin of ADMIN_PORTS) {
+      const rules = ingress.filter((rule) => allowsTcpPort(rule, admin.port) && !rule.sources.some(isWorld));
+      const cidrs = rules.flatMap((rule) => rule.sources.filter(isValidCidr));
+      const reach = publicCoverage(cidrs);
+      if (reach.internetScale) open.push(`${admin.name} from ${cidrs.join(", ")}, which reach ${describeCoverage(reach)}`);
     }
     return open.length > 0 ? nonCompliant(`open to the world: ${open.join("; ")}`) : compliant();
   },

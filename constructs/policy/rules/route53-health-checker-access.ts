@@ -1,6 +1,5 @@
+import { coversPublicInternet } from "../../../model";
 import { compliant, nonCompliant, notApplicable, type ModelRule, type TargetedResult } from "../rule";
-
-const WORLD = "0.0.0.0/0";
 
 /** EST-TRF-001: Route 53 can reach the OpenStack VIPs it health-checks. */
 export const route53HealthCheckerAccess: ModelRule = {
@@ -16,7 +15,7 @@ export const route53HealthCheckerAccess: ModelRule = {
     for (const service of model.services) {
       const inOpenstack = model.openstackSites.some((site) => site.services.some((s) => s.service === service.name));
       const target = `services.${service.name}.allowedCidrs`;
-      if (!model.traffic || !inOpenstack || service.exposure === "internal" || service.allowedCidrs.includes(WORLD)) {
+      if (!model.traffic || !inOpenstack || service.exposure === "internal" || coversPublicInternet(service.allowedCidrs)) {
         results.push({ target, result: notApplicable(), service: service.name });
         continue;
       }

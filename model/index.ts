@@ -1,6 +1,7 @@
 export * from "./address-plan";
 export * from "./errors";
 export * from "./ipam";
+export * from "./limits";
 export * from "./load";
 export * from "./resolve";
 export * from "./schema";

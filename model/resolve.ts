@@ -3,6 +3,7 @@
  */
 import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
+import { serverGroupCount, serverGroupOrdinal } from "./limits";
 import type { EnvironmentFile } from "./schema";
 import type {
   AwsSiteModel,
@@ -79,6 +80,8 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       .filter(({ count }) => count > 0)
       .map(({ svc, count }) => {
         const address = blockAddresses(site.subnetCidr, blockSize, svc.ipBlock);
+        const placed = svc.placement !== "none";
+        const members = site.limits.serverGroupMembers;
         const fleet: HostModel[] = new Array(count);
         for (let n = 1; n <= count; n++) {
           fleet[n - 1] = {
@@ -91,11 +94,14 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             availabilityZone: azs[(n - 1) % azs.length],
             image: svc.image,
             imageVersion: svc.imageVersion,
+            ...(placed ? { serverGroup: serverGroupOrdinal(n, members) } : {}),
           };
         }
         for (const h of fleet) hosts.push(h);
         const publicVip = svc.exposure === "public" ? site.vips[svc.name] : undefined;
-        return { service: svc.name, hosts: fleet, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock) };
+        const groupName = `${env.name}-${site.name}-${svc.name}`;
+        const serverGroups = placed ? Array.from({ length: serverGroupCount(count, members) }, (_, i) => (i === 0 ? groupName : `${groupName}-${i + 1}`)) : [];
+        return { service: svc.name, hosts: fleet, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock), serverGroups };
       });
     const images: Record<string, { id?: string; name?: string }> = {};
     for (const img of env.images) {
@@ -119,6 +125,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       traffic: traffic(site.name, site.traffic),
       services: siteServices,
       images,
+      limits: site.limits,
     };
   });
 

@@ -6,6 +6,7 @@ import ipaddr from "ipaddr.js";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
+import { checkSiteLimits } from "./limits";
 import type { EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -207,6 +208,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   }
   checkGeneratedNames(env, add);
   checkHealthChecks(env, add);
+  checkSiteLimits(env, instancesIn, add);
 
   return problems;
 }

@@ -5,5 +5,6 @@ export * from "./limits";
 export * from "./load";
 export * from "./resolve";
 export * from "./schema";
+export * from "./source-location";
 export * from "./types";
 export * from "./validate";

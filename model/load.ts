@@ -11,6 +11,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, typ
 import type { z } from "zod";
 import { closestMatch, EnvironmentError, type ConfigProblem } from "./errors";
 import { resolveEstate, type ResolveOptions } from "./resolve";
+import { locateInDocument } from "./source-location";
 import { environmentSchema, type EnvironmentFile } from "./schema";
 import type { EstateModel } from "./types";
 import { validateEstate } from "./validate";
@@ -143,7 +144,7 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
     throw new EnvironmentError(file, [{ path: [], message: topLevelProblem(data) }]);
   }
 
-  const located = (p: Problem): ConfigProblem => ({ ...p, ...locate(doc, lines, p.path) });
+  const located = (p: Problem): ConfigProblem => ({ ...p, ...locateInDocument(doc, lines, p.path) });
   const context: IssueContext = { data, doc, text };
   const credentials = [...findCredentials(doc.contents, []).map(located), ...credentialsInComments(doc, text).map((p) => ({ path: p.path, message: p.message, ...at(p.offset) }))];
   const result = environmentSchema.safeParse(data);
@@ -522,28 +523,6 @@ function pathAtOffset(doc: Document, offset: number): Path {
     } else break;
   }
   return path;
-}
-
-function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[]): { line?: number; column?: number } {
-  // Walk down as far as the path exists, so a missing key points at its parent.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
-    const keyNode = depth > 0 ? keyNodeAt(doc, path.slice(0, depth)) : undefined;
-    const range = keyNode?.range ?? node?.range;
-    if (range) {
-      const pos = lines.linePos(range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}
-
-function keyNodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
-  const parent = doc.getIn(path.slice(0, -1), true);
-  if (!isMap(parent)) return undefined;
-  const last = path[path.length - 1];
-  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
-  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
 /** Unique problems in file order, so the list reads top to bottom like the file. */

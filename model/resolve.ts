@@ -239,7 +239,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       ...(env.bake ? { baseImage: env.bake.baseImage, flavor: env.bake.flavor } : {}),
       builders,
     },
-    monitoring: env.monitoring,
+    monitoring: { ...env.monitoring, scrapeCidrs: env.monitoring.scrapeCidrs ?? env.adminCidrs },
     suppressions: env.policy.suppressions,
     stacks,
   };

@@ -323,6 +323,11 @@ export const environmentSchema = z.strictObject({
     .strictObject({
       nodeExporterPort: port.default(DEFAULT_NODE_EXPORTER_PORT),
       zabbixServer: z.string().min(1).optional(),
+      /**
+       * Networks allowed to scrape node_exporter on every host (where the Prometheus servers are): one security-group
+       * rule per network in every service's group of every OpenStack site. @default - adminCidrs
+       */
+      scrapeCidrs: z.array(cidr).min(1, "list the networks Prometheus scrapes from, or leave scrapeCidrs out to use adminCidrs").optional(),
     })
     .default({ nodeExporterPort: DEFAULT_NODE_EXPORTER_PORT }),
   policy: z.strictObject({ suppressions: z.array(suppression).default([]) }).default({ suppressions: [] }),

@@ -220,7 +220,12 @@ export interface EstateModel {
     readonly flavor?: string;
     readonly builders: readonly BuilderModel[];
   };
-  readonly monitoring: { readonly nodeExporterPort: number; readonly zabbixServer?: string };
+  readonly monitoring: {
+    readonly nodeExporterPort: number;
+    readonly zabbixServer?: string;
+    /** Networks let in to node_exporter: `monitoring.scrapeCidrs`, else adminCidrs. */
+    readonly scrapeCidrs: readonly string[];
+  };
   readonly suppressions: readonly Suppression[];
   readonly stacks: readonly StackRef[];
 }

@@ -40,7 +40,7 @@ export class OpenstackSiteStack extends EstateStack {
         servicePorts: servicePorts(service),
         loadBalancerSourceCidrs: [site.loadBalancerSourceCidr],
         adminCidrs: estate.adminCidrs,
-        monitoringCidrs: [...estate.adminCidrs, ...site.routes.map((r) => r.destination)],
+        monitoringCidrs: estate.monitoring.scrapeCidrs,
         nodeExporterPort: estate.monitoring.nodeExporterPort,
       });
       // Group 1 keeps the construct id it always had, so its Terraform address never moves; groups 2.. hold only

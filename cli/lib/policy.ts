@@ -1,6 +1,6 @@
 /** Running the policy pack on synthesized output, and the text a person reads about its findings. */
 import { evaluatePolicy, summarize, type Finding, type PolicyStack } from "../../constructs/policy";
-import type { EstateModel } from "../../model";
+import { formatPath, type EstateModel } from "../../model";
 import type { SynthesizedStack } from "../../stacks/synthesize";
 import { readSynthOutput, type SynthOutput } from "./synth-output";
 
@@ -36,6 +36,7 @@ export function formatFindings(findings: readonly Finding[]): string[] {
     const where = f.stack ? `${f.stack} ${f.target}` : `${f.env}: ${f.target}`;
     lines.push(`${level.toUpperCase().padEnd(10)} ${f.ruleId}  ${where}${f.constructPath ? ` (${f.constructPath})` : ""}`);
     lines.push(`           ${f.message}${f.detail ? `: ${f.detail}` : ""}`);
+    if (f.source) lines.push(`           at ${f.source.file}${f.source.line ? `:${f.source.line}:${f.source.column ?? 1}` : ""}: ${formatPath(f.source.path)}`);
     if (f.suppressed) lines.push(`           suppressed: ${f.suppressed.reason}`);
     else {
       lines.push(`           why: ${f.explanation}`);

@@ -10,4 +10,5 @@ export * from "./rules/fleet-anti-affinity";
 export * from "./rules/load-balancer-health-check";
 export * from "./rules/n-plus-one-capacity";
 export * from "./rules/route53-health-checker-access";
+export * from "./rules/security-group-quota";
 export * from "./rules/service-in-every-site";

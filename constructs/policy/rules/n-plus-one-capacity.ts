@@ -13,11 +13,11 @@ export const nPlusOneCapacity: ModelRule = {
   check: (model) => {
     const results: TargetedResult[] = [];
     const sites = servingSites(model);
-    for (const service of model.services) {
+    model.services.forEach((service, index) => {
       const target = `services.${service.name}.peakInstances`;
       if (service.peakInstances === undefined) {
         results.push({ target, result: notApplicable(), service: service.name });
-        continue;
+        return;
       }
       const counts = sites.map((s) => ({ site: s.name, count: s.counts.get(service.name) ?? 0 }));
       const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -31,8 +31,8 @@ export const nPlusOneCapacity: ModelRule = {
           : short.length > 0
             ? nonCompliant(`peakInstances is ${service.peakInstances}: ${short.join("; ")}`)
             : compliant();
-      results.push({ target, result, service: service.name });
-    }
+      results.push({ target, result, service: service.name, source: ["services", index, "peakInstances"] });
+    });
     return results;
   },
 };

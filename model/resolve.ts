@@ -222,6 +222,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     openstackSites,
     ...(awsSite ? { awsSite } : {}),
     services,
+    imageNames: env.images.map((img) => img.name),
     hosts,
     ...(env.traffic && zone
       ? {

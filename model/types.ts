@@ -204,6 +204,8 @@ export interface EstateModel {
   readonly openstackSites: readonly OpenstackSiteModel[];
   readonly awsSite?: AwsSiteModel;
   readonly services: readonly ServiceModel[];
+  /** Names of the golden images the file defines, in file order. */
+  readonly imageNames: readonly string[];
   /** Every host of the estate: sites in file order, then services in file order, then index. */
   readonly hosts: readonly HostModel[];
   readonly traffic?: {

@@ -1,6 +1,7 @@
 export * from "./firewall-rules";
 export * from "./pack";
 export * from "./rule";
+export * from "./suppressions";
 export * from "./terraform-json";
 export * from "./rules/admin-ports-open-to-world";
 export * from "./rules/aws-ebs-encryption";
@@ -12,3 +13,4 @@ export * from "./rules/n-plus-one-capacity";
 export * from "./rules/route53-health-checker-access";
 export * from "./rules/security-group-quota";
 export * from "./rules/service-in-every-site";
+export * from "./rules/unused-definitions";

@@ -15,6 +15,8 @@ import { nPlusOneCapacity } from "./rules/n-plus-one-capacity";
 import { route53HealthCheckerAccess } from "./rules/route53-health-checker-access";
 import { securityGroupQuota } from "./rules/security-group-quota";
 import { serviceInEverySite } from "./rules/service-in-every-site";
+import { unusedDefinitions } from "./rules/unused-definitions";
+import { SUPPRESSION_RULE_ID, suppressionFindings } from "./suppressions";
 import { attributesOf, blocksOf, compareStrings, instancesOf, usesEachValue } from "./terraform-json";
 
 export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
@@ -28,6 +30,7 @@ export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
   awsEbsEncryption,
   route53HealthCheckerAccess,
   securityGroupQuota,
+  unusedDefinitions,
 ];
 
 export interface PolicyInput {
@@ -83,6 +86,7 @@ export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] 
       }
     }
   }
+  for (const model of input.models) findings.push(...suppressionFindings(model, rules, input.stacks, findings));
   return locateFindings(applySuppressions(findings, input.models), input.models).sort(compareFindings);
 }
 
@@ -143,7 +147,8 @@ function matches(pattern: string, names: readonly string[]): boolean {
 function applySuppressions(findings: Finding[], models: readonly EstateModel[]): Finding[] {
   const byEnv = new Map(models.map((m) => [m.env, m.suppressions]));
   return findings.map((f) => {
-    if (f.status !== "non-compliant") return f;
+    // A suppression that points nowhere cannot suppress its own finding.
+    if (f.status !== "non-compliant" || f.ruleId === SUPPRESSION_RULE_ID) return f;
     const s = (byEnv.get(f.env) ?? []).find((x) => suppressionMatches(x, f));
     return s ? { ...f, suppressed: { reason: s.reason } } : f;
   });

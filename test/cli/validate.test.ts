@@ -7,7 +7,7 @@ describe("estate validate", () => {
   it("GIVEN the dev estate THEN no findings and exit 0", () => {
     const r = estate(["validate", "--env", devCopy()]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^policy: 0 errors, 0 warnings, 0 suppressed \(10 rules, \d+ compliant checks\)\n$/);
+    expect(r.stdout).toMatch(/^policy: 0 errors, 0 warnings, 0 suppressed \(11 rules, \d+ compliant checks\)\n$/);
   });
 
   describe("GIVEN an estate with findings", () => {

@@ -119,7 +119,7 @@ export function checkSiteLimits(env: EnvironmentFile, instancesIn: (svc: Environ
       checkHardAntiAffinity(site, si, svc.name, count, Object.hasOwn(svc.instancesBySite, site.name) ? ["services", vi, "instancesBySite", site.name] : ["services", vi, "instancesPerSite"], add);
     });
     if (groups > limits.serverGroups) {
-      add([...base, "name"], `site "${site.name}" needs ${groups} Nova server groups (one per ${limits.serverGroupMembers} hosts of each service with a placement), over the project quota of ${limits.serverGroups} (server_groups); raise the quota and set ${limitsPath("serverGroups")}, or use placement: none for a service`);
+      add([...base, "limits", "serverGroups"], `site "${site.name}" needs ${groups} Nova server groups (one per ${limits.serverGroupMembers} hosts of each service with a placement), over the project quota of ${limits.serverGroups} (server_groups); raise the quota and set ${limitsPath("serverGroups")}, or use placement: none for a service`);
     }
 
     for (const zone of Object.keys(limits.hypervisorsPerAvailabilityZone ?? {})) {

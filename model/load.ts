@@ -12,7 +12,7 @@ import type { z } from "zod";
 import { closestMatch, EnvironmentError, type ConfigProblem } from "./errors";
 import { resolveEstate, type ResolveOptions } from "./resolve";
 import { locateInDocument } from "./source-location";
-import { encodingProblem, invisibleCharacterProblems, lineEndingProblem, nonFiniteNumberText, TOO_DEEP } from "./text-checks";
+import { encodingProblem, invisibleCharacterProblems, lineEndingProblem, nestingProblem, nonFiniteNumberText, TOO_DEEP } from "./text-checks";
 import { environmentSchema, type EnvironmentFile } from "./schema";
 import type { EstateModel } from "./types";
 import { validateEstate } from "./validate";
@@ -123,6 +123,8 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
   }
   const endings = lineEndingProblem(text);
   if (endings) throw new EnvironmentError(file, [{ path: [], message: endings.message }]);
+  const nesting = nestingProblem(text);
+  if (nesting) throw new EnvironmentError(file, [{ path: nesting.topKey ? [nesting.topKey] : [], message: nesting.message, ...lineAndColumn(text, nesting.offset!) }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number) => {

@@ -110,6 +110,39 @@ export function nonFiniteNumberText(value: number, source: string | undefined): 
   return `${source ?? String(value)}, a number too large to hold (it reads as ${value > 0 ? "" : "minus "}infinity)`;
 }
 
-/** The message for a message-worthy YAML parser failure that is about the structure, not a typo. */
+/** Flow brackets ([ and {) nested deeper than this are refused before parsing: far beyond any real file, far below a stack overflow. */
+export const MAX_FLOW_NESTING = 64;
+
 export const TOO_DEEP =
   "the file nests lists or mappings too deeply for any environment file (an environment file needs at most 6 levels); look for a run of [ or { brackets";
+
+/**
+ * Flow collections nested more than MAX_FLOW_NESTING deep, found on the text itself: whether a parser overflows its
+ * stack on them depends on how much stack it has left, so the answer must not come from the parser. Quoted text and
+ * comments are skipped. The problem names the top-level key it sits under.
+ */
+export function nestingProblem(text: string): (TextProblem & { readonly topKey?: string }) | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  let topKey: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === quote && text[i - 1] !== "\\") quote = undefined;
+      continue;
+    }
+    if (ch === "\n") {
+      const key = /^([A-Za-z_][\w-]*):/.exec(text.slice(i + 1, i + 81));
+      if (key) topKey = key[1];
+      continue;
+    }
+    if (ch === "#" && (i === 0 || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end - 1;
+    } else if ((ch === '"' || ch === "'") && /(^|[\s:[{,-])$/.test(text.slice(Math.max(0, i - 1), i))) quote = ch;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > MAX_FLOW_NESTING) return { message: TOO_DEEP, offset: i, ...(topKey ? { topKey } : {}) };
+    } else if ((ch === "]" || ch === "}") && depth > 0) depth--;
+  }
+  return undefined;
+}

@@ -36,7 +36,7 @@ export function formatFindings(findings: readonly Finding[]): string[] {
     const where = f.stack ? `${f.stack} ${f.target}` : `${f.env}: ${f.target}`;
     lines.push(`${level.toUpperCase().padEnd(10)} ${f.ruleId}  ${where}${f.constructPath ? ` (${f.constructPath})` : ""}`);
     lines.push(`           ${f.message}${f.detail ? `: ${f.detail}` : ""}`);
-    if (f.source) lines.push(`           at ${f.source.file}${f.source.line ? `:${f.source.line}:${f.source.column ?? 1}` : ""}: ${formatPath(f.source.path)}`);
+    if (f.source) lines.push(`           where: ${f.source.file}${f.source.line ? `:${f.source.line}:${f.source.column ?? 1}` : ""}: ${formatPath(f.source.path)}`);
     if (f.suppressed) lines.push(`           suppressed: ${f.suppressed.reason}`);
     else {
       lines.push(`           why: ${f.explanation}`);

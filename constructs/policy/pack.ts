@@ -87,29 +87,30 @@ export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] 
     }
   }
   for (const model of input.models) findings.push(...suppressionFindings(model, rules, input.stacks, findings));
-  return locateFindings(applySuppressions(findings, input.models), input.models).sort(compareFindings);
+  return locateFindings(applySuppressions(findings, input.models), input.models, rules).sort(compareFindings);
 }
 
 /**
  * Points every non-compliant finding at the setting of its environment file: the path a rule names, else the
  * finding's service or site entry; the file is read once per environment for the line numbers.
  */
-function locateFindings(findings: Finding[], models: readonly EstateModel[]): Finding[] {
+function locateFindings(findings: Finding[], models: readonly EstateModel[], rules: readonly PolicyRule[]): Finding[] {
+  const settingOf = new Map(rules.map((r) => [r.id, r.serviceSetting]));
   const byEnv = new Map(models.map((m) => [m.env, { model: m, locate: undefined as ((p: readonly (string | number)[]) => SourceLocation | undefined) | undefined }]));
   return findings.map((f) => {
     const entry = byEnv.get(f.env);
     if (f.status !== "non-compliant" || !entry) return f;
-    const path = f.source?.path ?? defaultSource(entry.model, f);
+    const path = f.source?.path ?? defaultSource(entry.model, f, settingOf.get(f.ruleId));
     if (!path) return f;
     entry.locate ??= fileLocator(entry.model.sourceFile);
     return { ...f, source: { file: entry.model.sourceFile, path, ...entry.locate(path) } };
   });
 }
 
-/** The service's entry (`services[i].name`), else the site's, else nothing. */
-function defaultSource(model: EstateModel, f: Finding): (string | number)[] | undefined {
+/** The rule's setting of the finding's service (else the service's name), else the site's entry, else nothing. */
+function defaultSource(model: EstateModel, f: Finding, serviceSetting: string | undefined): (string | number)[] | undefined {
   const service = f.service === undefined ? -1 : model.services.findIndex((s) => s.name === f.service);
-  if (service >= 0) return ["services", service, "name"];
+  if (service >= 0) return ["services", service, serviceSetting ?? "name"];
   const site = f.site === undefined ? -1 : model.openstackSites.findIndex((s) => s.name === f.site);
   if (site >= 0) return ["sites", "openstack", site, "name"];
   if (f.site !== undefined && model.awsSite?.name === f.site) return ["sites", "aws", "name"];

@@ -45,6 +45,11 @@ interface RuleInfo {
   readonly explanation: string;
   /** How to fix it. */
   readonly fix: string;
+  /**
+   * The service setting a finding about a service's resources comes from (`placement`), so the report points at
+   * that line. @default - the service's name
+   */
+  readonly serviceSetting?: string;
 }
 
 /** Checks one resource at a time. */

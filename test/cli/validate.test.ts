@@ -25,7 +25,7 @@ describe("estate validate", () => {
 
     it("THEN each finding points at the line of the environment file behind it", () => {
       expect(run.stdout).toMatch(/peakInstances is 7: [^\n]*\n {11}where: \S+policy-findings\.yaml:107:5: services\[1\]\.peakInstances\n/);
-      expect(run.stdout).toContain(`where: ${POLICY_FIXTURE}:82:5: services[0].name\n`);
+      expect(run.stdout).toContain(`where: ${POLICY_FIXTURE}:91:5: services[0].placement\n`);
     });
 
     it("THEN warnings are printed but do not fail on their own", () => {

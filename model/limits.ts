@@ -6,6 +6,7 @@
  * synthesized stacks (security groups and their rules: rule EST-QTA-001).
  */
 import { z } from "zod";
+import { zoneIndexOf } from "./address-plan";
 import type { EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -140,7 +141,7 @@ function checkHardAntiAffinity(site: EnvironmentFile["sites"]["openstack"][numbe
   const hypervisors = site.limits.hypervisorsPerAvailabilityZone ?? {};
   const perGroupAndZone = new Map<string, number>();
   for (let n = 1; n <= count; n++) {
-    const key = `${serverGroupOrdinal(n, site.limits.serverGroupMembers)}\u0000${zones[(n - 1) % zones.length]}`;
+    const key = `${serverGroupOrdinal(n, site.limits.serverGroupMembers)}\u0000${zones[zoneIndexOf(n, zones.length)]}`;
     perGroupAndZone.set(key, (perGroupAndZone.get(key) ?? 0) + 1);
   }
   const reported = new Set<string>();

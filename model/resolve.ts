@@ -1,7 +1,7 @@
 /**
  * Turns a validated environment file into the EstateModel: every name, address and placement decided here.
  */
-import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress } from "./address-plan";
+import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress, zoneIndexOf } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
 import { serverGroupCount, serverGroupOrdinal } from "./limits";
 import type { EnvironmentFile } from "./schema";
@@ -91,7 +91,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             service: svc.name,
             index: n,
             ip: address(n),
-            availabilityZone: azs[(n - 1) % azs.length],
+            availabilityZone: azs[zoneIndexOf(n, azs.length)],
             image: svc.image,
             imageVersion: svc.imageVersion,
             ...(placed ? { serverGroup: serverGroupOrdinal(n, members) } : {}),
@@ -145,7 +145,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         const addressIn = zones.map((z) => blockAddresses(z.privateSubnetCidr, blockSize, svc.ipBlock));
         const fleet: HostModel[] = new Array(count);
         for (let n = 1; n <= count; n++) {
-          const zoneIndex = (n - 1) % zones.length;
+          const zoneIndex = zoneIndexOf(n, zones.length);
           const zone = zones[zoneIndex];
           const ordinalInZone = Math.floor((n - 1) / zones.length) + 1;
           fleet[n - 1] = {

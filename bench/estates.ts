@@ -37,6 +37,8 @@ export function benchEnvironment(size: EstateSize): string {
     routes: [{ destination: "10.0.0.0/16", nextHop: `10.${10 + i}.0.254` }],
     vips: Object.fromEntries(SERVICES.map((svc, s) => [svc, `198.51.100.${i * 64 + 10 + s}`])),
     traffic: { state: "active", weight: 100 },
+    // A site this large has had its quotas raised: one server group per service, as the benchmark always built.
+    limits: { serverGroupMembers: Math.max(10, perService) },
   }));
   const env = {
     name: `bench${size.name.toLowerCase()}`,

@@ -73,3 +73,11 @@ export function dhcpCidr(subnetCidr: string, blockSize: number): string {
   const half = blockSize / 2;
   return `${intToIp(parseCidr(subnetCidr).base + half)}/${32 - Math.log2(half)}`;
 }
+
+/**
+ * Index (0-based) of the availability zone host `index` (1-based) of a fleet goes to: round-robin over the site's
+ * zones in file order, so growth never moves a host.
+ */
+export function zoneIndexOf(index: number, zoneCount: number): number {
+  return (index - 1) % zoneCount;
+}

@@ -11,6 +11,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, typ
 import type { z } from "zod";
 import { closestMatch, EnvironmentError, type ConfigProblem } from "./errors";
 import { resolveEstate, type ResolveOptions } from "./resolve";
+import { locateInDocument } from "./source-location";
+import { encodingProblem, invisibleCharacterProblems, lineEndingProblem, nestingProblem, nonFiniteNumberText, TOO_DEEP } from "./text-checks";
 import { environmentSchema, type EnvironmentFile } from "./schema";
 import type { EstateModel } from "./types";
 import { SECRET_PATTERNS, secretIn } from "./secret-scan";
@@ -51,6 +53,7 @@ function guard<T>(file: string, work: () => T): T {
     return work();
   } catch (err) {
     if (err instanceof EnvironmentError) throw err;
+    if (err instanceof RangeError && /call stack/i.test(err.message)) throw new EnvironmentError(file, [{ path: [], message: TOO_DEEP }]);
     const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     throw new EnvironmentError(file, [
       { path: [], message: `${INTERNAL_ERROR_MARKER} while checking this file (${firstLine(what)}); this is a toolkit bug: please report it with the file` },
@@ -78,6 +81,11 @@ function readEnvironmentBytes(file: string): Buffer {
 }
 
 function decodeEnvironmentText(bytes: Buffer, file: string): string {
+  const encoding = encodingProblem(bytes);
+  if (encoding) {
+    const at = encoding.offset === undefined ? {} : lineAndColumn(bytes.toString("utf8").replaceAll("\u0000", ""), encoding.offset);
+    throw new EnvironmentError(file, [{ path: [], message: encoding.message, ...at }]);
+  }
   if (bytes.includes(0)) throw new EnvironmentError(file, [{ path: [], message: "file is binary (it contains NUL bytes), not a YAML environment file" }]);
   const text = bytes.toString("utf8");
   if (!isUtf8(bytes)) {
@@ -108,12 +116,19 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
   if (text.includes("\u0000")) {
     throw new EnvironmentError(file, [{ path: [], message: "file is binary (it contains NUL bytes), not a YAML environment file" }]);
   }
+  const endings = lineEndingProblem(text);
+  if (endings) throw new EnvironmentError(file, [{ path: [], message: endings.message }]);
+  const nesting = nestingProblem(text);
+  if (nesting) throw new EnvironmentError(file, [{ path: nesting.topKey ? [nesting.topKey] : [], message: nesting.message, ...lineAndColumn(text, nesting.offset!) }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number) => {
     const pos = lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  // Before the parser's view: an invisible character is often what its syntax error is really about.
+  const invisible = invisibleCharacterProblems(text);
+  if (invisible.length > 0) throw new EnvironmentError(file, invisible.map((p) => ({ path: pathAtOffset(doc, p.offset!), message: p.message, ...at(p.offset!) })));
 
   const syntax = yamlProblems(doc, text);
   if (syntax.length > 0) throw new EnvironmentError(file, syntax.map((p) => ({ path: p.path, message: p.message, ...at(p.offset) })));
@@ -138,7 +153,7 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
     throw new EnvironmentError(file, [{ path: [], message: topLevelProblem(data) }]);
   }
 
-  const located = (p: Problem): ConfigProblem => ({ ...p, ...locate(doc, lines, p.path) });
+  const located = (p: Problem): ConfigProblem => ({ ...p, ...locateInDocument(doc, lines, p.path) });
   const context: IssueContext = { data, doc, text };
   const credentials = [...findCredentials(doc.contents, []).map(located), ...credentialsInComments(doc, text).map((p) => ({ path: p.path, message: p.message, ...at(p.offset) }))];
   const result = environmentSchema.safeParse(data);
@@ -170,7 +185,11 @@ interface OffsetProblem {
 function yamlProblems(doc: Document, text: string): OffsetProblem[] {
   const errors = [...doc.errors, ...doc.warnings];
   if (errors.length === 0) return [];
-  const toProblem = (e: YAMLError): OffsetProblem => ({ path: yamlErrorPath(doc, e), message: explainYamlError(e, text), offset: e.pos[0] });
+  const toProblem = (e: YAMLError): OffsetProblem => {
+    const message = explainYamlError(e, text);
+    // Too deep to print: the section it is in is enough.
+    return { path: message === TOO_DEEP ? yamlErrorPath(doc, e).slice(0, 2) : yamlErrorPath(doc, e), message, offset: e.pos[0] };
+  };
   const fatal = errors.filter((e) => e.code !== "DUPLICATE_KEY");
   if (fatal.length === 0) return errors.map(toProblem);
   const first = toProblem(fatal[0]);
@@ -193,6 +212,7 @@ function yamlErrorPath(doc: Document, e: YAMLError): Path {
 function explainYamlError(e: YAMLError, text: string): string {
   const original = firstLine(e.message);
   const say = (words: string) => `YAML syntax error: ${words} (parser: ${original})`;
+  if (/call stack/i.test(original)) return TOO_DEEP;
   switch (e.code) {
     case "TAB_AS_INDENT":
       return say("a tab is used for indentation; YAML indents with spaces only, so replace the tab with spaces");
@@ -229,6 +249,7 @@ function structureProblems(doc: Document): OffsetProblem[] {
       if (key === null) problems.push({ path: pathAtOffset(doc, offset), message: 'a value has no key before its ":"', offset });
       else if (!isScalar(key)) problems.push({ path: pathAtOffset(doc, offset), message: "a key must be plain text, not a list, a mapping or an alias", offset });
       else if (key.value !== null && typeof key.value === "object") problems.push({ path: pathAtOffset(doc, offset), message: "a key must be plain text, not binary or tagged data", offset });
+      else if (key.value === "<<") problems.push({ path: pathAtOffset(doc, offset), message: '"<<" is a YAML merge key, which environment files do not use (YAML 1.2 dropped merge keys): write the keys out', offset });
       else if (key.value === "__proto__") problems.push({ path: pathAtOffset(doc, offset), message: 'key "__proto__" is not allowed', offset });
     },
     Node(_, node) {
@@ -315,6 +336,7 @@ function typeMessage(expected: string, path: Path, found: Found, custom: string 
   const v = found.value;
   if (v === null) return `${JSON.stringify(key)} has no value; expected ${want}: fill it in or remove the key`;
   const head = custom ? `${custom}; expected ${want}` : `expected ${want}`;
+  if (typeof v === "number" && !Number.isFinite(v)) return `${head}, got ${nonFiniteNumberText(v, sourceText(ctx, path))}`;
   if (expected === "int" && typeof v === "number") return `${head}, got ${v}`;
   let hint = "";
   if (expected === "string" && (typeof v === "number" || typeof v === "boolean")) {
@@ -523,28 +545,6 @@ function pathAtOffset(doc: Document, offset: number): Path {
   return path;
 }
 
-function locate(doc: Document, lines: LineCounter, path: readonly (string | number)[]): { line?: number; column?: number } {
-  // Walk down as far as the path exists, so a missing key points at its parent.
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
-    const keyNode = depth > 0 ? keyNodeAt(doc, path.slice(0, depth)) : undefined;
-    const range = keyNode?.range ?? node?.range;
-    if (range) {
-      const pos = lines.linePos(range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}
-
-function keyNodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
-  const parent = doc.getIn(path.slice(0, -1), true);
-  if (!isMap(parent)) return undefined;
-  const last = path[path.length - 1];
-  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
-  return pair && isScalar(pair.key) ? pair.key : undefined;
-}
-
 /** Unique problems in file order, so the list reads top to bottom like the file. */
 function ordered(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>();
@@ -572,7 +572,7 @@ function describe(value: unknown): string {
     if (secretIn(value)) return "a value that looks like a secret (not shown)";
     return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   }
-  if (typeof value === "number") return Number.isFinite(value) ? `the number ${value}` : `the number ${value} (too large)`;
+  if (typeof value === "number") return Number.isFinite(value) ? `the number ${value}` : nonFiniteNumberText(value, undefined);
   if (typeof value === "boolean") return `${value} (true/false)`;
   if (value instanceof Uint8Array) return "binary data (a !!binary value)";
   if (value instanceof Set || value instanceof Map) return "a YAML set or ordered map";
@@ -587,4 +587,10 @@ function describe(value: unknown): string {
 
 function firstLine(message: string): string {
   return message.split("\n")[0];
+}
+
+/** 1-based line and column of a 0-based offset of `text`. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
 }

@@ -1,9 +1,10 @@
 /**
  * Turns a validated environment file into the EstateModel: every name, address and placement decided here.
  */
-import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress } from "./address-plan";
+import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress, zoneIndexOf } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
 import { awsLoadBalancerType } from "./load-balancer-type";
+import { serverGroupCount, serverGroupOrdinal } from "./limits";
 import type { EnvironmentFile } from "./schema";
 import type {
   AwsSiteModel,
@@ -81,6 +82,8 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       .filter(({ count }) => count > 0)
       .map(({ svc, count }) => {
         const address = blockAddresses(site.subnetCidr, blockSize, svc.ipBlock);
+        const placed = svc.placement !== "none";
+        const members = site.limits.serverGroupMembers;
         const fleet: HostModel[] = new Array(count);
         for (let n = 1; n <= count; n++) {
           fleet[n - 1] = {
@@ -90,14 +93,17 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             service: svc.name,
             index: n,
             ip: address(n),
-            availabilityZone: azs[(n - 1) % azs.length],
+            availabilityZone: azs[zoneIndexOf(n, azs.length)],
             image: svc.image,
             imageVersion: svc.imageVersion,
+            ...(placed ? { serverGroup: serverGroupOrdinal(n, members) } : {}),
           };
         }
         for (const h of fleet) hosts.push(h);
         const publicVip = svc.exposure === "public" ? site.vips[svc.name] : undefined;
-        return { service: svc.name, hosts: fleet, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock) };
+        const groupName = `${env.name}-${site.name}-${svc.name}`;
+        const serverGroups = placed ? Array.from({ length: serverGroupCount(count, members) }, (_, i) => (i === 0 ? groupName : `${groupName}-${i + 1}`)) : [];
+        return { service: svc.name, hosts: fleet, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock), serverGroups };
       });
     const images: Record<string, { id?: string; name?: string }> = {};
     for (const img of env.images) {
@@ -121,6 +127,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       traffic: traffic(site.name, site.traffic),
       services: siteServices,
       images,
+      limits: site.limits,
     };
   });
 
@@ -140,7 +147,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         const addressIn = zones.map((z) => blockAddresses(z.privateSubnetCidr, blockSize, svc.ipBlock));
         const fleet: HostModel[] = new Array(count);
         for (let n = 1; n <= count; n++) {
-          const zoneIndex = (n - 1) % zones.length;
+          const zoneIndex = zoneIndexOf(n, zones.length);
           const zone = zones[zoneIndex];
           const ordinalInZone = Math.floor((n - 1) / zones.length) + 1;
           fleet[n - 1] = {
@@ -214,6 +221,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     openstackSites,
     ...(awsSite ? { awsSite } : {}),
     services,
+    imageNames: env.images.map((img) => img.name),
     hosts,
     ...(env.traffic && zone
       ? {
@@ -231,7 +239,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       ...(env.bake ? { baseImage: env.bake.baseImage, flavor: env.bake.flavor } : {}),
       builders,
     },
-    monitoring: env.monitoring,
+    monitoring: { ...env.monitoring, scrapeCidrs: env.monitoring.scrapeCidrs ?? env.adminCidrs },
     suppressions: env.policy.suppressions,
     stacks,
   };

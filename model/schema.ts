@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { intToIp, ipToInt, isValidCidr, isValidIpv4 } from "./ipam";
+import { DEFAULT_SITE_LIMITS, siteLimitsSchema } from "./limits";
 
 /** Octavia listener protocols the toolkit renders (openstack_lb_listener_v2 `protocol`). */
 export const LISTENER_PROTOCOLS = ["HTTP", "HTTPS", "TCP", "UDP", "TERMINATED_HTTPS"] as const;
@@ -131,6 +132,8 @@ export const openstackSiteSchema = z.strictObject({
   /** Fixed public VIP per service name, held by a floating IP on the external network. */
   vips: z.record(z.string(), ipv4).default({}),
   traffic,
+  /** The cloud's quotas and settings where they differ from the defaults (model/limits.ts). */
+  limits: siteLimitsSchema.default(DEFAULT_SITE_LIMITS),
 });
 
 export const awsSiteSchema = z.strictObject({
@@ -438,6 +441,11 @@ export const environmentSchema = z.strictObject({
     .strictObject({
       nodeExporterPort: port.default(DEFAULT_NODE_EXPORTER_PORT),
       zabbixServer: z.string().min(1).optional(),
+      /**
+       * Networks allowed to scrape node_exporter on every host (where the Prometheus servers are): one security-group
+       * rule per network in every service's group of every OpenStack site. @default - adminCidrs
+       */
+      scrapeCidrs: z.array(cidr).min(1, "list the networks Prometheus scrapes from, or leave scrapeCidrs out to use adminCidrs").optional(),
     })
     .default({ nodeExporterPort: DEFAULT_NODE_EXPORTER_PORT }),
   policy: z.strictObject({ suppressions: z.array(suppression).default([]) }).default({ suppressions: [] }),

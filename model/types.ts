@@ -2,6 +2,7 @@
  * The resolved estate: plain, immutable data with every decision made once (names, addresses, placement).
  * Renderers read it; none recomputes it.
  */
+import type { SiteLimits } from "./limits";
 import type { ListenerProtocol, PlacementPolicy, S3Locking } from "./schema";
 
 export type SiteKind = "openstack" | "aws";
@@ -19,6 +20,12 @@ export interface HostModel {
   readonly availabilityZone: string;
   readonly image: string;
   readonly imageVersion: string;
+  /**
+   * 1-based Nova server group of an OpenStack host whose service has a placement policy: an index into its site
+   * service's `serverGroups`, fixed by the host's index (model/limits.ts serverGroupOrdinal).
+   * @default - no server group (AWS hosts, placement: none)
+   */
+  readonly serverGroup?: number;
 }
 
 export interface ListenerModel {
@@ -77,6 +84,11 @@ export interface OpenstackSiteServiceModel extends SiteServiceModel {
   readonly publicVip?: string;
   /** Fixed address of the Octavia load balancer on the site subnet. */
   readonly lbVipAddress: string;
+  /**
+   * Names of the service's Nova server groups in this site, group 1 first: one per `limits.serverGroupMembers`
+   * hosts. Empty for placement: none.
+   */
+  readonly serverGroups: readonly string[];
 }
 
 export interface OpenstackImageRef {
@@ -104,6 +116,8 @@ export interface OpenstackSiteModel {
   readonly services: readonly OpenstackSiteServiceModel[];
   /** Image reference per golden-image name, in this site. */
   readonly images: Readonly<Record<string, OpenstackImageRef>>;
+  /** The cloud's quotas and settings, defaults filled in. */
+  readonly limits: SiteLimits;
 }
 
 export interface AwsZoneModel {
@@ -196,6 +210,8 @@ export interface EstateModel {
   readonly openstackSites: readonly OpenstackSiteModel[];
   readonly awsSite?: AwsSiteModel;
   readonly services: readonly ServiceModel[];
+  /** Names of the golden images the file defines, in file order. */
+  readonly imageNames: readonly string[];
   /** Every host of the estate: sites in file order, then services in file order, then index. */
   readonly hosts: readonly HostModel[];
   readonly traffic?: {
@@ -212,7 +228,12 @@ export interface EstateModel {
     readonly flavor?: string;
     readonly builders: readonly BuilderModel[];
   };
-  readonly monitoring: { readonly nodeExporterPort: number; readonly zabbixServer?: string };
+  readonly monitoring: {
+    readonly nodeExporterPort: number;
+    readonly zabbixServer?: string;
+    /** Networks let in to node_exporter: `monitoring.scrapeCidrs`, else adminCidrs. */
+    readonly scrapeCidrs: readonly string[];
+  };
   readonly suppressions: readonly Suppression[];
   readonly stacks: readonly StackRef[];
 }

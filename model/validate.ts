@@ -9,6 +9,7 @@ import { checkApiFormats } from "./api-formats";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import { checkExposure } from "./exposure";
+import { checkSiteLimits } from "./limits";
 import { awsRegionProblem, type EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -197,6 +198,9 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     checkServiceTraffic(env, (_, state) => state === "drained", add);
   }
 
+  env.monitoring.scrapeCidrs?.forEach((cidr, i) => {
+    if (parseCidr(cidr).prefix === 0) add(["monitoring", "scrapeCidrs", i], `${cidr} would open node_exporter (port ${env.monitoring.nodeExporterPort}) to the whole internet; list the networks your Prometheus servers scrape from`);
+  });
   if (aws) {
     const prefix = parseCidr(aws.vpcCidr).prefix;
     if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);
@@ -209,6 +213,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   checkGeneratedNames(env, add);
   checkHealthChecks(env, add);
   problems.push(...checkFixedAddresses(env), ...checkExposure(env), ...checkApiFormats(env));
+  checkSiteLimits(env, instancesIn, add);
 
   return problems;
 }

@@ -40,11 +40,16 @@ export class OpenstackSiteStack extends EstateStack {
         servicePorts: servicePorts(service),
         loadBalancerSourceCidrs: [site.loadBalancerSourceCidr],
         adminCidrs: estate.adminCidrs,
-        monitoringCidrs: [...estate.adminCidrs, ...site.routes.map((r) => r.destination)],
+        monitoringCidrs: estate.monitoring.scrapeCidrs,
         nodeExporterPort: estate.monitoring.nodeExporterPort,
       });
-      const serverGroup =
-        service.placement === "none" ? undefined : new ServerGroup(ns, "ServerGroup", { name, policy: service.placement });
+      // Group 1 keeps the construct id it always had, so its Terraform address never moves; groups 2.. hold only
+      // hosts added beyond a group's Nova member quota.
+      const policy = service.placement;
+      const serverGroupIds =
+        policy === "none"
+          ? []
+          : placed.serverGroups.map((groupName, i) => new ServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }).serverGroupId);
       const fleet = new Fleet(ns, "Fleet", {
         hosts: placed.hosts,
         hostsLocalName: `hosts_${snakeCase(service.name)}`,
@@ -54,7 +59,7 @@ export class OpenstackSiteStack extends EstateStack {
         flavorName: service.flavor,
         image: site.images[service.image],
         keyPairName,
-        ...(serverGroup ? { serverGroupId: serverGroup.serverGroupId } : {}),
+        ...(serverGroupIds.length > 0 ? { serverGroupIds } : {}),
         volumeSizeGiB: service.volumeSizeGiB,
         metadata: {
           estate_env: estate.env,

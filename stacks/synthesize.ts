@@ -8,7 +8,7 @@ import { App } from "cdktf";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
-import { EnvironmentError, type EstateModel, type StackRef } from "../model";
+import { EnvironmentError, fileLocator, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { refuseSecretsInArtifacts } from "../render/secret-scan";
 import { buildEstateStacks } from "./app";
@@ -141,8 +141,26 @@ function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) 
     return buildEstateStacks(app, model, include);
   } catch (err) {
     if (!(err instanceof Error) || err instanceof EnvironmentError) throw err;
-    throw new EnvironmentError(model.sourceFile, [{ path: [], message: `the estate cannot be built: ${err.message}` }]);
+    const path = constructSource(model, err.message);
+    throw new EnvironmentError(model.sourceFile, [{ path, message: `the estate cannot be built: ${err.message}`, ...fileLocator(model.sourceFile)(path) }]);
   }
+}
+
+/**
+ * The entry of the environment file a construct refusal concerns, from the construct path its message starts with
+ * (`<stack>/<service>/...`): the service, else the stack's site, else the traffic or bake section.
+ */
+function constructSource(model: EstateModel, message: string): (string | number)[] {
+  const [stackName, child] = (/^([^\s:]+):/.exec(message)?.[1] ?? "").split("/");
+  const service = model.services.findIndex((s) => s.name === child);
+  if (service >= 0) return ["services", service, "name"];
+  const stack = model.stacks.find((s) => s.name === stackName);
+  if (stack?.kind === "traffic") return ["traffic"];
+  if (stack?.kind === "bake") return ["bake"];
+  const site = model.openstackSites.findIndex((s) => s.name === stack?.site);
+  if (site >= 0) return ["sites", "openstack", site, "name"];
+  if (stack?.site !== undefined && stack.site === model.awsSite?.name) return ["sites", "aws", "name"];
+  return [];
 }
 
 /** The one policy gate of every synthesis that writes a deployable output (`estate synth`, `cdktf synth|deploy`). */

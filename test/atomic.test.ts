@@ -109,6 +109,8 @@ describe("synthesize() is atomic", () => {
     const broken = { ...model, awsSite: { ...model.awsSite!, images: {} } };
     const err = errorOf(() => synthesizeModels([broken], { outdir: prev.outdir }));
     expect(err.message).toContain('dev-aws: image "debian12" of service "web" has no AWS reference in site "aws"');
+    // Located like a schema error: the file, the line of the site the stack belongs to, and its path.
+    expect(err.message).toContain(`${DEV}:63:5: sites.aws.name: the estate cannot be built: dev-aws: image "debian12"`);
     expectUntouched(prev);
   });
 

@@ -13,6 +13,7 @@ import { synthesize } from "../stacks/synthesize";
 import { writeEnvironment } from "./support/env";
 import { BAD_CASES, BAD_FIXTURES_DIR, fixturePath, HUGE_CASE, renderCorpusTable, type BadCase } from "./support/bad-corpus";
 import { CLOUD_REFUSAL_CASES, renderCloudRefusalTable } from "./support/bad-corpus-cloud";
+import { KIND_CASES } from "./support/bad-corpus-kinds";
 import { mapLimit, runMain, type ProcessResult } from "./support/main-process";
 import { hashTree } from "./support/tree";
 
@@ -53,7 +54,7 @@ describe("the bad-input corpus", () => {
   it("has at least 40 files, each with exactly one row in the table, and the README shows the same table", () => {
     const files = readdirSync(BAD_FIXTURES_DIR).filter((f) => f !== "README.md").sort();
     expect(files.length).toBeGreaterThanOrEqual(40);
-    expect(ALL_CASES.map((c) => c.file).sort()).toEqual(files);
+    expect([...ALL_CASES, ...KIND_CASES].map((c) => c.file).sort()).toEqual(files);
     expect(readFileSync(join(BAD_FIXTURES_DIR, "README.md"), "utf8")).toContain(renderCorpusTable(BAD_CASES));
     expect(readFileSync(join(BAD_FIXTURES_DIR, "README.md"), "utf8")).toContain(renderCloudRefusalTable(CLOUD_REFUSAL_CASES));
   });

@@ -125,6 +125,8 @@ describe("renderInventory", () => {
       env.sites.openstack.forEach((site: any, i: number) => {
         site.subnetCidr = `10.${10 * (i + 1)}.0.0/16`;
         site.routes = [];
+        // Quotas raised for fleets this large: one server group per service.
+        site.limits = { serverGroupMembers: 4000 };
       });
       env.services[0].instancesPerSite = 4000;
       env.services[1].instancesPerSite = 2667;

@@ -150,7 +150,7 @@ describe("an internal service", () => {
 });
 
 describe("an estate a construct refuses", () => {
-  it("is reported as a problem of its environment file, and nothing is written", () => {
+  it("is reported as a problem of its environment file, at the line of the service it concerns, and nothing is written", () => {
     const model = loadEnvironment("environments/dev.yaml");
     const site = model.openstackSites[0];
     const web = site.services[0];
@@ -161,7 +161,7 @@ describe("an estate a construct refuses", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "estate-construct-")), "cdktf.out");
     expect(() => synthesizeModels([broken], { outdir })).toThrow(EnvironmentError);
     expect(() => synthesizeModels([broken], { outdir })).toThrow(
-      'environments/dev.yaml: 1 problem in environment file\n  environments/dev.yaml: (top level): the estate cannot be built: dev-os-a/web/Fleet: host "dev-os-a-web-001" appears twice',
+      'environments/dev.yaml: 1 problem in environment file\n  environments/dev.yaml:80:5: services[0].name: the estate cannot be built: dev-os-a/web/Fleet: host "dev-os-a-web-001" appears twice',
     );
     expect(existsSync(outdir)).toBe(false);
     expect(readdirSync(join(outdir, ".."))).toEqual([]);

@@ -1,5 +1,6 @@
 /** The text a person reads about policy findings. */
 import { summarize, type Finding } from "../../constructs/policy";
+import { formatPath } from "../../model";
 
 /** Policy errors that block a command; the findings are printed, exit 1. */
 export { PolicyError } from "../../constructs/policy";
@@ -12,6 +13,7 @@ export function formatFindings(findings: readonly Finding[]): string[] {
     const where = f.stack ? `${f.stack} ${f.target}` : `${f.env}: ${f.target}`;
     lines.push(`${level.toUpperCase().padEnd(10)} ${f.ruleId}  ${where}${f.constructPath ? ` (${f.constructPath})` : ""}`);
     lines.push(`           ${f.message}${f.detail ? `: ${f.detail}` : ""}`);
+    if (f.source) lines.push(`           where: ${f.source.file}${f.source.line ? `:${f.source.line}:${f.source.column ?? 1}` : ""}: ${formatPath(f.source.path)}`);
     if (f.suppressed) lines.push(`           suppressed: ${f.suppressed.reason}`);
     else {
       lines.push(`           why: ${f.explanation}`);
@@ -43,6 +45,7 @@ export function findingJson(f: Finding): { readonly [K in keyof Finding]-?: Excl
     site: f.site ?? null,
     service: f.service ?? null,
     suppressed: f.suppressed ?? null,
+    source: f.source ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { TerraformIterator, type ITerraformDependable } from "cdktf";
+import { Fn, TerraformIterator, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
@@ -11,6 +11,8 @@ export interface FleetHost {
   readonly name: string;
   readonly ip: string;
   readonly availabilityZone: string;
+  /** 1-based index into `serverGroupIds` when the fleet spans several server groups. @default 1 */
+  readonly serverGroup?: number;
 }
 
 export interface FleetImage {
@@ -31,8 +33,12 @@ export interface FleetProps {
   readonly flavorName: string;
   readonly image: FleetImage;
   readonly keyPairName: string;
-  /** Nova server group for placement. @default - no scheduler hint */
-  readonly serverGroupId?: string;
+  /**
+   * Nova server groups for placement; each host names its group with `serverGroup` (1-based). Several groups are
+   * needed when a fleet outgrows Nova's members-per-group quota: anti-affinity then holds within each group only.
+   * @default - no scheduler hint
+   */
+  readonly serverGroupIds?: readonly string[];
   /** Boot from a Cinder volume of this size. @default - boot from the image on local disk */
   readonly volumeSizeGiB?: number;
   /** Nova metadata on every instance. @default {} */
@@ -61,9 +67,17 @@ export class Fleet extends Construct {
     }
     if (!props.image.id && !props.image.name) throw new Error(`${this.node.path}: image needs an id or a name`);
     if (props.hosts.length === 0) throw new Error(`${this.node.path}: a fleet needs at least one host`);
+    const groups = props.serverGroupIds ?? [];
+    for (const h of props.hosts) {
+      const g = h.serverGroup ?? 1;
+      if (groups.length > 0 && !(Number.isInteger(g) && g >= 1 && g <= groups.length)) {
+        throw new Error(`${this.node.path}: host "${h.name}" names server group ${g}, but the fleet has ${groups.length} (serverGroupIds)`);
+      }
+    }
 
-    const map: Record<string, { ip: string; az: string }> = {};
-    for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone };
+    // The group goes into the host map only when there are several: a one-group fleet keeps the map it always had.
+    const map: Record<string, { ip: string; az: string; group?: number }> = {};
+    for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone, ...(groups.length > 1 ? { group: h.serverGroup ?? 1 } : {}) };
     this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(props.hostsLocalName, map);
 
     const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: props.image.name!, mostRecent: true }).id;
@@ -90,7 +104,7 @@ export class Fleet extends Construct {
       keyPair: props.keyPairName,
       metadata: { ...(props.metadata ?? {}) },
       network: [{ port: `\${${this.ports.terraformResourceType}.${this.ports.friendlyUniqueId}[each.key].id}` }],
-      ...(props.serverGroupId ? { schedulerHints: [{ group: props.serverGroupId }] } : {}),
+      ...(groups.length > 0 ? { schedulerHints: [{ group: groups.length === 1 ? groups[0] : serverGroupOf(groups, hosts) }] } : {}),
       ...(props.volumeSizeGiB
         ? {
             blockDevice: [
@@ -101,4 +115,11 @@ export class Fleet extends Construct {
       ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
     });
   }
+}
+
+/** The group id of the current host, `{"1" = <id>, "2" = <id>}[each.value.group]`: a group missing from the map fails the plan. */
+function serverGroupOf(ids: readonly string[], hosts: TerraformIterator): string {
+  const byOrdinal: Record<string, string> = {};
+  ids.forEach((id, i) => (byOrdinal[String(i + 1)] = id));
+  return Fn.lookup(byOrdinal, hosts.getString("group"));
 }

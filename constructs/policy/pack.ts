@@ -3,7 +3,7 @@
  * each environment file applied (suppressed findings stay in the report, with their reason).
  */
 import picomatch from "picomatch";
-import type { EstateModel, Suppression } from "../../model";
+import { fileLocator, type EstateModel, type SourceLocation, type Suppression } from "../../model";
 import type { Finding, PolicyRule, PolicyStack, RuleResult, TargetedResult } from "./rule";
 import { adminPortsOpenToWorld } from "./rules/admin-ports-open-to-world";
 import { awsEbsEncryption } from "./rules/aws-ebs-encryption";
@@ -14,7 +14,10 @@ import { fleetAntiAffinity } from "./rules/fleet-anti-affinity";
 import { loadBalancerHealthCheck } from "./rules/load-balancer-health-check";
 import { nPlusOneCapacity } from "./rules/n-plus-one-capacity";
 import { route53HealthCheckerAccess } from "./rules/route53-health-checker-access";
+import { securityGroupQuota } from "./rules/security-group-quota";
 import { serviceInEverySite } from "./rules/service-in-every-site";
+import { unusedDefinitions } from "./rules/unused-definitions";
+import { SUPPRESSION_RULE_ID, suppressionFindings } from "./suppressions";
 import { attributesOf, blocksOf, compareStrings, instancesOf, usesEachValue } from "./terraform-json";
 
 export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
@@ -28,6 +31,8 @@ export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
   awsInstanceImdsv2,
   awsEbsEncryption,
   route53HealthCheckerAccess,
+  securityGroupQuota,
+  unusedDefinitions,
 ];
 
 /** Policy errors that block writing an output; carries every finding for the report. */
@@ -51,10 +56,11 @@ export interface PolicyInput {
 export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] = ESTATE_POLICY_PACK): Finding[] {
   const findings: Finding[] = [];
   const modelsByEnv = new Map(input.models.map((m) => [m.env, m]));
+  const fileOf = (env: string) => modelsByEnv.get(env)?.sourceFile ?? "";
   for (const rule of rules) {
     if (rule.kind === "model") {
       for (const model of input.models) {
-        for (const r of rule.check(model)) findings.push(finding(rule, model.env, undefined, r));
+        for (const r of rule.check(model)) findings.push(finding(rule, model.env, model.sourceFile, undefined, r));
       }
       continue;
     }
@@ -62,9 +68,9 @@ export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] 
       const services = modelsByEnv.get(stack.env)?.services.map((s) => s.name) ?? [];
       const serviceOf = (resourceName: string) => services.find((s) => resourceName.startsWith(`${s.replace(/-/g, "_")}_`));
       if (rule.kind === "stack") {
-        for (const r of rule.check(stack)) {
+        for (const r of rule.check(stack, { model: modelsByEnv.get(stack.env), stacks: input.stacks })) {
           const name = r.target.split(".").slice(-1)[0];
-          findings.push(finding(rule, stack.env, stack, { ...r, ...(r.service ? {} : serviceField(serviceOf(name))) }));
+          findings.push(finding(rule, stack.env, fileOf(stack.env), stack, { ...r, ...(r.service ? {} : serviceField(serviceOf(name))) }));
         }
         continue;
       }
@@ -73,7 +79,7 @@ export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] 
         const service = { ...serviceField(serviceOf(block.name)), ...constructPathOf(block.config) };
         if (!usesEachValue(block, rule.reads)) {
           const result = rule.check({ block, address: block.address, attributes: attributesOf(block.config) }, stack);
-          findings.push(finding(rule, stack.env, stack, { target: block.address, result, ...service }));
+          findings.push(finding(rule, stack.env, fileOf(stack.env), stack, { target: block.address, result, ...service }));
           continue;
         }
         // Instances differ: check each one, then report identical verdicts once for the whole resource.
@@ -87,13 +93,41 @@ export function evaluatePolicy(input: PolicyInput, rules: readonly PolicyRule[] 
           byVerdict.set(key, entry);
         }
         for (const { result, addresses } of byVerdict.values()) {
-          if (addresses.length === instances.length) findings.push(finding(rule, stack.env, stack, { target: block.address, result, ...service }));
-          else for (const address of addresses) findings.push(finding(rule, stack.env, stack, { target: address, result, ...service }));
+          if (addresses.length === instances.length) findings.push(finding(rule, stack.env, fileOf(stack.env), stack, { target: block.address, result, ...service }));
+          else for (const address of addresses) findings.push(finding(rule, stack.env, fileOf(stack.env), stack, { target: address, result, ...service }));
         }
       }
     }
   }
-  return applySuppressions(findings, input.models).sort(compareFindings);
+  for (const model of input.models) findings.push(...suppressionFindings(model, rules, input.stacks, findings));
+  return locateFindings(applySuppressions(findings, input.models), input.models, rules).sort(compareFindings);
+}
+
+/**
+ * Points every non-compliant finding at the setting of its environment file: the path a rule names, else the
+ * finding's service or site entry; the file is read once per environment for the line numbers.
+ */
+function locateFindings(findings: Finding[], models: readonly EstateModel[], rules: readonly PolicyRule[]): Finding[] {
+  const settingOf = new Map(rules.map((r) => [r.id, r.serviceSetting]));
+  const byEnv = new Map(models.map((m) => [m.env, { model: m, locate: undefined as ((p: readonly (string | number)[]) => SourceLocation | undefined) | undefined }]));
+  return findings.map((f) => {
+    const entry = byEnv.get(f.env);
+    if (f.status !== "non-compliant" || !entry) return f;
+    const path = f.source?.path ?? defaultSource(entry.model, f, settingOf.get(f.ruleId));
+    if (!path) return f;
+    entry.locate ??= fileLocator(entry.model.sourceFile);
+    return { ...f, source: { file: entry.model.sourceFile, path, ...entry.locate(path) } };
+  });
+}
+
+/** The rule's setting of the finding's service (else the service's name), else the site's entry, else nothing. */
+function defaultSource(model: EstateModel, f: Finding, serviceSetting: string | undefined): (string | number)[] | undefined {
+  const service = f.service === undefined ? -1 : model.services.findIndex((s) => s.name === f.service);
+  if (service >= 0) return ["services", service, serviceSetting ?? "name"];
+  const site = f.site === undefined ? -1 : model.openstackSites.findIndex((s) => s.name === f.site);
+  if (site >= 0) return ["sites", "openstack", site, "name"];
+  if (f.site !== undefined && model.awsSite?.name === f.site) return ["sites", "aws", "name"];
+  return undefined;
 }
 
 /** Non-compliant findings that are not suppressed, by level. */
@@ -127,13 +161,14 @@ function matches(pattern: string, names: readonly string[]): boolean {
 function applySuppressions(findings: Finding[], models: readonly EstateModel[]): Finding[] {
   const byEnv = new Map(models.map((m) => [m.env, m.suppressions]));
   return findings.map((f) => {
-    if (f.status !== "non-compliant") return f;
+    // A suppression that points nowhere cannot suppress its own finding.
+    if (f.status !== "non-compliant" || f.ruleId === SUPPRESSION_RULE_ID) return f;
     const s = (byEnv.get(f.env) ?? []).find((x) => suppressionMatches(x, f));
     return s ? { ...f, suppressed: { reason: s.reason } } : f;
   });
 }
 
-function finding(rule: PolicyRule, env: string, stack: PolicyStack | undefined, r: TargetedResult & { constructPath?: string }): Finding {
+function finding(rule: PolicyRule, env: string, sourceFile: string, stack: PolicyStack | undefined, r: TargetedResult & { constructPath?: string }): Finding {
   return {
     ruleId: rule.id,
     level: rule.level,
@@ -148,6 +183,7 @@ function finding(rule: PolicyRule, env: string, stack: PolicyStack | undefined, 
     ...(r.constructPath ? { constructPath: r.constructPath } : {}),
     ...(r.site ?? stack?.site ? { site: r.site ?? stack?.site } : {}),
     ...(r.service ? { service: r.service } : {}),
+    ...(r.source ? { source: { file: sourceFile, path: r.source } } : {}),
   };
 }
 

@@ -45,6 +45,11 @@ interface RuleInfo {
   readonly explanation: string;
   /** How to fix it. */
   readonly fix: string;
+  /**
+   * The service setting a finding about a service's resources comes from (`placement`), so the report points at
+   * that line. @default - the service's name
+   */
+  readonly serviceSetting?: string;
 }
 
 /** Checks one resource at a time. */
@@ -69,12 +74,25 @@ export interface TargetedResult {
   /** Site and service the finding concerns, so suppressions can name them. */
   readonly site?: string;
   readonly service?: string;
+  /**
+   * The setting of the environment file that decides this finding, as a path inside the file
+   * (e.g. `["services", 0, "peakInstances"]`). @default - the finding's service or site entry
+   */
+  readonly source?: readonly (string | number)[];
+}
+
+/** What a stack rule may read besides its stack. */
+export interface StackRuleContext {
+  /** The model of the stack's environment. @default - none (a stack checked on its own) */
+  readonly model?: EstateModel;
+  /** Every stack being checked, this one included: for limits shared by several stacks of one site. */
+  readonly stacks: readonly PolicyStack[];
 }
 
 /** Checks a whole stack (relations between its blocks). */
 export interface StackRule extends RuleInfo {
   readonly kind: "stack";
-  readonly check: (stack: PolicyStack) => readonly TargetedResult[];
+  readonly check: (stack: PolicyStack, context?: StackRuleContext) => readonly TargetedResult[];
 }
 
 /** Checks the model of one environment. */
@@ -106,4 +124,9 @@ export interface Finding {
   readonly service?: string;
   /** Set when a suppression in the environment file covers this finding. */
   readonly suppressed?: { readonly reason: string };
+  /**
+   * The line of the environment file behind a non-compliant finding: the file, the path inside it and, when the
+   * file could be read again, its line and column.
+   */
+  readonly source?: { readonly file: string; readonly path: readonly (string | number)[]; readonly line?: number; readonly column?: number };
 }

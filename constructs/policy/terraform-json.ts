@@ -233,8 +233,25 @@ function substituteString(s: string, ctx: EachContext): unknown {
     // An interpolation that became a plain literal reads as that literal.
     if (/^"(?:[^"\\]|\\.)*"$/.test(replaced)) return JSON.parse(replaced) as string;
     if (/^(-?\d+(?:\.\d+)?|true|false)$/.test(replaced)) return replaced;
-    return `\${${replaced}}`;
+    return `\${${selectFromLiteralMap(replaced)}}`;
   });
+}
+
+const LITERAL_MAP_INDEX = /^\{((?:\s*"[^"]*"\s*=\s*[^,{}"]+,?)+)\s*\}\[(?:"([^"]*)"|(\d+))\]$/;
+
+/**
+ * `{"1" = a.id, "2" = b.id}[2]` reads as `b.id`: a literal map indexed by a key that substitution made literal (a
+ * fleet's per-host server group) selects one value, so an instance compares by the reference it really gets.
+ */
+function selectFromLiteralMap(expr: string): string {
+  const m = LITERAL_MAP_INDEX.exec(expr);
+  if (!m) return expr;
+  const key = m[2] ?? m[3];
+  for (const entry of m[1].split(",")) {
+    const eq = /^\s*"([^"]*)"\s*=\s*(.+?)\s*$/.exec(entry);
+    if (eq && eq[1] === key) return eq[2];
+  }
+  return expr;
 }
 
 function resolveEach(ref: string, path: string | undefined, ctx: EachContext): { found: boolean; value?: unknown } {

@@ -30,8 +30,9 @@ describe("estate list", () => {
     const bigger = devCopy();
     writeFileSync(bigger, readFileSync(bigger, "utf8").replace("instancesPerSite: 3", "instancesPerSite: 13"));
     const grown = JSON.parse(estate(["list", "--env", bigger, "--json"]).stdout) as { stack: string; resources: number }[];
-    // Ten more web hosts per OpenStack site: an instance, a port and a pool member each.
-    expect(grown.find((r) => r.stack === "dev-os-a")!.resources - rows.find((r) => r.stack === "dev-os-a")!.resources).toBe(30);
+    // Ten more web hosts per OpenStack site: an instance, a port and a pool member each, and a second server group
+    // for hosts 11-13 (Nova's 10 members per group).
+    expect(grown.find((r) => r.stack === "dev-os-a")!.resources - rows.find((r) => r.stack === "dev-os-a")!.resources).toBe(31);
   });
 
   it("GIVEN an unknown environment THEN exit 2 naming the known ones", () => {

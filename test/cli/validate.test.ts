@@ -7,7 +7,7 @@ describe("estate validate", () => {
   it("GIVEN the dev estate THEN no findings and exit 0", () => {
     const r = estate(["validate", "--env", devCopy()]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^policy: 0 errors, 0 warnings, 0 suppressed \(10 rules, \d+ compliant checks\)\n$/);
+    expect(r.stdout).toMatch(/^policy: 0 errors, 0 warnings, 0 suppressed \(12 rules, \d+ compliant checks\)\n$/);
   });
 
   describe("GIVEN an estate with findings", () => {
@@ -21,6 +21,11 @@ describe("estate validate", () => {
       expect(run.stdout).toContain("ERROR      EST-AVL-002  lint: services.api.peakInstances");
       expect(run.stdout).toContain("peakInstances is 7: without os-a the other serving sites run 4");
       expect(run.stdout).toContain("fix: Raise instancesPerSite");
+    });
+
+    it("THEN each finding points at the line of the environment file behind it", () => {
+      expect(run.stdout).toMatch(/peakInstances is 7: [^\n]*\n {11}where: \S+policy-findings\.yaml:107:5: services\[1\]\.peakInstances\n/);
+      expect(run.stdout).toContain(`where: ${POLICY_FIXTURE}:91:5: services[0].placement\n`);
     });
 
     it("THEN warnings are printed but do not fail on their own", () => {

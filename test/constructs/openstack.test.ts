@@ -138,7 +138,7 @@ describe("Fleet", () => {
 
   it("boots from a volume in a server group (all options)", () => {
     const stack = testStack();
-    new Fleet(stack, "Fleet", { ...base, image: { id: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" }, serverGroupId: "sg-1", volumeSizeGiB: 40, metadata: { estate_env: "t" } });
+    new Fleet(stack, "Fleet", { ...base, image: { id: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" }, serverGroupIds: ["sg-1"], volumeSizeGiB: 40, metadata: { estate_env: "t" } });
     const instance = resourcesOf(synthJson(stack), "openstack_compute_instance_v2").fleet_instance;
     expect(instance.scheduler_hints).toEqual([{ group: "sg-1" }]);
     expect(instance.image_id).toBeUndefined();
@@ -146,6 +146,28 @@ describe("Fleet", () => {
       { uuid: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11", source_type: "image", destination_type: "volume", volume_size: 40, boot_index: 0, delete_on_termination: true },
     ]);
     expect(instance.metadata).toEqual({ estate_env: "t" });
+  });
+
+  it("places hosts in several server groups by the group each host names", () => {
+    // GIVEN three hosts, the third in a second group (a fleet grown past the group's member quota)
+    const stack = testStack();
+    const grown = [...hosts.map((h) => ({ ...h, serverGroup: 1 })), { name: "t-os-a-web-003", ip: "10.10.1.3", availabilityZone: "az3", serverGroup: 2 }];
+    // WHEN
+    new Fleet(stack, "Fleet", { ...base, hosts: grown, serverGroupIds: ["sg-1", "sg-2"] });
+    const tf = synthJson(stack);
+    // THEN each host carries its group in the host map and the instance looks it up
+    expect(tf.locals.hosts_web).toEqual({
+      "t-os-a-web-001": { ip: "10.10.1.1", az: "az1", group: 1 },
+      "t-os-a-web-002": { ip: "10.10.1.2", az: "az2", group: 1 },
+      "t-os-a-web-003": { ip: "10.10.1.3", az: "az3", group: 2 },
+    });
+    expect(resourcesOf(tf, "openstack_compute_instance_v2").fleet_instance.scheduler_hints).toEqual([{ group: '${{"1" = "sg-1", "2" = "sg-2"}[each.value.group]}' }]);
+  });
+
+  it("refuses a host naming a server group the fleet does not have", () => {
+    expect(errorOf((s) => new Fleet(s, "Fleet", { ...base, hosts: [{ ...hosts[0], serverGroup: 3 }], serverGroupIds: ["sg-1", "sg-2"] }))).toBe(
+      'test/Fleet: host "t-os-a-web-001" names server group 3, but the fleet has 2 (serverGroupIds)',
+    );
   });
 
   it("refuses a duplicate host", () => {

@@ -17,6 +17,7 @@ describe("EST-AVL-001 service missing from an OpenStack site", () => {
         target: "services.api.instancesBySite.os-c",
         site: "os-c",
         service: "api",
+        source: ["services", 1, "instancesBySite", "os-c"],
         result: { status: "non-compliant", detail: "api has 0 instances in os-c but runs in os-a (2), os-b (2)" },
       },
     ]);
@@ -34,6 +35,7 @@ describe("EST-AVL-002 N+1 capacity", () => {
       {
         target: "services.web.peakInstances",
         service: "web",
+        source: ["services", 0, "peakInstances"],
         result: {
           status: "non-compliant",
           detail: "peakInstances is 10: without os-a the other serving sites run 9; without os-b the other serving sites run 9; without os-c the other serving sites run 9; without aws the other serving sites run 9",
@@ -173,6 +175,7 @@ describe("EST-TRF-001 Route 53 health checkers reach the OpenStack VIPs", () => 
         target: "services.api.allowedCidrs",
         service: "api",
         result: { status: "non-compliant", detail: "api admits only 10.0.0.0/8 and traffic.healthCheckerCidrs is empty" },
+        source: ["traffic", "healthCheckerCidrs"],
       },
     ]);
   });

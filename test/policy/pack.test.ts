@@ -10,7 +10,7 @@ describe("the policy pack", () => {
   it("holds one rule per id, each with message, explanation and fix", () => {
     const ids = ESTATE_POLICY_PACK.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual(["EST-AVL-001", "EST-AVL-002", "EST-AVL-003", "EST-AWS-001", "EST-AWS-002", "EST-LB-001", "EST-NET-001", "EST-PLC-001", "EST-STK-001", "EST-TRF-001"]);
+    expect(ids.sort()).toEqual(["EST-AVL-001", "EST-AVL-002", "EST-AVL-003", "EST-AWS-001", "EST-AWS-002", "EST-LB-001", "EST-NET-001", "EST-PLC-001", "EST-QTA-001", "EST-REF-001", "EST-STK-001", "EST-TRF-001"]);
     for (const rule of ESTATE_POLICY_PACK) {
       expect(rule.message.length).toBeGreaterThan(10);
       expect(rule.explanation.length).toBeGreaterThan(40);

@@ -9,6 +9,7 @@ export const fleetAntiAffinity: ResourceRule = {
   id: "EST-PLC-001",
   level: "warning",
   kind: "resource",
+  serviceSetting: "placement",
   resourceTypes: ["openstack_compute_instance_v2"],
   reads: ["scheduler_hints"],
   message: "fleet without anti-affinity: several of its instances may share one hypervisor",

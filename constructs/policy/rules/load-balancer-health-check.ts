@@ -6,6 +6,7 @@ export const loadBalancerHealthCheck: ResourceRule = {
   id: "EST-LB-001",
   level: "error",
   kind: "resource",
+  serviceSetting: "healthCheck",
   resourceTypes: ["openstack_lb_pool_v2", "aws_lb_target_group"],
   message: "load balancer pool or target group without a health check",
   explanation:

@@ -15,7 +15,7 @@ export const nPlusOneCapacity: ModelRule = {
     "Any site can fail or be drained for maintenance; the remaining sites then take its traffic. If they run fewer instances than the service needs at peak, losing one site turns into an outage of the service. A drain already took one site out: the sites left must carry peak on their own.",
   fix: "Raise instancesPerSite (or instancesBySite) so that the sites minus the largest one still run peakInstances, or lower peakInstances if the estimate was high; while a site is drained, restore it before draining another.",
   check: (model) =>
-    redundancyReport(model).services.map((s) => {
+    redundancyReport(model).services.map((s, index) => {
       const target = `services.${s.service}.peakInstances`;
       let result: RuleResult;
       if (s.verdict === "unchecked") result = notApplicable();
@@ -26,6 +26,6 @@ export const nPlusOneCapacity: ModelRule = {
         const short = s.breakingLosses.map((l) => `without ${l.site} the other serving sites run ${l.remaining}`);
         result = nonCompliant(`peakInstances is ${s.peakInstances}: ${short.join("; ")}`);
       }
-      return { target, result, service: s.service };
+      return { target, result, service: s.service, source: ["services", index, "peakInstances"] };
     }),
 };

@@ -26,6 +26,7 @@ export const route53HealthCheckerAccess: ModelRule = {
           model.traffic.healthCheckerCidrs.length > 0
             ? compliant()
             : nonCompliant(`${service.name} admits only ${service.allowedCidrs.join(", ")} and traffic.healthCheckerCidrs is empty`),
+        source: ["traffic", "healthCheckerCidrs"],
       });
     }
     return results;

@@ -11,7 +11,7 @@ export const serviceInEverySite: ModelRule = {
   fix: "Run the service in every OpenStack site (remove the 0 from instancesBySite), or suppress the rule for the service with the reason it is single-sited.",
   check: (model) => {
     const results: TargetedResult[] = [];
-    for (const service of model.services) {
+    model.services.forEach((service, index) => {
       const counts = model.openstackSites.map((site) => ({
         site: site.name,
         count: site.services.find((s) => s.service === service.name)?.hosts.length ?? 0,
@@ -25,9 +25,9 @@ export const serviceInEverySite: ModelRule = {
             : count > 0
               ? compliant()
               : nonCompliant(`${service.name} has 0 instances in ${site} but runs in ${running.map((r) => `${r.site} (${r.count})`).join(", ")}`);
-        results.push({ target, result, site, service: service.name });
+        results.push({ target, result, site, service: service.name, source: ["services", index, "instancesBySite", site] });
       }
-    }
+    });
     return results;
   },
 };

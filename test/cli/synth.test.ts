@@ -140,7 +140,7 @@ describe("estate synth --json", () => {
     expect(report.files).toContain("ansible/dev/inventory.yml");
     expect(report.files).toContain("cmdb/dev/hosts.json");
     expect(report.files.map((f) => `  ${f}`)).toEqual(text.stdout.trim().split("\n").filter((l) => /^ {2}\S+$/.test(l)));
-    expect(report.policy).toEqual({ checked: true, summary: { errors: 0, warnings: 0, suppressed: 0, compliant: expect.any(Number), rules: 10 }, findings: [] });
+    expect(report.policy).toEqual({ checked: true, summary: { errors: 0, warnings: 0, suppressed: 0, compliant: expect.any(Number), rules: 12 }, findings: [] });
     expect(existsSync(join(jsonOut, "stacks", "dev-traffic", "cdk.tf.json"))).toBe(true);
   });
 

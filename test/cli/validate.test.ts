@@ -46,7 +46,7 @@ describe("estate validate", () => {
       const report = JSON.parse(r.stdout) as { summary: { errors: number; warnings: number; suppressed: number }; findings: any[] };
       expect(report.summary).toMatchObject({ errors: 1, warnings: 4, suppressed: 1 });
       // Every finding has every key, null where it has no value.
-      const keys = ["ruleId", "level", "status", "message", "detail", "explanation", "fix", "env", "stack", "target", "constructPath", "site", "service", "suppressed"];
+      const keys = ["ruleId", "level", "status", "message", "detail", "explanation", "fix", "env", "stack", "target", "constructPath", "site", "service", "suppressed", "source"];
       for (const f of report.findings) expect(Object.keys(f)).toEqual(keys);
       expect(report.findings.find((f) => f.ruleId === "EST-AVL-002")).toMatchObject({ stack: null, constructPath: null, suppressed: null });
       expect(report.findings.find((f) => f.ruleId === "EST-AVL-001" && f.status === "non-compliant")).toMatchObject({
@@ -61,7 +61,7 @@ describe("estate validate", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as { summary: object; findings: { status: string }[] };
-    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, suppressed: 0, rules: 10 });
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0, suppressed: 0, rules: 12 });
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.every((f) => f.status === "compliant")).toBe(true);
   });

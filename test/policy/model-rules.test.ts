@@ -50,6 +50,7 @@ describe("EST-AVL-002 N+1 capacity", () => {
       {
         target: "services.web.peakInstances",
         service: "web",
+        source: ["services", 0, "peakInstances"],
         result: { status: "non-compliant", detail: "peakInstances is 7: without os-a the other serving sites run 6; without os-b the other serving sites run 6; without os-c the other serving sites run 6" },
       },
     ]);
@@ -67,6 +68,7 @@ describe("EST-AVL-002 N+1 capacity", () => {
       {
         target: "services.web.peakInstances",
         service: "web",
+        source: ["services", 0, "peakInstances"],
         result: { status: "non-compliant", detail: "peakInstances is 9: with os-a, os-b drained, the serving sites run 6 (os-c 3, aws 3), 3 short" },
       },
     ]);
@@ -78,6 +80,7 @@ describe("EST-AVL-002 N+1 capacity", () => {
       {
         target: "services.api.peakInstances",
         service: "api",
+        source: ["services", 1, "peakInstances"],
         result: { status: "non-compliant", detail: "peakInstances is 5: without os-b the other serving sites run 4; without os-c the other serving sites run 4; without aws the other serving sites run 4" },
       },
     ]);
@@ -100,6 +103,7 @@ describe("EST-AVL-003 reduced redundancy while a site is drained", () => {
       {
         target: "services.web.peakInstances",
         service: "web",
+        source: ["services", 0, "peakInstances"],
         result: {
           status: "non-compliant",
           detail: "peakInstances is 9: with os-a drained, the serving sites run 9 (os-b 3, os-c 3, aws 3), margin 0; losing os-b (6 left), os-c (6 left) or aws (6 left) would break peak capacity",

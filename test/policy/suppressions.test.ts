@@ -22,7 +22,7 @@ describe("EST-POL-001 suppressions that point nowhere", () => {
     expect(details(withSuppressions([{ rule: "EST-PLC-01" }]))).toEqual([
       [
         "policy.suppressions[0].rule",
-        'no policy rule is named "EST-PLC-01"; did you mean "EST-PLC-001"? (rules: EST-NET-001, EST-LB-001, EST-PLC-001, EST-AVL-001, EST-AVL-002, EST-STK-001, EST-AWS-001, EST-AWS-002, EST-TRF-001, EST-QTA-001, EST-REF-001)',
+        'no policy rule is named "EST-PLC-01"; did you mean "EST-PLC-001"? (rules: EST-NET-001, EST-LB-001, EST-PLC-001, EST-AVL-001, EST-AVL-002, EST-AVL-003, EST-STK-001, EST-AWS-001, EST-AWS-002, EST-TRF-001, EST-QTA-001, EST-REF-001)',
       ],
     ]);
   });

@@ -4,6 +4,7 @@
  *
  * Lists checked, with the port they open:
  * - adminCidrs: SSH (22) on every host of every site;
+ * - monitoring.scrapeCidrs: node_exporter on every host of every site;
  * - services[].allowedCidrs of an internal service: its listener ports, on a load balancer meant for private networks;
  * - traffic.healthCheckerCidrs: added to the listeners of every public service that is not open to everyone.
  * A list is refused when it reaches {@link INTERNET_SCALE_ADDRESSES} public addresses or more; the message says how
@@ -28,6 +29,16 @@ interface ExposedList {
 export function checkExposure(env: EnvironmentFile): ConfigProblem[] {
   const lists: ExposedList[] = [
     { path: ["adminCidrs"], cidrs: env.adminCidrs, opens: "SSH", instead: "SSH reaches every host from these networks: list the admin networks (office, VPN or bastion ranges) instead" },
+    ...(env.monitoring.scrapeCidrs
+      ? [
+          {
+            path: ["monitoring", "scrapeCidrs"],
+            cidrs: env.monitoring.scrapeCidrs,
+            opens: `node_exporter (port ${env.monitoring.nodeExporterPort}) on every host`,
+            instead: "list the networks your Prometheus servers scrape from",
+          },
+        ]
+      : []),
     ...env.services.flatMap((svc, i): ExposedList[] =>
       svc.exposure === "internal"
         ? [

@@ -198,9 +198,6 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     checkServiceTraffic(env, (_, state) => state === "drained", add);
   }
 
-  env.monitoring.scrapeCidrs?.forEach((cidr, i) => {
-    if (parseCidr(cidr).prefix === 0) add(["monitoring", "scrapeCidrs", i], `${cidr} would open node_exporter (port ${env.monitoring.nodeExporterPort}) to the whole internet; list the networks your Prometheus servers scrape from`);
-  });
   if (aws) {
     const prefix = parseCidr(aws.vpcCidr).prefix;
     if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);

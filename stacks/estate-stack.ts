@@ -1,6 +1,7 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
+import { escapeTemplateStrings, terraformLiteral } from "../constructs/private/terraform-literal";
 
 export { snakeCase };
 import type { BackendModel } from "../model";
@@ -26,7 +27,8 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
 
   /**
    * Registers a literal local value (token-free data) and returns the expression that reads it.
-   * Names must be unique within the stack.
+   * Names must be unique within the stack. Every string of the value (map keys included) is literal text: it is
+   * written with Terraform's template sequences escaped, so Terraform reads it back exactly as given.
    */
   addLiteralLocal(name: string, value: unknown): string {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${this.node.path}: local name "${name}" must be lower snake case`);
@@ -67,7 +69,8 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
     const tf = super.toTerraform();
     if (this.literalLocals.size > 0) {
       const locals: Record<string, unknown> = { ...(tf.locals ?? {}) };
-      for (const [name, value] of this.literalLocals) locals[name] = value;
+      // These values bypass cdktf's resolver: escaping them is this method's job.
+      for (const [name, value] of this.literalLocals) locals[name] = escapeTemplateStrings(value);
       tf.locals = locals;
     }
     this.synthesizedJson = tf;
@@ -87,19 +90,24 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
  */
 export const LOCAL_STATE_FROM_STACK_DIR = "../../..";
 
-/** Each stack gets its own state: a local file per stack, or one s3 object key per stack. */
+/**
+ * Each stack gets its own state: a local file per stack, or one s3 object key per stack. Every value comes from
+ * the environment file and is literal text (Terraform allows no expressions in a backend block at all).
+ */
 export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendModel): void {
   if (backend.type === "local") {
-    new LocalBackend(stack, { path: `${LOCAL_STATE_FROM_STACK_DIR}/${backend.directory}/${stackName}.tfstate` });
+    new LocalBackend(stack, { path: terraformLiteral(`${LOCAL_STATE_FROM_STACK_DIR}/${backend.directory}/${stackName}.tfstate`) });
     return;
   }
   new S3Backend(stack, {
-    bucket: backend.bucket,
-    key: `${backend.keyPrefix}/${stackName}.tfstate`,
-    region: backend.region,
+    bucket: terraformLiteral(backend.bucket),
+    key: terraformLiteral(`${backend.keyPrefix}/${stackName}.tfstate`),
+    region: terraformLiteral(backend.region),
     encrypt: true,
-    ...(backend.endpoint ? { endpoints: { s3: backend.endpoint }, skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true } : {}),
-    ...(backend.lockTable ? { dynamodbTable: backend.lockTable } : {}),
+    ...(backend.endpoint
+      ? { endpoints: { s3: terraformLiteral(backend.endpoint) }, skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true }
+      : {}),
+    ...(backend.lockTable ? { dynamodbTable: terraformLiteral(backend.lockTable) } : {}),
     ...(backend.usePathStyle ? { usePathStyle: true } : {}),
   });
 }

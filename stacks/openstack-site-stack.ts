@@ -4,6 +4,7 @@ import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
 import type { EstateModel, OpenstackSiteModel, ServiceModel } from "../model";
+import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack, snakeCase } from "./estate-stack";
 
 /**
@@ -13,7 +14,7 @@ import { EstateStack, snakeCase } from "./estate-stack";
 export class OpenstackSiteStack extends EstateStack {
   constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel) {
     super(scope, site.stackName, estate.backend);
-    new OpenstackProvider(this, "openstack", { cloud: site.cloud, region: site.region });
+    new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
 
     const network = new SiteNetwork(this, "Network", {
       name: site.stackName,
@@ -27,7 +28,7 @@ export class OpenstackSiteStack extends EstateStack {
 
     // Referencing the key pair resource (when the stack registers it) orders instance creation after it.
     const keyPairName = estate.ssh.publicKey
-      ? new ComputeKeypairV2(this, "KeyPair", { name: estate.ssh.keyName, publicKey: estate.ssh.publicKey }).name
+      ? new ComputeKeypairV2(this, "KeyPair", { name: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }).name
       : estate.ssh.keyName;
 
     const services = new Map(estate.services.map((s) => [s.name, s]));

@@ -4,6 +4,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
 import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
+import { terraformLiteral } from "../private/terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
 
@@ -81,7 +82,7 @@ export class AwsFleet extends Construct {
       privateIp: hosts.getString("ip"),
       associatePublicIpAddress: false,
       vpcSecurityGroupIds: [...props.securityGroupIds],
-      keyName: props.keyName,
+      keyName: terraformLiteral(props.keyName),
       metadataOptions: { ...INSTANCE_METADATA_OPTIONS },
       rootBlockDevice: {
         volumeType: ROOT_VOLUME_TYPE,
@@ -94,8 +95,8 @@ export class AwsFleet extends Construct {
         "estate:env": props.env,
         "estate:site": props.site,
         "estate:service": props.service,
-        "estate:image": props.image,
-        "estate:version": props.imageVersion,
+        "estate:image": terraformLiteral(props.image),
+        "estate:version": terraformLiteral(props.imageVersion),
       },
     });
 

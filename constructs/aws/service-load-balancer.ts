@@ -4,6 +4,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { HealthCheckModel, ListenerModel, ListenerProtocol } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export type AwsLoadBalancerType = "application" | "network";
 
@@ -111,7 +112,7 @@ export class AwsServiceLoadBalancer extends Construct {
         loadBalancerArn: lb.arn,
         port: l.port,
         protocol: listenerProtocol(l.protocol, alb),
-        ...(terminates ? { sslPolicy, certificateArn: l.tls!.awsCertificateArn } : {}),
+        ...(terminates ? { sslPolicy: terraformLiteral(sslPolicy), certificateArn: terraformLiteral(l.tls!.awsCertificateArn) } : {}),
         defaultAction: [{ type: "forward", targetGroupArn: group.arn }],
         tags: { Name: `${props.loadBalancerName}-${l.port}` },
       });
@@ -191,7 +192,7 @@ function healthCheckOf(hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
     enabled: true,
     protocol: hc.protocol,
     port: String(hc.port),
-    ...(hc.protocol === "TCP" ? {} : { path: hc.path, matcher: hc.expectedCodes }),
+    ...(hc.protocol === "TCP" ? {} : { path: terraformLiteral(hc.path!), matcher: terraformLiteral(hc.expectedCodes) }),
     interval: hc.intervalSec,
     timeout: hc.timeoutSec,
     healthyThreshold: hc.healthyThreshold,

@@ -5,6 +5,7 @@ import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
 import { literalLocalRegistry } from "../private/literal-locals";
+import { terraformLiteral } from "../private/terraform-literal";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface FleetHost {
@@ -66,7 +67,7 @@ export class Fleet extends Construct {
     for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone };
     this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(props.hostsLocalName, map);
 
-    const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: props.image.name!, mostRecent: true }).id;
+    const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: terraformLiteral(props.image.name!), mostRecent: true }).id;
 
     const portHosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
     this.ports = new NetworkingPortV2(this, "Port", {
@@ -82,13 +83,13 @@ export class Fleet extends Construct {
     this.instances = new ComputeInstanceV2(this, "Instance", {
       forEach: hosts,
       name: hosts.key,
-      flavorName: props.flavorName,
+      flavorName: terraformLiteral(props.flavorName),
       // Booting from a volume, the image goes in block_device only: the provider reports no image_id for such
       // servers, so setting it too would show a forced replacement on every plan.
       ...(props.volumeSizeGiB ? {} : { imageId }),
       availabilityZone: hosts.getString("az"),
-      keyPair: props.keyPairName,
-      metadata: { ...(props.metadata ?? {}) },
+      keyPair: terraformLiteral(props.keyPairName),
+      metadata: Object.fromEntries(Object.entries(props.metadata ?? {}).map(([k, v]) => [k, terraformLiteral(v)])),
       network: [{ port: `\${${this.ports.terraformResourceType}.${this.ports.friendlyUniqueId}[each.key].id}` }],
       ...(props.serverGroupId ? { schedulerHints: [{ group: props.serverGroupId }] } : {}),
       ...(props.volumeSizeGiB

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
 import { isValidIpv4 } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export interface FloatingVipProps {
   /** External network the address comes from. */
@@ -21,10 +22,10 @@ export class FloatingVip extends Construct {
     super(scope, id);
     if (!isValidIpv4(props.address)) throw new Error(`${this.node.path}: address must be an IPv4 address, got "${props.address}"`);
     new NetworkingFloatingipV2(this, "FloatingIp", {
-      pool: props.pool,
+      pool: terraformLiteral(props.pool),
       address: props.address,
       portId: props.portId,
-      ...(props.description ? { description: props.description } : {}),
+      ...(props.description ? { description: terraformLiteral(props.description) } : {}),
     });
     this.address = props.address;
   }

@@ -6,6 +6,7 @@ import { LbMemberV2 } from "../../.gen/providers/openstack/lb-member-v2";
 import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
 import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP";
@@ -73,7 +74,7 @@ export class OctaviaLoadBalancer extends Construct {
     for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
 
     const lb = new LbLoadbalancerV2(this, "LoadBalancer", {
-      name: props.name,
+      name: terraformLiteral(props.name),
       vipSubnetId: props.vipSubnetId,
       vipAddress: props.vipAddress,
       adminStateUp: true,
@@ -88,29 +89,29 @@ export class OctaviaLoadBalancer extends Construct {
       }
       const scopeForPort = new Construct(this, `Port${l.port}`);
       const listener = new LbListenerV2(scopeForPort, "Listener", {
-        name: `${props.name}-${l.port}`,
+        name: terraformLiteral(`${props.name}-${l.port}`),
         loadbalancerId: lb.id,
         protocol: l.protocol,
         protocolPort: l.port,
         allowedCidrs: [...props.allowedCidrs],
-        ...(l.tlsContainerRef ? { defaultTlsContainerRef: l.tlsContainerRef } : {}),
+        ...(l.tlsContainerRef ? { defaultTlsContainerRef: terraformLiteral(l.tlsContainerRef) } : {}),
       });
       const poolProtocol = poolProtocolFor(l.protocol);
       const pool = new LbPoolV2(scopeForPort, "Pool", {
-        name: `${props.name}-${l.port}`,
+        name: terraformLiteral(`${props.name}-${l.port}`),
         listenerId: listener.id,
         protocol: poolProtocol,
         lbMethod: props.lbMethod ?? DEFAULT_LB_METHOD,
       });
       new LbMonitorV2(scopeForPort, "Monitor", {
-        name: `${props.name}-${l.port}`,
+        name: terraformLiteral(`${props.name}-${l.port}`),
         poolId: pool.id,
         type: poolProtocol === "UDP" && hm.type === "TCP" ? "UDP-CONNECT" : hm.type,
         delay: hm.delaySec,
         timeout: hm.timeoutSec,
         maxRetries: hm.maxRetries,
         maxRetriesDown: hm.maxRetriesDown,
-        ...(hm.type === "TCP" ? {} : { urlPath: hm.urlPath, httpMethod: "GET", expectedCodes: hm.expectedCodes ?? "200" }),
+        ...(hm.type === "TCP" ? {} : { urlPath: terraformLiteral(hm.urlPath!), httpMethod: "GET", expectedCodes: terraformLiteral(hm.expectedCodes ?? "200") }),
       });
       const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
       new LbMemberV2(scopeForPort, "Member", {

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
 import { isValidCidr } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export const SSH_PORT = 22;
 export const WORLD_CIDR = "0.0.0.0/0";
@@ -43,7 +44,7 @@ export class ServiceSecurityGroup extends Construct {
     if (props.adminCidrs.includes(WORLD_CIDR)) {
       throw new Error(`${this.node.path}: SSH must not be open to ${WORLD_CIDR}; list the admin networks in adminCidrs`);
     }
-    const group = new NetworkingSecgroupV2(this, "Group", { name: props.name, description: `Instances of ${props.name}` });
+    const group = new NetworkingSecgroupV2(this, "Group", { name: terraformLiteral(props.name), description: terraformLiteral(`Instances of ${props.name}`) });
     this.securityGroupId = group.id;
 
     const rule = (ruleId: string, protocol: string, port: number, cidr: string, description: string) =>

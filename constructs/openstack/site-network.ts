@@ -6,6 +6,7 @@ import { NetworkingRouterRouteV2 } from "../../.gen/providers/openstack/networki
 import { NetworkingRouterV2 } from "../../.gen/providers/openstack/networking-router-v2";
 import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export interface StaticRoute {
   readonly destination: string;
@@ -50,10 +51,10 @@ export class SiteNetwork extends Construct {
       }
     }
 
-    const external = new DataOpenstackNetworkingNetworkV2(this, "External", { name: props.externalNetworkName, external: true });
-    const network = new NetworkingNetworkV2(this, "Network", { name: props.name, adminStateUp: true });
+    const external = new DataOpenstackNetworkingNetworkV2(this, "External", { name: terraformLiteral(props.externalNetworkName), external: true });
+    const network = new NetworkingNetworkV2(this, "Network", { name: terraformLiteral(props.name), adminStateUp: true });
     const subnetResource = new NetworkingSubnetV2(this, "Subnet", {
-      name: props.name,
+      name: terraformLiteral(props.name),
       networkId: network.id,
       cidr: props.subnetCidr,
       ipVersion: 4,
@@ -62,7 +63,7 @@ export class SiteNetwork extends Construct {
       dnsNameservers: [...(props.dnsServers ?? [])],
       allocationPool: [{ start: props.allocationPool.start, end: props.allocationPool.end }],
     });
-    const router = new NetworkingRouterV2(this, "Router", { name: props.name, adminStateUp: true, externalNetworkId: external.id });
+    const router = new NetworkingRouterV2(this, "Router", { name: terraformLiteral(props.name), adminStateUp: true, externalNetworkId: external.id });
     const iface = new NetworkingRouterInterfaceV2(this, "RouterInterface", { routerId: router.id, subnetId: subnetResource.id });
     // One route per destination, named after it so that adding or reordering routes never replaces another.
     for (const r of props.routes ?? []) {

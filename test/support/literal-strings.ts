@@ -70,12 +70,15 @@ export function evaluateWithTerraform(strings: readonly string[]): string[] {
 
 const ANSIBLE_ENV = { ...process.env, ANSIBLE_NOCOLOR: "1", ANSIBLE_LOCALHOST_WARNING: "0", ANSIBLE_INVENTORY_UNPARSED_WARNING: "0" };
 
-/** Host variables of one host as `ansible-inventory --list` reads them. */
-export function inventoryHostVars(inventoryFile: string, host: string): Record<string, unknown> {
-  const list = JSON.parse(execFileSync("ansible-inventory", ["-i", inventoryFile, "--list"], { encoding: "utf8", env: ANSIBLE_ENV })) as {
-    _meta: { hostvars: Record<string, Record<string, unknown>> };
-  };
-  return list._meta.hostvars[host];
+/**
+ * Host variables of every host as `ansible-inventory --list` reads them. Its JSON writes a string tagged `!unsafe` as
+ * `{"__ansible_unsafe": "<text>"}`; such strings are returned as their text.
+ */
+export function inventoryHostVars(inventoryFile: string): Record<string, Record<string, unknown>> {
+  const list = JSON.parse(execFileSync("ansible-inventory", ["-i", inventoryFile, "--list"], { encoding: "utf8", env: ANSIBLE_ENV }), (_key, value: unknown) =>
+    value !== null && typeof value === "object" && "__ansible_unsafe" in value ? (value as { __ansible_unsafe: string }).__ansible_unsafe : value,
+  ) as { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+  return list._meta.hostvars;
 }
 
 /**

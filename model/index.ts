@@ -1,5 +1,6 @@
 export * from "./address-plan";
 export * from "./errors";
+export * from "./health-check";
 export * from "./ipam";
 export * from "./load";
 export * from "./resolve";

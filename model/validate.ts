@@ -5,6 +5,7 @@
 import ipaddr from "ipaddr.js";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
+import { healthCheckPortProblem } from "./health-check";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import type { EnvironmentFile } from "./schema";
 
@@ -149,6 +150,8 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     if ((svc.healthCheck.protocol === "HTTP" || svc.healthCheck.protocol === "HTTPS") && !svc.healthCheck.path) {
       add([...base, "healthCheck", "path"], `an ${svc.healthCheck.protocol} health check needs a path, e.g. path: /healthz`);
     }
+    const healthPortProblem = healthCheckPortProblem(svc.listeners.map((l) => ({ ...l, backendPort: l.backendPort ?? l.port })), svc.healthCheck);
+    if (healthPortProblem) add([...base, "healthCheck", "port"], healthPortProblem);
     const ports = new Set<number>();
     svc.listeners.forEach((l, li) => {
       if (ports.has(l.port)) add([...base, "listeners", li, "port"], `port ${l.port} is used by two listeners of this service; a load balancer listens once per port`);

@@ -75,16 +75,14 @@ export class OpenstackSiteStack extends EstateStack {
           port: l.port,
           backendPort: l.backendPort,
           ...(l.tls ? { tlsContainerRef: l.tls.openstackContainerRef } : {}),
+          monitor: l.healthProbe,
         })),
         healthMonitor: {
-          type: hc.protocol,
-          ...(hc.path ? { urlPath: hc.path } : {}),
           delaySec: hc.intervalSec,
           timeoutSec: hc.timeoutSec,
           maxRetries: hc.healthyThreshold,
           maxRetriesDown: hc.unhealthyThreshold,
           expectedCodes: hc.expectedCodes,
-          port: hc.port,
         },
         allowedCidrs: listenerAllowedCidrs(estate, service),
         membersExpression: fleet.hostsExpression,
@@ -107,10 +105,15 @@ export class OpenstackSiteStack extends EstateStack {
   }
 }
 
+/** Backend ports with the transport each serves, and the port each pool's monitor probes (over TCP, or UDP for UDP-CONNECT). */
 function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: number }[] {
-  const ports = service.listeners.map((l) => ({ protocol: l.protocol === "UDP" ? ("udp" as const) : ("tcp" as const), port: l.backendPort }));
-  ports.push({ protocol: "tcp", port: service.healthCheck.port });
-  return ports;
+  return service.listeners.flatMap((l) => {
+    const transport = l.protocol === "UDP" ? ("udp" as const) : ("tcp" as const);
+    return [
+      { protocol: transport, port: l.backendPort },
+      { protocol: l.healthProbe.protocol === "UDP-CONNECT" ? ("udp" as const) : ("tcp" as const), port: l.healthProbe.port },
+    ];
+  });
 }
 
 /**

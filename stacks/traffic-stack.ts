@@ -49,11 +49,14 @@ export class TrafficStack extends EstateStack {
       const endpoints = this.endpointsOf(estate, service);
       if (endpoints.length === 0) continue;
       const recordName = `${service.name}.${traffic.domain}`;
+      if (!service.publicHealthCheck) {
+        throw new Error(`${this.node.path}: every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
+      }
       new ServiceTraffic(this, service.name, {
         zoneId,
         recordName,
         ttlSec: traffic.ttlSec,
-        listeners: service.listeners,
+        publicHealthCheck: service.publicHealthCheck,
         healthCheck: service.healthCheck,
         endpoints,
       });

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
-import type { HealthCheckModel, ListenerModel, ListenerProtocol } from "../../model";
+import type { HealthCheckModel, ListenerModel, ListenerProtocol, TargetHealthCheckModel } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
 import { terraformLiteral } from "../private/terraform-literal";
 
@@ -15,10 +15,12 @@ export interface AwsServiceListener {
   readonly backendPort: number;
   /** Certificate of a TERMINATED_HTTPS listener. */
   readonly tls?: Pick<NonNullable<ListenerModel["tls"]>, "awsCertificateArn">;
+  /** What this listener's target group checks, as the model decides it per pool (model/health-check.ts). */
+  readonly targetHealthCheck: TargetHealthCheckModel;
 }
 
-/** A health check in the model's vocabulary; HealthCheckModel satisfies it. */
-export type AwsServiceHealthCheck = HealthCheckModel;
+/** Timings and expected answers of every target group's check; HealthCheckModel satisfies it. */
+export type AwsServiceHealthCheck = Pick<HealthCheckModel, "intervalSec" | "timeoutSec" | "healthyThreshold" | "unhealthyThreshold" | "expectedCodes">;
 
 /** A target group of the service, for the fleet to register its instances in. */
 export interface AwsTargetGroupRef {
@@ -51,7 +53,7 @@ export interface AwsServiceLoadBalancerProps {
   readonly internal?: boolean;
   readonly securityGroupIds: readonly string[];
   readonly listeners: readonly AwsServiceListener[];
-  /** Health check of every target group. */
+  /** Timings of every target group's health check (what each probes comes with its listener). */
   readonly healthCheck: AwsServiceHealthCheck;
   /** TLS policy of HTTPS (ALB) and TLS (NLB) listeners. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
@@ -103,7 +105,7 @@ export class AwsServiceLoadBalancer extends Construct {
         protocol: targetProtocol(l.protocol, alb),
         targetType: "instance",
         vpcId: props.network.vpcId,
-        healthCheck: healthCheckOf(props.healthCheck),
+        healthCheck: healthCheckOf(l.targetHealthCheck, props.healthCheck),
         tags: { Name: `${props.loadBalancerName}-${l.port}` },
         lifecycle: { createBeforeDestroy: true },
       });
@@ -157,13 +159,16 @@ export class AwsServiceLoadBalancer extends Construct {
         throw new Error(`${path}: the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`);
       }
     }
+    for (const l of props.listeners) {
+      const check = l.targetHealthCheck;
+      if (alb && check.protocol === "TCP") {
+        throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check of listener ${l.port} is TCP; give it protocol HTTP and a path`);
+      }
+      if (check.protocol !== "TCP" && !check.path?.startsWith("/")) {
+        throw new Error(`${path}: an ${check.protocol} health check needs a path starting with "/", got "${check.path ?? ""}"`);
+      }
+    }
     const hc = props.healthCheck;
-    if (alb && hc.protocol === "TCP") {
-      throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check is TCP; give it protocol HTTP and a path`);
-    }
-    if (hc.protocol !== "TCP" && !hc.path?.startsWith("/")) {
-      throw new Error(`${path}: an ${hc.protocol} health check needs a path starting with "/", got "${hc.path ?? ""}"`);
-    }
     if (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec) {
       throw new Error(
         `${path}: health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
@@ -187,12 +192,12 @@ function targetProtocol(protocol: ListenerProtocol, alb: boolean): string {
   return protocol === "UDP" ? "UDP" : "TCP";
 }
 
-function healthCheckOf(hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
+function healthCheckOf(check: TargetHealthCheckModel, hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
   return {
     enabled: true,
-    protocol: hc.protocol,
-    port: String(hc.port),
-    ...(hc.protocol === "TCP" ? {} : { path: terraformLiteral(hc.path!), matcher: terraformLiteral(hc.expectedCodes) }),
+    protocol: check.protocol,
+    port: String(check.port),
+    ...(check.protocol === "TCP" ? {} : { path: terraformLiteral(check.path!), matcher: terraformLiteral(hc.expectedCodes) }),
     interval: hc.intervalSec,
     timeout: hc.timeoutSec,
     healthyThreshold: hc.healthyThreshold,

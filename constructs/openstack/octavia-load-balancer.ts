@@ -9,7 +9,8 @@ import { isValidCidr } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
-export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP";
+/** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
+export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP" | "UDP-CONNECT";
 export type OctaviaLbMethod = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
 
 export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
@@ -21,12 +22,24 @@ export interface OctaviaListener {
   readonly backendPort: number;
   /** Barbican container with the certificate; required for TERMINATED_HTTPS. */
   readonly tlsContainerRef?: string;
+  /**
+   * What the pool's monitor probes, as the model decides it per pool from what the backend serves
+   * (model/health-check.ts): HealthProbeModel satisfies it.
+   */
+  readonly monitor: OctaviaPoolMonitor;
 }
 
+/** The probe of one pool. */
+export interface OctaviaPoolMonitor {
+  readonly protocol: OctaviaMonitorType;
+  /** Member port probed; members get it as `monitor_port` when it differs from the backend port. */
+  readonly port: number;
+  /** HTTP path, required for HTTP and HTTPS monitors. */
+  readonly path?: string;
+}
+
+/** Timings and expected answers shared by the monitors of every pool. */
 export interface OctaviaHealthMonitor {
-  readonly type: OctaviaMonitorType;
-  /** HTTP path for HTTP(S) monitors. */
-  readonly urlPath?: string;
   readonly delaySec: number;
   readonly timeoutSec: number;
   /** Successful checks before a member is ONLINE. */
@@ -35,8 +48,6 @@ export interface OctaviaHealthMonitor {
   readonly maxRetriesDown: number;
   /** @default "200" */
   readonly expectedCodes?: string;
-  /** Port the members answer health checks on. */
-  readonly port: number;
 }
 
 export interface OctaviaLoadBalancerProps {
@@ -67,9 +78,6 @@ export class OctaviaLoadBalancer extends Construct {
     super(scope, id);
     const hm = props.healthMonitor;
     if (hm.timeoutSec > hm.delaySec) throw new Error(`${this.node.path}: healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`);
-    if ((hm.type === "HTTP" || hm.type === "HTTPS") && !hm.urlPath?.startsWith("/")) {
-      throw new Error(`${this.node.path}: healthMonitor.urlPath must start with "/", got "${hm.urlPath ?? ""}"`);
-    }
     if (props.listeners.length === 0) throw new Error(`${this.node.path}: a load balancer needs at least one listener`);
     for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
 
@@ -86,6 +94,13 @@ export class OctaviaLoadBalancer extends Construct {
     for (const l of props.listeners) {
       if (l.protocol === "TERMINATED_HTTPS" && !l.tlsContainerRef) {
         throw new Error(`${this.node.path}: listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`);
+      }
+      const probe = l.monitor;
+      if ((probe.protocol === "HTTP" || probe.protocol === "HTTPS") && !probe.path?.startsWith("/")) {
+        throw new Error(`${this.node.path}: listener ${l.port}: an ${probe.protocol} monitor needs a path starting with "/", got "${probe.path ?? ""}"`);
+      }
+      if ((l.protocol === "UDP") !== (probe.protocol === "UDP-CONNECT")) {
+        throw new Error(`${this.node.path}: listener ${l.port}: a ${l.protocol} pool cannot take a ${probe.protocol} monitor; UDP pools take UDP-CONNECT, which only they take`);
       }
       const scopeForPort = new Construct(this, `Port${l.port}`);
       const listener = new LbListenerV2(scopeForPort, "Listener", {
@@ -106,12 +121,14 @@ export class OctaviaLoadBalancer extends Construct {
       new LbMonitorV2(scopeForPort, "Monitor", {
         name: terraformLiteral(`${props.name}-${l.port}`),
         poolId: pool.id,
-        type: poolProtocol === "UDP" && hm.type === "TCP" ? "UDP-CONNECT" : hm.type,
+        type: probe.protocol,
         delay: hm.delaySec,
         timeout: hm.timeoutSec,
         maxRetries: hm.maxRetries,
         maxRetriesDown: hm.maxRetriesDown,
-        ...(hm.type === "TCP" ? {} : { urlPath: terraformLiteral(hm.urlPath!), httpMethod: "GET", expectedCodes: terraformLiteral(hm.expectedCodes ?? "200") }),
+        ...(probe.protocol === "HTTP" || probe.protocol === "HTTPS"
+          ? { urlPath: terraformLiteral(probe.path!), httpMethod: "GET", expectedCodes: terraformLiteral(hm.expectedCodes ?? "200") }
+          : {}),
       });
       const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
       new LbMemberV2(scopeForPort, "Member", {
@@ -121,7 +138,7 @@ export class OctaviaLoadBalancer extends Construct {
         address: members.getString("ip"),
         protocolPort: l.backendPort,
         subnetId: props.memberSubnetId,
-        ...(hm.port !== l.backendPort ? { monitorPort: hm.port } : {}),
+        ...(probe.port !== l.backendPort ? { monitorPort: probe.port } : {}),
       });
     }
   }

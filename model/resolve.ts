@@ -93,6 +93,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             service: svc.name,
             index: n,
             ip: address(n),
+            // Round-robin over the zones as written: their order places hosts, sorting them would move hosts.
             availabilityZone: azs[(n - 1) % azs.length],
             image: svc.image,
             imageVersion: svc.imageVersion,

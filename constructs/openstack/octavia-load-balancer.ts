@@ -15,6 +15,16 @@ export type OctaviaLbMethod = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
 
 export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
 
+/**
+ * Listener `allowed_cidrs` in the order Octavia returns them: sorted as strings (code-point order, so
+ * "100.64.0.0/10" comes before "15.177.0.0/18"; measured on Octavia Zed). The order means nothing to Octavia, but
+ * the provider compares the attribute as an ordered list: any other order shows a change on every plan after an
+ * apply. Duplicates are dropped (Octavia stores each CIDR once).
+ */
+export function octaviaAllowedCidrsOrder(cidrs: readonly string[]): string[] {
+  return [...new Set(cidrs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export interface OctaviaListener {
   readonly protocol: OctaviaListenerProtocol;
   readonly port: number;
@@ -58,7 +68,7 @@ export interface OctaviaLoadBalancerProps {
   readonly vipAddress: string;
   readonly listeners: readonly OctaviaListener[];
   readonly healthMonitor: OctaviaHealthMonitor;
-  /** Client networks allowed on every listener (Octavia enforces them on the VIP). */
+  /** Client networks allowed on every listener (Octavia enforces them on the VIP); any order, written sorted. */
   readonly allowedCidrs: readonly string[];
   /** Host map expression (`${local.hosts_x}`) with an `ip` per host name; one member per host and listener. */
   readonly membersExpression: string;
@@ -108,7 +118,7 @@ export class OctaviaLoadBalancer extends Construct {
         loadbalancerId: lb.id,
         protocol: l.protocol,
         protocolPort: l.port,
-        allowedCidrs: [...props.allowedCidrs],
+        allowedCidrs: octaviaAllowedCidrsOrder(props.allowedCidrs),
         ...(l.tlsContainerRef ? { defaultTlsContainerRef: terraformLiteral(l.tlsContainerRef) } : {}),
       });
       const poolProtocol = poolProtocolFor(l.protocol);

@@ -60,6 +60,7 @@ export class SiteNetwork extends Construct {
       ipVersion: 4,
       gatewayIp: props.gatewayIp,
       enableDhcp: true,
+      // Ordered list, kept as written: resolver priority (the first server is asked first).
       dnsNameservers: [...(props.dnsServers ?? [])],
       allocationPool: [{ start: props.allocationPool.start, end: props.allocationPool.end }],
     });

@@ -57,6 +57,7 @@ export class OpenstackSiteStack extends EstateStack {
         keyPairName,
         ...(serverGroup ? { serverGroupId: serverGroup.serverGroupId } : {}),
         volumeSizeGiB: service.volumeSizeGiB,
+        dependsOn: [network.routerInterface],
         metadata: {
           estate_env: estate.env,
           estate_site: site.name,
@@ -95,6 +96,7 @@ export class OpenstackSiteStack extends EstateStack {
           address: placed.publicVip,
           portId: lb.vipPortId,
           description: `Public VIP of ${name}`,
+          dependsOn: [network.routerInterface],
         });
       }
       new TerraformOutput(ns, "Vip", {

@@ -43,7 +43,8 @@ export interface AwsFleetProps {
   readonly imageId: string;
   readonly instanceType: string;
   readonly hosts: readonly AwsFleetHost[];
-  readonly network: Pick<IAwsSiteNetwork, "zones" | "privateSubnetIdFor">;
+  /** Where hosts go; the instances wait for its private egress routes when it names them. */
+  readonly network: Pick<IAwsSiteNetwork, "zones" | "privateSubnetIdFor" | "privateEgress">;
   readonly securityGroupIds: readonly string[];
   /** EC2 key pair for SSH. */
   readonly keyName: string;
@@ -90,6 +91,7 @@ export class AwsFleet extends Construct {
         encrypted: true,
         deleteOnTermination: true,
       },
+      ...(props.network.privateEgress && props.network.privateEgress.length > 0 ? { dependsOn: [...props.network.privateEgress] } : {}),
       tags: {
         Name: hosts.key,
         "estate:env": props.env,

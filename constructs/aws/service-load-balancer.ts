@@ -48,7 +48,7 @@ export interface AwsServiceLoadBalancerProps {
   /** `application` (ALB) for HTTP and TLS-terminating listeners, `network` (NLB) for TCP and UDP. */
   readonly loadBalancerType: AwsLoadBalancerType;
   /** Subnets (one per zone) to place the load balancer in: the public ones, or the private ones when internal. */
-  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
+  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "internetGateway">;
   /** An internal load balancer in the private subnets, reachable from the VPC and its peers only. @default false */
   readonly internal?: boolean;
   readonly securityGroupIds: readonly string[];
@@ -92,6 +92,8 @@ export class AwsServiceLoadBalancer extends Construct {
       enableDeletionProtection: props.deletionProtection ?? DEFAULT_DELETION_PROTECTION,
       ...(alb ? { dropInvalidHeaderFields: true } : { enableCrossZoneLoadBalancing: props.crossZoneLoadBalancing ?? DEFAULT_CROSS_ZONE_LOAD_BALANCING }),
       tags: { Name: props.loadBalancerName },
+      // Elastic Load Balancing refuses an internet-facing load balancer in a VPC without an internet gateway.
+      ...(!props.internal && props.network.internetGateway ? { dependsOn: [props.network.internetGateway] } : {}),
     });
 
     const groupsNs = new Construct(this, "TargetGroups");

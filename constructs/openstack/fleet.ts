@@ -38,7 +38,10 @@ export interface FleetProps {
   readonly volumeSizeGiB?: number;
   /** Nova metadata on every instance. @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
-  /** Resources the instances must wait for (e.g. the router interface). @default [] */
+  /**
+   * Resources the instances must wait for and do not refer to: the router interface of their subnet (metadata
+   * service, package mirrors). Never a data source. @default []
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 

@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
 import { isValidIpv4 } from "../../model";
@@ -12,6 +13,12 @@ export interface FloatingVipProps {
   readonly portId: string;
   /** @default - none */
   readonly description?: string;
+  /**
+   * What the association needs first and does not refer to: the router interface of the VIP port's subnet
+   * (Neutron refuses a floating IP for a port whose subnet is not on a router with the external gateway).
+   * Never a data source. @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** A floating IP that holds a fixed public VIP address and points it at a load balancer. */
@@ -26,6 +33,7 @@ export class FloatingVip extends Construct {
       address: props.address,
       portId: props.portId,
       ...(props.description ? { description: terraformLiteral(props.description) } : {}),
+      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
     });
     this.address = props.address;
   }

@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
 import { NetworkingNetworkV2 } from "../../.gen/providers/openstack/networking-network-v2";
@@ -34,6 +35,12 @@ export class SiteNetwork extends Construct {
   readonly subnetId: string;
   readonly routerId: string;
   readonly externalNetworkId: string;
+  /**
+   * The subnet's attachment to the router. Neutron only associates a floating IP with a port whose subnet is on a
+   * router with an external gateway (else ExternalGatewayForFloatingIPNotFound), and instances reach the metadata
+   * service and package mirrors through it; nothing those resources refer to says so, hence `depends_on` on it.
+   */
+  readonly routerInterface: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: SiteNetworkProps) {
     super(scope, id);
@@ -80,5 +87,6 @@ export class SiteNetwork extends Construct {
     this.subnetId = subnetResource.id;
     this.routerId = router.id;
     this.externalNetworkId = external.id;
+    this.routerInterface = iface;
   }
 }

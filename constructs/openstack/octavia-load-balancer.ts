@@ -140,6 +140,9 @@ export class OctaviaLoadBalancer extends Construct {
           ? { urlPath: terraformLiteral(probe.path!), httpMethod: "GET", expectedCodes: terraformLiteral(hm.expectedCodes ?? "200") }
           : {}),
       });
+      // One member per host, keyed and named by the host: the provider records a member only once Octavia reports
+      // it ACTIVE (terraform-provider-openstack v3.x, resource_openstack_lb_member_v2.go), so one left in ERROR by a
+      // failed apply is deleted or imported by hand at this address (README, "Recovering from a failed apply").
       const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
       new LbMemberV2(scopeForPort, "Member", {
         forEach: members,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadEnvironment } from "../model";
+import { EnvironmentError, loadEnvironment } from "../model";
 import { synthesizeModels } from "../stacks/synthesize";
 import { devEnvironment, writeEnvironment } from "./support/env";
 import {
@@ -142,6 +142,23 @@ describe("strings from the environment file reach Terraform literally", () => {
       expect(vars).toEqual(expected);
       expect(templatedHostVars(fixture.inventory, "dev-aws-web-001", ["estate_aws_profile"])).toEqual({ estate_aws_profile: "estate-${dev}" });
     });
+  });
+});
+
+describe("text cdktf itself would read as a reference", () => {
+  it("is refused at load, with its path: cdktf resolves ${TfToken[...]} in any string before Terraform sees it", () => {
+    const env = devEnvironment();
+    env.services[0].healthCheck.path = "/x${TfToken[TOKEN.3]}y";
+    let error: unknown;
+    try {
+      loadEnvironment(writeEnvironment(env, "dev.yaml"));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).problems.map((p) => `${p.path.join(".")}: ${p.message}`)).toEqual([
+      'services.0.healthCheck.path: "${TfToken[" is how cdktf marks a reference to another resource inside a string, so this text would not reach Terraform as written; remove it',
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import ipaddr from "ipaddr.js";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
 import { healthCheckPortProblem } from "./health-check";
+import { cdktfTokenMarkerProblems } from "./literal-text";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import type { EnvironmentFile } from "./schema";
 
@@ -31,6 +32,9 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   const blockSize = env.ipam.blockSize;
   const os = env.sites.openstack;
   const aws = env.sites.aws;
+
+  // Text cdktf would turn into a reference before Terraform sees it.
+  problems.push(...cdktfTokenMarkerProblems(env));
 
   if (blockSize < MIN_BLOCK_SIZE || !Number.isInteger(Math.log2(blockSize))) {
     add(["ipam", "blockSize"], `blockSize must be a power of two of at least ${MIN_BLOCK_SIZE}, got ${blockSize}`);

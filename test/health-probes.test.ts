@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { EnvironmentError, loadEnvironment } from "../model";
+import { renderInventory } from "../render/inventory";
 import { synthesizeModels } from "../stacks/synthesize";
 import { writeEnvironment } from "./support/env";
 
@@ -75,6 +76,14 @@ describe("health checks follow each pool's backend, not the order of the listene
     };
     expect(probes(stacksOf(HTTP_HTTPS), "web", [80, 443])).toEqual(expected);
     expect(probes(stacksOf(reversedListeners(HTTP_HTTPS, 0)), "web", [80, 443])).toEqual(expected);
+  });
+
+  it("warms hosts up on the listener Route 53 probes, whatever the order", () => {
+    for (const file of [HTTP_HTTPS, reversedListeners(HTTP_HTTPS, 0)]) {
+      const inventory = renderInventory(loadEnvironment(file));
+      expect(inventory).toContain("estate_warmup_scheme: https\n");
+      expect(inventory).toContain("estate_warmup_port: 8443\n");
+    }
   });
 
   it("UDP 53→5353 and TCP 853 with a TCP check: the UDP pool probes its own port, AWS checks it over TCP", () => {

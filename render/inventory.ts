@@ -192,7 +192,8 @@ function awsLeafVars(siteService: AwsSiteServiceModel): Vars {
 
 function serviceVars(service: ServiceModel): Vars {
   const hc = service.healthCheck;
-  const warmupListener = service.listeners.find((l) => l.protocol !== "TCP" && l.protocol !== "UDP") ?? service.listeners[0];
+  // The listener Route 53 probes (the model's choice, never list order); a UDP-only service has none to warm up.
+  const warmupListener = service.listeners.find((l) => l.port === service.publicHealthCheck?.listenerPort) ?? service.listeners[0];
   return {
     estate_health_check_protocol: hc.protocol,
     estate_health_check_port: hc.port,

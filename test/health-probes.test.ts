@@ -112,6 +112,25 @@ describe("health checks follow each pool's backend, not the order of the listene
     }
   });
 
+  it("refuses a UDP-only service in an AWS site unless its check names a TCP port, which the target group then checks", () => {
+    const env = parse(readFileSync(UDP_TCP, "utf8"));
+    delete env.traffic;
+    env.services[1].listeners = [{ protocol: "UDP", port: 53, backendPort: 5353 }];
+    let error: unknown;
+    try {
+      loadEnvironment(writeEnvironment(env, "dev.yaml"));
+    } catch (err) {
+      error = err;
+    }
+    expect((error as EnvironmentError).problems.map((p) => `${p.path.join(".")}: ${p.message}`)).toEqual([
+      'services.1.healthCheck.port: every listener is UDP, and Elastic Load Balancing checks UDP targets over TCP, HTTP or HTTPS only (site "aws" runs this service); give healthCheck.port: the TCP port the members answer health checks on',
+    ]);
+    env.services[1].healthCheck.port = 8053;
+    const model = loadEnvironment(writeEnvironment(env, "dev.yaml"));
+    expect(model.services[1].listeners[0].targetHealthCheck).toEqual({ protocol: "TCP", port: 8053 });
+    expect(model.services[1].listeners[0].healthProbe).toEqual({ protocol: "UDP-CONNECT", port: 5353 });
+  });
+
   it("refuses an HTTP check aimed at the port of a TLS pass-through listener, with its path", () => {
     let error: unknown;
     try {

@@ -124,6 +124,15 @@ export function publicHealthCheck(listeners: readonly ListenerInput[], hc: Healt
   return { protocol, listenerPort: probed.port, ...(protocol === "TCP" ? {} : { path: hc.path }) };
 }
 
+/**
+ * Why a service cannot be checked by an AWS target group, or undefined: with every listener UDP and no `port`, the
+ * check would land on a UDP port (Elastic Load Balancing checks UDP targets over TCP, HTTP or HTTPS only).
+ */
+export function awsHealthCheckPortProblem(listeners: readonly ListenerInput[], hc: HealthCheckInput, site: string): string | undefined {
+  if (hc.port !== undefined || listeners.some((l) => l.protocol !== "UDP")) return undefined;
+  return `every listener is UDP, and Elastic Load Balancing checks UDP targets over TCP, HTTP or HTTPS only (site "${site}" runs this service); give healthCheck.port: the TCP port the members answer health checks on`;
+}
+
 /** Why the check's `port` cannot carry its protocol, or undefined. */
 export function healthCheckPortProblem(listeners: readonly ListenerInput[], hc: HealthCheckInput): string | undefined {
   if (hc.port === undefined) return undefined;

@@ -1,6 +1,7 @@
 export * from "./address-plan";
 export * from "./cidr-set";
 export * from "./errors";
+export * from "./health-check";
 export * from "./ipam";
 export * from "./limits";
 export * from "./load";

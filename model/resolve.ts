@@ -1,6 +1,7 @@
 /**
  * Turns a validated environment file into the EstateModel: every name, address and placement decided here.
  */
+import { listenerHealthProbe, publicHealthCheck, serviceHealthCheckPort, targetHealthCheck } from "./health-check";
 import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress, zoneIndexOf } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
 import { awsLoadBalancerType } from "./load-balancer-type";
@@ -40,8 +41,11 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
   const imageByName = new Map(env.images.map((img) => [img.name, img]));
 
   const services: ServiceModel[] = env.services.map((svc) => {
-    const firstBackend = svc.listeners[0].backendPort ?? svc.listeners[0].port;
     const hc = svc.healthCheck;
+    // Health probes are decided per pool from what its backend serves (model/health-check.ts), never by list order.
+    const listeners = svc.listeners.map((l) => ({ protocol: l.protocol, port: l.port, backendPort: l.backendPort ?? l.port, ...(l.tls ? { tls: l.tls } : {}) }));
+    const healthPort = serviceHealthCheckPort(listeners, hc);
+    const publicCheck = publicHealthCheck(listeners, hc);
     return {
       name: svc.name,
       image: svc.image,
@@ -49,17 +53,18 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       flavor: svc.flavor,
       instanceType: svc.instanceType,
       ipBlock: svc.ipBlock,
-      listeners: svc.listeners.map((l) => ({ protocol: l.protocol, port: l.port, backendPort: l.backendPort ?? l.port, ...(l.tls ? { tls: l.tls } : {}) })),
+      listeners: listeners.map((l) => ({ ...l, healthProbe: listenerHealthProbe(l, hc), targetHealthCheck: targetHealthCheck(l, hc, healthPort) })),
       healthCheck: {
         protocol: hc.protocol,
         ...(hc.protocol === "TCP" ? {} : { path: hc.path }),
-        port: hc.port ?? firstBackend,
+        port: healthPort,
         intervalSec: hc.intervalSec,
         timeoutSec: hc.timeoutSec,
         healthyThreshold: hc.healthyThreshold,
         unhealthyThreshold: hc.unhealthyThreshold,
         expectedCodes: hc.expectedCodes,
       },
+      ...(publicCheck ? { publicHealthCheck: publicCheck } : {}),
       placement: svc.placement,
       exposure: svc.exposure,
       allowedCidrs: svc.allowedCidrs,
@@ -93,6 +98,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
             service: svc.name,
             index: n,
             ip: address(n),
+            // Round-robin over the zones as written: their order places hosts, sorting them would move hosts.
             availabilityZone: azs[zoneIndexOf(n, azs.length)],
             image: svc.image,
             imageVersion: svc.imageVersion,

@@ -2,6 +2,7 @@
  * The resolved estate: plain, immutable data with every decision made once (names, addresses, placement).
  * Renderers read it; none recomputes it.
  */
+import type { HealthProbeModel, PublicHealthCheckModel, TargetHealthCheckModel } from "./health-check";
 import type { SiteLimits } from "./limits";
 import type { ListenerProtocol, PlacementPolicy, S3Locking } from "./schema";
 
@@ -33,12 +34,17 @@ export interface ListenerModel {
   readonly port: number;
   readonly backendPort: number;
   readonly tls?: { readonly openstackContainerRef: string; readonly awsCertificateArn: string };
+  /** What the Octavia monitor of this listener's pool probes (rule in model/health-check.ts). */
+  readonly healthProbe: HealthProbeModel;
+  /** What the AWS target group of this listener checks: the same, except that UDP pools are checked over TCP/HTTP(S). */
+  readonly targetHealthCheck: TargetHealthCheckModel;
 }
 
 export interface HealthCheckModel {
   readonly protocol: "HTTP" | "HTTPS" | "TCP";
   /** HTTP path, set for HTTP and HTTPS checks. */
   readonly path?: string;
+  /** Port the members answer the service's health check on (rule in model/health-check.ts, never list order). */
   readonly port: number;
   readonly intervalSec: number;
   readonly timeoutSec: number;
@@ -56,6 +62,8 @@ export interface ServiceModel {
   readonly ipBlock: number;
   readonly listeners: readonly ListenerModel[];
   readonly healthCheck: HealthCheckModel;
+  /** What Route 53 checks on each site's public entry point; absent when every listener is UDP. */
+  readonly publicHealthCheck?: PublicHealthCheckModel;
   readonly placement: PlacementPolicy;
   /** public: public VIPs, internet-facing AWS load balancer, Route 53 records; internal: private networks only. */
   readonly exposure: "public" | "internal";

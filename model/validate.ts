@@ -7,6 +7,8 @@ import { checkFixedAddresses } from "./address-checks";
 import { blockCapacity, blocksIn, maxIpBlockForVip, MIN_BLOCK_SIZE } from "./address-plan";
 import { checkApiFormats } from "./api-formats";
 import { didYouMean, formatPath, type ConfigProblem } from "./errors";
+import { awsHealthCheckPortProblem, healthCheckPortProblem } from "./health-check";
+import { cdktfTokenMarkerProblems } from "./literal-text";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import { checkExposure } from "./exposure";
 import { checkSiteLimits } from "./limits";
@@ -35,6 +37,9 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   const os = env.sites.openstack;
   const aws = env.sites.aws;
   checkBackend(env.backend, add);
+
+  // Text cdktf would turn into a reference before Terraform sees it.
+  problems.push(...cdktfTokenMarkerProblems(env));
 
   if (blockSize < MIN_BLOCK_SIZE || !Number.isInteger(Math.log2(blockSize))) {
     add(["ipam", "blockSize"], `blockSize must be a power of two of at least ${MIN_BLOCK_SIZE}, got ${blockSize}`);
@@ -107,6 +112,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
 
   env.services.forEach((svc, vi) => {
     const base: Path = ["services", vi];
+    const backends = svc.listeners.map((l) => ({ ...l, backendPort: l.backendPort ?? l.port }));
     const image = env.images.find((img) => img.name === svc.image);
     const knownImages = env.images.map((i) => i.name);
     if (!image) add([...base, "image"], `no golden image named "${svc.image}" (known: ${knownImages.join(", ")})${didYouMean(svc.image, knownImages)}`);
@@ -148,12 +154,16 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
         } else if ((svc.ipBlock + 1) * blockSize > subnetSize) {
           add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} does not fit in the AWS /${aws.subnetPrefixLength} zone subnets (${subnetSize / blockSize} blocks of ${blockSize}); lower sites.aws.subnetPrefixLength or ipBlock`);
         }
+        const awsHealthProblem = awsHealthCheckPortProblem(backends, svc.healthCheck, aws.name);
+        if (awsHealthProblem) add([...base, "healthCheck", "port"], awsHealthProblem);
         if (image && !image.aws) add(["images", env.images.indexOf(image), "aws"], `image "${image.name}" has no AWS reference, but service "${svc.name}" runs ${count} instance(s) in site "${aws.name}"; add aws: {ami: ...} or {amiName: ..., owner: ...}`);
       }
     }
     if ((svc.healthCheck.protocol === "HTTP" || svc.healthCheck.protocol === "HTTPS") && !svc.healthCheck.path) {
       add([...base, "healthCheck", "path"], `an ${svc.healthCheck.protocol} health check needs a path, e.g. path: /healthz`);
     }
+    const healthPortProblem = healthCheckPortProblem(backends, svc.healthCheck);
+    if (healthPortProblem) add([...base, "healthCheck", "port"], healthPortProblem);
     const ports = new Set<number>();
     svc.listeners.forEach((l, li) => {
       if (ports.has(l.port)) add([...base, "listeners", li, "port"], `port ${l.port} is used by two listeners of this service; a load balancer listens once per port`);

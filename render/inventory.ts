@@ -192,7 +192,8 @@ function awsLeafVars(siteService: AwsSiteServiceModel): Vars {
 
 function serviceVars(service: ServiceModel): Vars {
   const hc = service.healthCheck;
-  const warmupListener = service.listeners.find((l) => l.protocol !== "TCP" && l.protocol !== "UDP") ?? service.listeners[0];
+  // The listener Route 53 probes (the model's choice, never list order); a UDP-only service has none to warm up.
+  const warmupListener = service.listeners.find((l) => l.port === service.publicHealthCheck?.listenerPort) ?? service.listeners[0];
   return {
     estate_health_check_protocol: hc.protocol,
     estate_health_check_port: hc.port,
@@ -322,8 +323,18 @@ const PLAIN_DOTTED = /^[0-9]+(\.[0-9]+){2,}$/;
 /** Words YAML 1.1 reads as booleans or null. */
 const YAML11_KEYWORD = /^(y|yes|n|no|true|false|on|off|null)$/i;
 
+/**
+ * Ansible templates every string variable when a play uses it: Jinja2's `{{ }}`, `{% %}` and `{# #}` in a value
+ * would be evaluated on the controller (`{{ lookup('pipe', ...) }}` runs a command there). Every delimiter starts
+ * with "{", and no value the toolkit computes holds one, so a string holding "{" came from the environment file
+ * and is tagged `!unsafe`: Ansible hands it to tasks as written, never templated ("Advanced playbook syntax",
+ * Unsafe or raw strings). Other values stay untagged so that the inventory reads as plain YAML.
+ */
+const JINJA2_DELIMITER_START = "{";
+
 function scalar(value: unknown): string {
   if (typeof value === "string") {
+    if (value.includes(JINJA2_DELIMITER_START)) return `!unsafe ${JSON.stringify(value)}`;
     return (PLAIN_WORD.test(value) && !YAML11_KEYWORD.test(value)) || PLAIN_DOTTED.test(value) ? value : JSON.stringify(value);
   }
   if (typeof value === "number" && Number.isFinite(value)) return String(value);

@@ -12,6 +12,7 @@ import {
   route53HealthCheckersPrefixListName,
 } from "../constructs/aws";
 import type { AwsSiteModel, EstateModel } from "../model";
+import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
 /**
@@ -25,7 +26,7 @@ export class AwsSiteStack extends EstateStack {
     super(scope, site.stackName, estate.backend);
     new AwsProvider(this, "aws", awsProviderConfig(site, site.stackName, { "estate:env": estate.env, "estate:site": site.name }));
 
-    const keyPair = estate.ssh.publicKey ? new KeyPair(this, "KeyPair", { keyName: estate.ssh.keyName, publicKey: estate.ssh.publicKey }) : undefined;
+    const keyPair = estate.ssh.publicKey ? new KeyPair(this, "KeyPair", { keyName: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }) : undefined;
     const network = new AwsSiteNetwork(this, "Network", { name: site.stackName, vpcCidr: site.vpcCidr, zones: site.zones });
 
     // Route 53 probes every site from the internet; services open only to private networks must still let it in.
@@ -108,9 +109,9 @@ export function awsProviderConfig(
   tags?: Record<string, string>,
 ): AwsProviderConfig {
   return {
-    region: site.region,
-    ...(site.profile ? { profile: site.profile } : {}),
-    ...(site.assumeRoleArn ? { assumeRole: [{ roleArn: site.assumeRoleArn, sessionName: `estate-${stackName}` }] } : {}),
+    region: terraformLiteral(site.region),
+    ...(site.profile ? { profile: terraformLiteral(site.profile) } : {}),
+    ...(site.assumeRoleArn ? { assumeRole: [{ roleArn: terraformLiteral(site.assumeRoleArn), sessionName: `estate-${stackName}` }] } : {}),
     ...(tags ? { defaultTags: [{ tags }] } : {}),
   };
 }

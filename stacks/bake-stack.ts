@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { ImageBuilder } from "../constructs/openstack";
 import type { BuilderModel, EstateModel, OpenstackSiteModel } from "../model";
+import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
 /**
@@ -12,7 +13,7 @@ export class BakeStack extends EstateStack {
   constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel, builder: BuilderModel) {
     super(scope, builder.stackName, estate.backend);
     if (!estate.bake.baseImage || !estate.bake.flavor) throw new Error(`${this.node.path}: bake needs baseImage and flavor in the environment file`);
-    new OpenstackProvider(this, "openstack", { cloud: site.cloud, region: site.region });
+    new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
     new ImageBuilder(this, "Builder", {
       name: builder.name,
       siteNetworkName: site.stackName,

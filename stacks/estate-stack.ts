@@ -1,6 +1,7 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
+import { escapeTemplateStrings, terraformLiteral } from "../constructs/private/terraform-literal";
 
 export { snakeCase };
 import type { BackendModel } from "../model";
@@ -27,7 +28,8 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
 
   /**
    * Registers a literal local value (token-free data) and returns the expression that reads it.
-   * Names must be unique within the stack.
+   * Names must be unique within the stack. Every string of the value (map keys included) is literal text: it is
+   * written with Terraform's template sequences escaped, so Terraform reads it back exactly as given.
    */
   addLiteralLocal(name: string, value: unknown): string {
     if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${this.node.path}: local name "${name}" must be lower snake case`);
@@ -68,7 +70,8 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
     const tf = super.toTerraform();
     if (this.literalLocals.size > 0) {
       const locals: Record<string, unknown> = { ...(tf.locals ?? {}) };
-      for (const [name, value] of this.literalLocals) locals[name] = value;
+      // These values bypass cdktf's resolver: escaping them is this method's job.
+      for (const [name, value] of this.literalLocals) locals[name] = escapeTemplateStrings(value);
       tf.locals = locals;
     }
     this.synthesizedJson = tf;
@@ -105,32 +108,35 @@ export const LOCAL_STATE_FROM_STACK_DIR = "../../..";
  */
 export const LOCAL_STATE_MARKER = ".estate-state-root";
 
-/** Each stack gets its own state: a local file per stack, or one s3 object key per stack. */
+/**
+ * Each stack gets its own state: a local file per stack, or one s3 object key per stack. Every value comes from
+ * the environment file and is literal text (Terraform allows no expressions in a backend block at all).
+ */
 export function configureBackend(stack: TerraformStack, stackName: string, backend: BackendModel): void {
   if (backend.type === "local") {
     const dir = `${LOCAL_STATE_FROM_STACK_DIR}/${backend.directory}`;
-    new LocalBackend(stack, { path: `${dir}/${stackName}.tfstate` });
+    new LocalBackend(stack, { path: terraformLiteral(`${dir}/${stackName}.tfstate`) });
     const guard = new TerraformOutput(stack, "local_state_guard", {
       description: "Where this stack keeps its local state; planning refuses when that is not the project's state directory.",
-      value: `${dir}/${stackName}.tfstate`,
+      value: terraformLiteral(`${dir}/${stackName}.tfstate`),
     });
     // cdktf 0.21 keeps an output's `precondition` prop but never writes it: the block goes in as an override.
     guard.addOverride("precondition", [
       {
-        condition: `\${fileexists("\${path.module}/${dir}/${LOCAL_STATE_MARKER}")}`,
-        error_message: `Local state of ${stackName} would be ${dir}/${stackName}.tfstate relative to this directory, which is not the project's state directory (${backend.directory}/${LOCAL_STATE_MARKER} is missing there). Synthesize into the project's output directory (cdktf.out at the project root) and run Terraform there, or use a remote backend.`,
+        condition: `\${fileexists("\${path.module}/${terraformLiteral(dir)}/${LOCAL_STATE_MARKER}")}`,
+        error_message: terraformLiteral(`Local state of ${stackName} would be ${dir}/${stackName}.tfstate relative to this directory, which is not the project's state directory (${backend.directory}/${LOCAL_STATE_MARKER} is missing there). Synthesize into the project's output directory (cdktf.out at the project root) and run Terraform there, or use a remote backend.`),
       },
     ]);
     return;
   }
   const s3 = new S3Backend(stack, {
-    bucket: backend.bucket,
-    key: `${backend.keyPrefix}/${stackName}.tfstate`,
-    region: backend.region,
+    bucket: terraformLiteral(backend.bucket),
+    key: terraformLiteral(`${backend.keyPrefix}/${stackName}.tfstate`),
+    region: terraformLiteral(backend.region),
     encrypt: true,
     ...(backend.endpoint ? { skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true } : {}),
-    ...(backend.endpoint || backend.dynamodbEndpoint ? { endpoints: { s3: backend.endpoint, dynamodb: backend.dynamodbEndpoint } } : {}),
-    ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
+    ...(backend.endpoint || backend.dynamodbEndpoint ? { endpoints: { s3: backend.endpoint && terraformLiteral(backend.endpoint), dynamodb: backend.dynamodbEndpoint && terraformLiteral(backend.dynamodbEndpoint) } } : {}),
+    ...(backend.dynamodbTable ? { dynamodbTable: terraformLiteral(backend.dynamodbTable) } : {}),
     ...(backend.usePathStyle ? { usePathStyle: true } : {}),
   });
   // Terraform 1.10+ `use_lockfile`; cdktf 0.21's S3BackendConfig predates it, so it is added to the block as is.

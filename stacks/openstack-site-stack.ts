@@ -4,6 +4,7 @@ import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
 import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
+import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack, snakeCase } from "./estate-stack";
 
 /**
@@ -13,7 +14,7 @@ import { EstateStack, snakeCase } from "./estate-stack";
 export class OpenstackSiteStack extends EstateStack {
   constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel) {
     super(scope, site.stackName, estate.backend);
-    new OpenstackProvider(this, "openstack", { cloud: site.cloud, region: site.region });
+    new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
 
     const network = new SiteNetwork(this, "Network", {
       name: site.stackName,
@@ -27,7 +28,7 @@ export class OpenstackSiteStack extends EstateStack {
 
     // Referencing the key pair resource (when the stack registers it) orders instance creation after it.
     const keyPairName = estate.ssh.publicKey
-      ? new ComputeKeypairV2(this, "KeyPair", { name: estate.ssh.keyName, publicKey: estate.ssh.publicKey }).name
+      ? new ComputeKeypairV2(this, "KeyPair", { name: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }).name
       : estate.ssh.keyName;
 
     const services = new Map(estate.services.map((s) => [s.name, s]));
@@ -61,6 +62,7 @@ export class OpenstackSiteStack extends EstateStack {
         keyPairName,
         ...(serverGroupIds.length > 0 ? { serverGroupIds } : {}),
         volumeSizeGiB: service.volumeSizeGiB,
+        dependsOn: [network.routerInterface],
         metadata: {
           estate_env: estate.env,
           estate_site: site.name,
@@ -79,16 +81,14 @@ export class OpenstackSiteStack extends EstateStack {
           port: l.port,
           backendPort: l.backendPort,
           ...(l.tls ? { tlsContainerRef: l.tls.openstackContainerRef } : {}),
+          monitor: l.healthProbe,
         })),
         healthMonitor: {
-          type: hc.protocol,
-          ...(hc.path ? { urlPath: hc.path } : {}),
           delaySec: hc.intervalSec,
           timeoutSec: hc.timeoutSec,
           maxRetries: hc.healthyThreshold,
           maxRetriesDown: hc.unhealthyThreshold,
           expectedCodes: hc.expectedCodes,
-          port: hc.port,
         },
         allowedCidrs: listenerAllowedCidrs(estate, service),
         membersExpression: fleet.hostsExpression,
@@ -101,6 +101,7 @@ export class OpenstackSiteStack extends EstateStack {
           address: placed.publicVip,
           portId: lb.vipPortId,
           description: `Public VIP of ${name}`,
+          dependsOn: [network.routerInterface],
         });
       }
       new TerraformOutput(ns, "Vip", {
@@ -111,10 +112,15 @@ export class OpenstackSiteStack extends EstateStack {
   }
 }
 
+/** Backend ports with the transport each serves, and the port each pool's monitor probes (over TCP, or UDP for UDP-CONNECT). */
 function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: number }[] {
-  const ports = service.listeners.map((l) => ({ protocol: l.protocol === "UDP" ? ("udp" as const) : ("tcp" as const), port: l.backendPort }));
-  ports.push({ protocol: "tcp", port: service.healthCheck.port });
-  return ports;
+  return service.listeners.flatMap((l) => {
+    const transport = l.protocol === "UDP" ? ("udp" as const) : ("tcp" as const);
+    return [
+      { protocol: transport, port: l.backendPort },
+      { protocol: l.healthProbe.protocol === "UDP-CONNECT" ? ("udp" as const) : ("tcp" as const), port: l.healthProbe.port },
+    ];
+  });
 }
 
 /**

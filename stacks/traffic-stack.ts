@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { ServiceTraffic, type ServiceTrafficEndpoint } from "../constructs/traffic";
 import type { EstateModel, ServiceModel } from "../model";
+import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { awsProviderConfig } from "./aws-site-stack";
 import { EstateStack } from "./estate-stack";
 
@@ -31,11 +32,11 @@ export class TrafficStack extends EstateStack {
 
     let zoneId: string;
     if (traffic.createZone) {
-      const zone = new Route53Zone(this, "HostedZone", { name: traffic.domain, comment: `Service names of the ${estate.env} estate` });
+      const zone = new Route53Zone(this, "HostedZone", { name: terraformLiteral(traffic.domain), comment: `Service names of the ${estate.env} estate` });
       zoneId = zone.zoneId;
       new TerraformOutput(this, "name_servers", {
         value: zone.nameServers,
-        description: `Name servers of ${traffic.domain}: delegate the domain to them from its parent zone`,
+        description: terraformLiteral(`Name servers of ${traffic.domain}: delegate the domain to them from its parent zone`),
       });
     } else if (traffic.zoneId) {
       zoneId = traffic.zoneId;
@@ -48,11 +49,14 @@ export class TrafficStack extends EstateStack {
       const endpoints = this.endpointsOf(estate, service);
       if (endpoints.length === 0) continue;
       const recordName = `${service.name}.${traffic.domain}`;
+      if (!service.publicHealthCheck) {
+        throw new Error(`${this.node.path}: every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
+      }
       new ServiceTraffic(this, service.name, {
         zoneId,
         recordName,
         ttlSec: traffic.ttlSec,
-        listeners: service.listeners,
+        publicHealthCheck: service.publicHealthCheck,
         healthCheck: service.healthCheck,
         endpoints,
       });

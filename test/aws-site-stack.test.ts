@@ -252,9 +252,6 @@ const ZONES = [
 ];
 const NETWORK = { name: "t-aws", vpcCidr: "10.40.0.0/16", zones: ZONES };
 const HTTP_CHECK: AwsServiceHealthCheck = {
-  protocol: "HTTP",
-  path: "/healthz",
-  port: 8080,
   intervalSec: 10,
   timeoutSec: 5,
   healthyThreshold: 3,
@@ -423,7 +420,7 @@ describe("AwsServiceLoadBalancer", () => {
     loadBalancerType: "application",
     network: FAKE_NETWORK,
     securityGroupIds: ["sg-1"],
-    listeners: [{ protocol: "HTTP", port: 80, backendPort: 8080 }],
+    listeners: [{ protocol: "HTTP", port: 80, backendPort: 8080, targetHealthCheck: { protocol: "HTTP", port: 8080, path: "/healthz" } }],
     healthCheck: HTTP_CHECK,
   };
 
@@ -460,7 +457,7 @@ describe("AwsServiceLoadBalancer", () => {
   it("terminates TLS with the model's certificate and a modern policy", () => {
     const stack = testStack();
     const cert = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
-    new AwsServiceLoadBalancer(stack, "Lb", { ...props, listeners: [{ protocol: "TERMINATED_HTTPS", port: 443, backendPort: 8080, tls: { awsCertificateArn: cert } }] });
+    new AwsServiceLoadBalancer(stack, "Lb", { ...props, listeners: [{ protocol: "TERMINATED_HTTPS", port: 443, backendPort: 8080, tls: { awsCertificateArn: cert }, targetHealthCheck: { protocol: "HTTP", port: 8080, path: "/healthz" } }] });
     const listener = resourcesOf(synthJson(stack), "aws_lb_listener").lb_listeners_443;
     expect(listener).toMatchObject({ protocol: "HTTPS", certificate_arn: cert, ssl_policy: DEFAULT_SSL_POLICY });
   });
@@ -473,11 +470,10 @@ describe("AwsServiceLoadBalancer", () => {
       loadBalancerName: "dev-dns",
       loadBalancerType: "network",
       listeners: [
-        { protocol: "UDP", port: 53, backendPort: 5353 },
-        { protocol: "TCP", port: 5432, backendPort: 5432 },
-        { protocol: "TERMINATED_HTTPS", port: 443, backendPort: 8080, tls: { awsCertificateArn: cert } },
+        { protocol: "UDP", port: 53, backendPort: 5353, targetHealthCheck: { protocol: "TCP", port: 5432 } },
+        { protocol: "TCP", port: 5432, backendPort: 5432, targetHealthCheck: { protocol: "TCP", port: 5432 } },
+        { protocol: "TERMINATED_HTTPS", port: 443, backendPort: 8080, tls: { awsCertificateArn: cert }, targetHealthCheck: { protocol: "TCP", port: 8080 } },
       ],
-      healthCheck: { ...HTTP_CHECK, protocol: "TCP", path: undefined, port: 5432 },
       sslPolicy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
       deletionProtection: true,
       crossZoneLoadBalancing: false,
@@ -499,7 +495,7 @@ describe("AwsServiceLoadBalancer", () => {
   });
 
   it("refuses a TCP listener on an ALB", () => {
-    expect(errorOf((s) => new AwsServiceLoadBalancer(s, "Lb", { ...props, listeners: [{ protocol: "TCP", port: 5432, backendPort: 5432 }] }))).toBe(
+    expect(errorOf((s) => new AwsServiceLoadBalancer(s, "Lb", { ...props, listeners: [{ protocol: "TCP", port: 5432, backendPort: 5432, targetHealthCheck: { protocol: "TCP", port: 5432 } }] }))).toBe(
       'test/Lb: an application load balancer cannot carry the TCP listener on port 5432; use loadBalancerType "network"',
     );
   });

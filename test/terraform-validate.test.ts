@@ -64,6 +64,9 @@ const VARIANTS: { name: string; stacks: ("aws" | "traffic")[]; model: () => Esta
         env.sites.openstack.forEach((site: any, i: number) => (site.vips.dns = ["198.51.100.12", "198.51.100.76", "198.51.100.140"][i]));
       }),
   },
+  // Health checks decided per pool: HTTPS checks on a TLS pass-through group, a UDP group checked over TCP.
+  { name: "HTTP and TLS pass-through listeners", stacks: ["aws", "traffic"], model: () => loadEnvironment("test/fixtures/safe-apply/health-http-https.yaml") },
+  { name: "UDP and TCP listeners", stacks: ["aws", "traffic"], model: () => loadEnvironment("test/fixtures/safe-apply/health-udp-tcp.yaml") },
   { name: "no AWS site", stacks: ["traffic"], model: () => devModel((env) => delete env.sites.aws) },
   {
     name: "internal service",

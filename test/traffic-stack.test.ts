@@ -287,8 +287,8 @@ describe("WeightedServiceRecord", () => {
 const TRAFFIC: ServiceTrafficProps = {
   zoneId: "Z1",
   recordName: "web.example.net",
-  listeners: [{ protocol: "HTTP", port: 80 }],
-  healthCheck: { protocol: "HTTP", path: "/healthz", intervalSec: 10, unhealthyThreshold: 3 },
+  publicHealthCheck: { protocol: "HTTP", listenerPort: 80, path: "/healthz" },
+  healthCheck: { intervalSec: 10, unhealthyThreshold: 3 },
   endpoints: [
     { site: "os-a", weight: 100, target: { ipAddress: "198.51.100.10" } },
     { site: "aws", weight: 50, target: { loadBalancerName: "dev-web" } },
@@ -306,16 +306,13 @@ describe("ServiceTraffic", () => {
     expect(resourcesOf(tf, "aws_route53_health_check").web_aws_health_check).toMatchObject({ type: "HTTP", port: 80, resource_path: "/healthz", request_interval: 10 });
   });
 
-  it("probes the first listener Route 53 can reach, with the TTL given (all options)", () => {
+  it("probes the listener the model chose, with the TTL given (all options)", () => {
     const stack = testStack();
     new ServiceTraffic(stack, "dns", {
       ...TRAFFIC,
       ttlSec: 15,
-      listeners: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-      ],
-      healthCheck: { protocol: "TCP", intervalSec: 30, unhealthyThreshold: 5 },
+      publicHealthCheck: { protocol: "TCP", listenerPort: 53 },
+      healthCheck: { intervalSec: 30, unhealthyThreshold: 5 },
     });
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "aws_route53_record").dns_os_a_record.ttl).toBe(15);
@@ -327,12 +324,6 @@ describe("ServiceTraffic", () => {
     const endpoints = TRAFFIC.endpoints.map((e) => ({ ...e, weight: 0 }));
     expect(errorOf((s) => new ServiceTraffic(s, "web", { ...TRAFFIC, endpoints }))).toBe(
       "test/web: every record of web.example.net has weight 0 (sites: os-a, aws); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0",
-    );
-  });
-
-  it("refuses a service with only UDP listeners", () => {
-    expect(errorOf((s) => new ServiceTraffic(s, "web", { ...TRAFFIC, listeners: [{ protocol: "UDP", port: 53 }] }))).toBe(
-      "test/web: every listener is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener",
     );
   });
 });

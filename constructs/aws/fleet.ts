@@ -4,6 +4,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
 import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
+import { terraformLiteral } from "../private/terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
 
@@ -42,7 +43,8 @@ export interface AwsFleetProps {
   readonly imageId: string;
   readonly instanceType: string;
   readonly hosts: readonly AwsFleetHost[];
-  readonly network: Pick<IAwsSiteNetwork, "zones" | "privateSubnetIdFor">;
+  /** Where hosts go; the instances wait for its private egress routes when it names them. */
+  readonly network: Pick<IAwsSiteNetwork, "zones" | "privateSubnetIdFor" | "privateEgress">;
   readonly securityGroupIds: readonly string[];
   /** EC2 key pair for SSH. */
   readonly keyName: string;
@@ -81,7 +83,7 @@ export class AwsFleet extends Construct {
       privateIp: hosts.getString("ip"),
       associatePublicIpAddress: false,
       vpcSecurityGroupIds: [...props.securityGroupIds],
-      keyName: props.keyName,
+      keyName: terraformLiteral(props.keyName),
       metadataOptions: { ...INSTANCE_METADATA_OPTIONS },
       rootBlockDevice: {
         volumeType: ROOT_VOLUME_TYPE,
@@ -89,13 +91,14 @@ export class AwsFleet extends Construct {
         encrypted: true,
         deleteOnTermination: true,
       },
+      ...(props.network.privateEgress && props.network.privateEgress.length > 0 ? { dependsOn: [...props.network.privateEgress] } : {}),
       tags: {
         Name: hosts.key,
         "estate:env": props.env,
         "estate:site": props.site,
         "estate:service": props.service,
-        "estate:image": props.image,
-        "estate:version": props.imageVersion,
+        "estate:image": terraformLiteral(props.image),
+        "estate:version": terraformLiteral(props.imageVersion),
       },
     });
 

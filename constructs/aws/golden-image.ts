@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { AMI_ID_PATTERN } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 const ACCOUNT_OR_ALIAS = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/;
 
@@ -41,9 +42,9 @@ export class AwsGoldenImage extends Construct {
     }
     const lookup = new DataAwsAmi(this, "Lookup", {
       mostRecent: true,
-      owners: [props.owner],
+      owners: [terraformLiteral(props.owner)],
       filter: [
-        { name: "name", values: [props.amiName] },
+        { name: "name", values: [terraformLiteral(props.amiName)] },
         { name: "state", values: ["available"] },
       ],
     });

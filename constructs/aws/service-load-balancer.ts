@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
-import type { HealthCheckModel, ListenerModel, ListenerProtocol } from "../../model";
+import type { HealthCheckModel, ListenerModel, ListenerProtocol, TargetHealthCheckModel } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export type AwsLoadBalancerType = "application" | "network";
 
@@ -14,10 +15,12 @@ export interface AwsServiceListener {
   readonly backendPort: number;
   /** Certificate of a TERMINATED_HTTPS listener. */
   readonly tls?: Pick<NonNullable<ListenerModel["tls"]>, "awsCertificateArn">;
+  /** What this listener's target group checks, as the model decides it per pool (model/health-check.ts). */
+  readonly targetHealthCheck: TargetHealthCheckModel;
 }
 
-/** A health check in the model's vocabulary; HealthCheckModel satisfies it. */
-export type AwsServiceHealthCheck = HealthCheckModel;
+/** Timings and expected answers of every target group's check; HealthCheckModel satisfies it. */
+export type AwsServiceHealthCheck = Pick<HealthCheckModel, "intervalSec" | "timeoutSec" | "healthyThreshold" | "unhealthyThreshold" | "expectedCodes">;
 
 /** A target group of the service, for the fleet to register its instances in. */
 export interface AwsTargetGroupRef {
@@ -45,12 +48,12 @@ export interface AwsServiceLoadBalancerProps {
   /** `application` (ALB) for HTTP and TLS-terminating listeners, `network` (NLB) for TCP and UDP. */
   readonly loadBalancerType: AwsLoadBalancerType;
   /** Subnets (one per zone) to place the load balancer in: the public ones, or the private ones when internal. */
-  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds">;
+  readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "internetGateway">;
   /** An internal load balancer in the private subnets, reachable from the VPC and its peers only. @default false */
   readonly internal?: boolean;
   readonly securityGroupIds: readonly string[];
   readonly listeners: readonly AwsServiceListener[];
-  /** Health check of every target group. */
+  /** Timings of every target group's health check (what each probes comes with its listener). */
   readonly healthCheck: AwsServiceHealthCheck;
   /** TLS policy of HTTPS (ALB) and TLS (NLB) listeners. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
   readonly sslPolicy?: string;
@@ -89,6 +92,8 @@ export class AwsServiceLoadBalancer extends Construct {
       enableDeletionProtection: props.deletionProtection ?? DEFAULT_DELETION_PROTECTION,
       ...(alb ? { dropInvalidHeaderFields: true } : { enableCrossZoneLoadBalancing: props.crossZoneLoadBalancing ?? DEFAULT_CROSS_ZONE_LOAD_BALANCING }),
       tags: { Name: props.loadBalancerName },
+      // Elastic Load Balancing refuses an internet-facing load balancer in a VPC without an internet gateway.
+      ...(!props.internal && props.network.internetGateway ? { dependsOn: [props.network.internetGateway] } : {}),
     });
 
     const groupsNs = new Construct(this, "TargetGroups");
@@ -102,7 +107,7 @@ export class AwsServiceLoadBalancer extends Construct {
         protocol: targetProtocol(l.protocol, alb),
         targetType: "instance",
         vpcId: props.network.vpcId,
-        healthCheck: healthCheckOf(props.healthCheck),
+        healthCheck: healthCheckOf(l.targetHealthCheck, props.healthCheck),
         tags: { Name: `${props.loadBalancerName}-${l.port}` },
         lifecycle: { createBeforeDestroy: true },
       });
@@ -111,7 +116,7 @@ export class AwsServiceLoadBalancer extends Construct {
         loadBalancerArn: lb.arn,
         port: l.port,
         protocol: listenerProtocol(l.protocol, alb),
-        ...(terminates ? { sslPolicy, certificateArn: l.tls!.awsCertificateArn } : {}),
+        ...(terminates ? { sslPolicy: terraformLiteral(sslPolicy), certificateArn: terraformLiteral(l.tls!.awsCertificateArn) } : {}),
         defaultAction: [{ type: "forward", targetGroupArn: group.arn }],
         tags: { Name: `${props.loadBalancerName}-${l.port}` },
       });
@@ -156,13 +161,16 @@ export class AwsServiceLoadBalancer extends Construct {
         throw new Error(`${path}: the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`);
       }
     }
+    for (const l of props.listeners) {
+      const check = l.targetHealthCheck;
+      if (alb && check.protocol === "TCP") {
+        throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check of listener ${l.port} is TCP; give it protocol HTTP and a path`);
+      }
+      if (check.protocol !== "TCP" && !check.path?.startsWith("/")) {
+        throw new Error(`${path}: an ${check.protocol} health check needs a path starting with "/", got "${check.path ?? ""}"`);
+      }
+    }
     const hc = props.healthCheck;
-    if (alb && hc.protocol === "TCP") {
-      throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check is TCP; give it protocol HTTP and a path`);
-    }
-    if (hc.protocol !== "TCP" && !hc.path?.startsWith("/")) {
-      throw new Error(`${path}: an ${hc.protocol} health check needs a path starting with "/", got "${hc.path ?? ""}"`);
-    }
     if (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec) {
       throw new Error(
         `${path}: health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
@@ -186,12 +194,12 @@ function targetProtocol(protocol: ListenerProtocol, alb: boolean): string {
   return protocol === "UDP" ? "UDP" : "TCP";
 }
 
-function healthCheckOf(hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
+function healthCheckOf(check: TargetHealthCheckModel, hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
   return {
     enabled: true,
-    protocol: hc.protocol,
-    port: String(hc.port),
-    ...(hc.protocol === "TCP" ? {} : { path: hc.path, matcher: hc.expectedCodes }),
+    protocol: check.protocol,
+    port: String(check.port),
+    ...(check.protocol === "TCP" ? {} : { path: terraformLiteral(check.path!), matcher: terraformLiteral(hc.expectedCodes) }),
     interval: hc.intervalSec,
     timeout: hc.timeoutSec,
     healthyThreshold: hc.healthyThreshold,

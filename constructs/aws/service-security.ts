@@ -25,7 +25,7 @@ export interface AwsServiceSecurityProps {
   /** Decides how instances see load-balanced traffic: from the ALB's group, or with client addresses (NLB). */
   readonly loadBalancerType: AwsLoadBalancerType;
   /** Listeners of the service: public ports on the load balancer, backend ports on the instances. */
-  readonly listeners: readonly AwsServiceListener[];
+  readonly listeners: readonly Pick<AwsServiceListener, "protocol" | "port" | "backendPort">[];
   /** Port the instances answer health checks on. */
   readonly healthCheckPort: number;
   /** Client networks allowed to reach the listeners. */
@@ -178,7 +178,7 @@ export class AwsServiceSecurity extends Construct {
   }
 }
 
-function ipProtocol(listener: AwsServiceListener): "tcp" | "udp" {
+function ipProtocol(listener: Pick<AwsServiceListener, "protocol">): "tcp" | "udp" {
   return listener.protocol === "UDP" ? "udp" : "tcp";
 }
 

@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal } from "cdktf";
+import { Fn, TerraformLocal, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
@@ -43,6 +43,16 @@ export interface IAwsSiteNetwork {
    * expression such as `each.value.zone`), read from one map local so a for_each fleet can place each host.
    */
   privateSubnetIdFor(zoneExpression: string): string;
+  /**
+   * The VPC's internet gateway: an internet-facing load balancer cannot be created in a VPC without one, and
+   * refers to nothing that says so. @default - none known: the load balancer cannot wait for it
+   */
+  readonly internetGateway?: ITerraformDependable;
+  /**
+   * Default routes and route-table associations of the private subnets: instances reach the internet (package
+   * mirrors, time, AWS APIs) only once these exist, and refer to none of them. @default - none known
+   */
+  readonly privateEgress?: readonly ITerraformDependable[];
 }
 
 export interface AwsSiteNetworkProps {
@@ -76,6 +86,8 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
   readonly internetGatewayId: string;
   /** NAT gateway ids in zone order (one entry when `natGatewayPerZone` is false). */
   readonly natGatewayIds: readonly string[];
+  readonly internetGateway: ITerraformDependable;
+  readonly privateEgress: readonly ITerraformDependable[];
   private readonly privateSubnetByZone: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: AwsSiteNetworkProps) {
@@ -97,6 +109,7 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
     const publicSubnetIds: string[] = [];
     const privateSubnetIds: Record<string, string> = {};
     const natGatewayIds: string[] = [];
+    const privateEgress: ITerraformDependable[] = [];
     for (const zone of props.zones) {
       // One namespace per zone: its resources keep their addresses when zones are added or removed.
       const ns = new Construct(this, zone.name);
@@ -131,12 +144,13 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
         natGatewayIds.push(nat.id);
       }
       const privateRoutes = new RouteTable(ns, "PrivateRouteTable", { vpcId: vpc.id, tags: { Name: `${props.name}-private-${zone.name}` } });
-      new Route(ns, "PrivateDefaultRoute", {
+      const egressRoute = new Route(ns, "PrivateDefaultRoute", {
         routeTableId: privateRoutes.id,
         destinationCidrBlock: DEFAULT_ROUTE_CIDR,
         natGatewayId: natGatewayIds[natGatewayIds.length - 1],
       });
-      new RouteTableAssociation(ns, "PrivateRouteTableAssociation", { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
+      const association = new RouteTableAssociation(ns, "PrivateRouteTableAssociation", { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
+      privateEgress.push(egressRoute, association);
     }
 
     this.privateSubnetByZone = new TerraformLocal(this, "PrivateSubnetByZone", privateSubnetIds);
@@ -146,6 +160,8 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
     this.publicSubnetIds = publicSubnetIds;
     this.privateSubnetIds = privateSubnetIds;
     this.internetGatewayId = igw.id;
+    this.internetGateway = igw;
+    this.privateEgress = privateEgress;
     this.natGatewayIds = natGatewayIds;
   }
 

@@ -5,6 +5,7 @@ import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
 import { literalLocalRegistry } from "../private/literal-locals";
+import { terraformLiteral } from "../private/terraform-literal";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface FleetHost {
@@ -43,7 +44,10 @@ export interface FleetProps {
   readonly volumeSizeGiB?: number;
   /** Nova metadata on every instance. @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
-  /** Resources the instances must wait for (e.g. the router interface). @default [] */
+  /**
+   * Resources the instances must wait for and do not refer to: the router interface of their subnet (metadata
+   * service, package mirrors). Never a data source. @default []
+   */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
@@ -80,7 +84,7 @@ export class Fleet extends Construct {
     for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone, ...(groups.length > 1 ? { group: h.serverGroup ?? 1 } : {}) };
     this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(props.hostsLocalName, map);
 
-    const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: props.image.name!, mostRecent: true }).id;
+    const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: terraformLiteral(props.image.name!), mostRecent: true }).id;
 
     const portHosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
     this.ports = new NetworkingPortV2(this, "Port", {
@@ -96,13 +100,13 @@ export class Fleet extends Construct {
     this.instances = new ComputeInstanceV2(this, "Instance", {
       forEach: hosts,
       name: hosts.key,
-      flavorName: props.flavorName,
+      flavorName: terraformLiteral(props.flavorName),
       // Booting from a volume, the image goes in block_device only: the provider reports no image_id for such
       // servers, so setting it too would show a forced replacement on every plan.
       ...(props.volumeSizeGiB ? {} : { imageId }),
       availabilityZone: hosts.getString("az"),
-      keyPair: props.keyPairName,
-      metadata: { ...(props.metadata ?? {}) },
+      keyPair: terraformLiteral(props.keyPairName),
+      metadata: Object.fromEntries(Object.entries(props.metadata ?? {}).map(([k, v]) => [k, terraformLiteral(v)])),
       network: [{ port: `\${${this.ports.terraformResourceType}.${this.ports.friendlyUniqueId}[each.key].id}` }],
       ...(groups.length > 0 ? { schedulerHints: [{ group: groups.length === 1 ? groups[0] : serverGroupOf(groups, hosts) }] } : {}),
       ...(props.volumeSizeGiB

@@ -1,6 +1,8 @@
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
 import { isValidIpv4 } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export interface FloatingVipProps {
   /** External network the address comes from. */
@@ -11,6 +13,12 @@ export interface FloatingVipProps {
   readonly portId: string;
   /** @default - none */
   readonly description?: string;
+  /**
+   * What the association needs first and does not refer to: the router interface of the VIP port's subnet
+   * (Neutron refuses a floating IP for a port whose subnet is not on a router with the external gateway).
+   * Never a data source. @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** A floating IP that holds a fixed public VIP address and points it at a load balancer. */
@@ -21,10 +29,11 @@ export class FloatingVip extends Construct {
     super(scope, id);
     if (!isValidIpv4(props.address)) throw new Error(`${this.node.path}: address must be an IPv4 address, got "${props.address}"`);
     new NetworkingFloatingipV2(this, "FloatingIp", {
-      pool: props.pool,
+      pool: terraformLiteral(props.pool),
       address: props.address,
       portId: props.portId,
-      ...(props.description ? { description: props.description } : {}),
+      ...(props.description ? { description: terraformLiteral(props.description) } : {}),
+      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
     });
     this.address = props.address;
   }

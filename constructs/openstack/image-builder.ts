@@ -5,6 +5,7 @@ import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack
 import { DataOpenstackNetworkingSubnetV2 } from "../../.gen/providers/openstack/data-openstack-networking-subnet-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 import { ServiceSecurityGroup } from "./service-security-group";
 
 export interface ImageBuilderProps {
@@ -29,9 +30,9 @@ export class ImageBuilder extends Construct {
   constructor(scope: Construct, id: string, props: ImageBuilderProps) {
     super(scope, id);
     if (!isValidIpv4(props.ip)) throw new Error(`${this.node.path}: ip must be an IPv4 address, got "${props.ip}"`);
-    const network = new DataOpenstackNetworkingNetworkV2(this, "Network", { name: props.siteNetworkName });
-    const subnet = new DataOpenstackNetworkingSubnetV2(this, "Subnet", { name: props.siteNetworkName, networkId: network.id });
-    const image = new DataOpenstackImagesImageV2(this, "BaseImage", { name: props.baseImageName, mostRecent: true });
+    const network = new DataOpenstackNetworkingNetworkV2(this, "Network", { name: terraformLiteral(props.siteNetworkName) });
+    const subnet = new DataOpenstackNetworkingSubnetV2(this, "Subnet", { name: terraformLiteral(props.siteNetworkName), networkId: network.id });
+    const image = new DataOpenstackImagesImageV2(this, "BaseImage", { name: terraformLiteral(props.baseImageName), mostRecent: true });
     const security = new ServiceSecurityGroup(this, "SecurityGroup", {
       name: props.name,
       servicePorts: [],
@@ -39,18 +40,18 @@ export class ImageBuilder extends Construct {
       adminCidrs: props.adminCidrs,
     });
     const port = new NetworkingPortV2(this, "Port", {
-      name: props.name,
+      name: terraformLiteral(props.name),
       networkId: network.id,
       adminStateUp: true,
       securityGroupIds: [security.securityGroupId],
       fixedIp: [{ subnetId: subnet.id, ipAddress: props.ip }],
     });
     new ComputeInstanceV2(this, "Instance", {
-      name: props.name,
-      flavorName: props.flavorName,
+      name: terraformLiteral(props.name),
+      flavorName: terraformLiteral(props.flavorName),
       imageId: image.id,
-      availabilityZone: props.availabilityZone,
-      keyPair: props.keyPairName,
+      availabilityZone: terraformLiteral(props.availabilityZone),
+      keyPair: terraformLiteral(props.keyPairName),
       network: [{ port: port.id }],
       metadata: { estate_role: "golden-image-builder" },
     });

@@ -6,12 +6,24 @@ import { LbMemberV2 } from "../../.gen/providers/openstack/lb-member-v2";
 import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
 import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
-export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP";
+/** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
+export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP" | "UDP-CONNECT";
 export type OctaviaLbMethod = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
 
 export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
+
+/**
+ * Listener `allowed_cidrs` in the order Octavia returns them: sorted as strings (code-point order, so
+ * "100.64.0.0/10" comes before "15.177.0.0/18"; measured on Octavia Zed). The order means nothing to Octavia, but
+ * the provider compares the attribute as an ordered list: any other order shows a change on every plan after an
+ * apply. Duplicates are dropped (Octavia stores each CIDR once).
+ */
+export function octaviaAllowedCidrsOrder(cidrs: readonly string[]): string[] {
+  return [...new Set(cidrs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 export interface OctaviaListener {
   readonly protocol: OctaviaListenerProtocol;
@@ -20,12 +32,24 @@ export interface OctaviaListener {
   readonly backendPort: number;
   /** Barbican container with the certificate; required for TERMINATED_HTTPS. */
   readonly tlsContainerRef?: string;
+  /**
+   * What the pool's monitor probes, as the model decides it per pool from what the backend serves
+   * (model/health-check.ts): HealthProbeModel satisfies it.
+   */
+  readonly monitor: OctaviaPoolMonitor;
 }
 
+/** The probe of one pool. */
+export interface OctaviaPoolMonitor {
+  readonly protocol: OctaviaMonitorType;
+  /** Member port probed; members get it as `monitor_port` when it differs from the backend port. */
+  readonly port: number;
+  /** HTTP path, required for HTTP and HTTPS monitors. */
+  readonly path?: string;
+}
+
+/** Timings and expected answers shared by the monitors of every pool. */
 export interface OctaviaHealthMonitor {
-  readonly type: OctaviaMonitorType;
-  /** HTTP path for HTTP(S) monitors. */
-  readonly urlPath?: string;
   readonly delaySec: number;
   readonly timeoutSec: number;
   /** Successful checks before a member is ONLINE. */
@@ -34,8 +58,6 @@ export interface OctaviaHealthMonitor {
   readonly maxRetriesDown: number;
   /** @default "200" */
   readonly expectedCodes?: string;
-  /** Port the members answer health checks on. */
-  readonly port: number;
 }
 
 export interface OctaviaLoadBalancerProps {
@@ -46,7 +68,7 @@ export interface OctaviaLoadBalancerProps {
   readonly vipAddress: string;
   readonly listeners: readonly OctaviaListener[];
   readonly healthMonitor: OctaviaHealthMonitor;
-  /** Client networks allowed on every listener (Octavia enforces them on the VIP). */
+  /** Client networks allowed on every listener (Octavia enforces them on the VIP); any order, written sorted. */
   readonly allowedCidrs: readonly string[];
   /** Host map expression (`${local.hosts_x}`) with an `ip` per host name; one member per host and listener. */
   readonly membersExpression: string;
@@ -66,14 +88,11 @@ export class OctaviaLoadBalancer extends Construct {
     super(scope, id);
     const hm = props.healthMonitor;
     if (hm.timeoutSec > hm.delaySec) throw new Error(`${this.node.path}: healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`);
-    if ((hm.type === "HTTP" || hm.type === "HTTPS") && !hm.urlPath?.startsWith("/")) {
-      throw new Error(`${this.node.path}: healthMonitor.urlPath must start with "/", got "${hm.urlPath ?? ""}"`);
-    }
     if (props.listeners.length === 0) throw new Error(`${this.node.path}: a load balancer needs at least one listener`);
     for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
 
     const lb = new LbLoadbalancerV2(this, "LoadBalancer", {
-      name: props.name,
+      name: terraformLiteral(props.name),
       vipSubnetId: props.vipSubnetId,
       vipAddress: props.vipAddress,
       adminStateUp: true,
@@ -86,32 +105,44 @@ export class OctaviaLoadBalancer extends Construct {
       if (l.protocol === "TERMINATED_HTTPS" && !l.tlsContainerRef) {
         throw new Error(`${this.node.path}: listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`);
       }
+      const probe = l.monitor;
+      if ((probe.protocol === "HTTP" || probe.protocol === "HTTPS") && !probe.path?.startsWith("/")) {
+        throw new Error(`${this.node.path}: listener ${l.port}: an ${probe.protocol} monitor needs a path starting with "/", got "${probe.path ?? ""}"`);
+      }
+      if ((l.protocol === "UDP") !== (probe.protocol === "UDP-CONNECT")) {
+        throw new Error(`${this.node.path}: listener ${l.port}: a ${l.protocol} pool cannot take a ${probe.protocol} monitor; UDP pools take UDP-CONNECT, which only they take`);
+      }
       const scopeForPort = new Construct(this, `Port${l.port}`);
       const listener = new LbListenerV2(scopeForPort, "Listener", {
-        name: `${props.name}-${l.port}`,
+        name: terraformLiteral(`${props.name}-${l.port}`),
         loadbalancerId: lb.id,
         protocol: l.protocol,
         protocolPort: l.port,
-        allowedCidrs: [...props.allowedCidrs],
-        ...(l.tlsContainerRef ? { defaultTlsContainerRef: l.tlsContainerRef } : {}),
+        allowedCidrs: octaviaAllowedCidrsOrder(props.allowedCidrs),
+        ...(l.tlsContainerRef ? { defaultTlsContainerRef: terraformLiteral(l.tlsContainerRef) } : {}),
       });
       const poolProtocol = poolProtocolFor(l.protocol);
       const pool = new LbPoolV2(scopeForPort, "Pool", {
-        name: `${props.name}-${l.port}`,
+        name: terraformLiteral(`${props.name}-${l.port}`),
         listenerId: listener.id,
         protocol: poolProtocol,
         lbMethod: props.lbMethod ?? DEFAULT_LB_METHOD,
       });
       new LbMonitorV2(scopeForPort, "Monitor", {
-        name: `${props.name}-${l.port}`,
+        name: terraformLiteral(`${props.name}-${l.port}`),
         poolId: pool.id,
-        type: poolProtocol === "UDP" && hm.type === "TCP" ? "UDP-CONNECT" : hm.type,
+        type: probe.protocol,
         delay: hm.delaySec,
         timeout: hm.timeoutSec,
         maxRetries: hm.maxRetries,
         maxRetriesDown: hm.maxRetriesDown,
-        ...(hm.type === "TCP" ? {} : { urlPath: hm.urlPath, httpMethod: "GET", expectedCodes: hm.expectedCodes ?? "200" }),
+        ...(probe.protocol === "HTTP" || probe.protocol === "HTTPS"
+          ? { urlPath: terraformLiteral(probe.path!), httpMethod: "GET", expectedCodes: terraformLiteral(hm.expectedCodes ?? "200") }
+          : {}),
       });
+      // One member per host, keyed and named by the host: the provider records a member only once Octavia reports
+      // it ACTIVE (terraform-provider-openstack v3.x, resource_openstack_lb_member_v2.go), so one left in ERROR by a
+      // failed apply is deleted or imported by hand at this address (README, "Recovering from a failed apply").
       const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
       new LbMemberV2(scopeForPort, "Member", {
         forEach: members,
@@ -120,7 +151,7 @@ export class OctaviaLoadBalancer extends Construct {
         address: members.getString("ip"),
         protocolPort: l.backendPort,
         subnetId: props.memberSubnetId,
-        ...(hm.port !== l.backendPort ? { monitorPort: hm.port } : {}),
+        ...(probe.port !== l.backendPort ? { monitorPort: probe.port } : {}),
       });
     }
   }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export type ServerGroupPolicy = "anti-affinity" | "soft-anti-affinity";
 
@@ -21,7 +22,7 @@ export class ServerGroup extends Construct {
     if (policy !== "anti-affinity" && policy !== "soft-anti-affinity") {
       throw new Error(`${this.node.path}: policy must be "anti-affinity" or "soft-anti-affinity", got "${String(policy)}"`);
     }
-    const group = new ComputeServergroupV2(this, "Group", { name: props.name, policies: [policy] });
+    const group = new ComputeServergroupV2(this, "Group", { name: terraformLiteral(props.name), policies: [policy] });
     this.serverGroupId = group.id;
   }
 }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
 import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export const SSH_PORT = 22;
 
@@ -42,7 +43,7 @@ export class ServiceSecurityGroup extends Construct {
     // Judged by what the networks cover together: 0.0.0.0/1 and 128.0.0.0/1 open as much as 0.0.0.0/0.
     const reach = publicCoverage(props.adminCidrs);
     if (reach.internetScale) throw new Error(`${this.node.path}: adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks in adminCidrs`);
-    const group = new NetworkingSecgroupV2(this, "Group", { name: props.name, description: `Instances of ${props.name}` });
+    const group = new NetworkingSecgroupV2(this, "Group", { name: terraformLiteral(props.name), description: terraformLiteral(`Instances of ${props.name}`) });
     this.securityGroupId = group.id;
 
     const rule = (ruleId: string, protocol: string, port: number, cidr: string, description: string) =>

@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack/data-openstack-networking-network-v2";
 import { NetworkingNetworkV2 } from "../../.gen/providers/openstack/networking-network-v2";
@@ -6,6 +7,7 @@ import { NetworkingRouterRouteV2 } from "../../.gen/providers/openstack/networki
 import { NetworkingRouterV2 } from "../../.gen/providers/openstack/networking-router-v2";
 import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 export interface StaticRoute {
   readonly destination: string;
@@ -33,6 +35,12 @@ export class SiteNetwork extends Construct {
   readonly subnetId: string;
   readonly routerId: string;
   readonly externalNetworkId: string;
+  /**
+   * The subnet's attachment to the router. Neutron only associates a floating IP with a port whose subnet is on a
+   * router with an external gateway (else ExternalGatewayForFloatingIPNotFound), and instances reach the metadata
+   * service and package mirrors through it; nothing those resources refer to says so, hence `depends_on` on it.
+   */
+  readonly routerInterface: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: SiteNetworkProps) {
     super(scope, id);
@@ -50,19 +58,20 @@ export class SiteNetwork extends Construct {
       }
     }
 
-    const external = new DataOpenstackNetworkingNetworkV2(this, "External", { name: props.externalNetworkName, external: true });
-    const network = new NetworkingNetworkV2(this, "Network", { name: props.name, adminStateUp: true });
+    const external = new DataOpenstackNetworkingNetworkV2(this, "External", { name: terraformLiteral(props.externalNetworkName), external: true });
+    const network = new NetworkingNetworkV2(this, "Network", { name: terraformLiteral(props.name), adminStateUp: true });
     const subnetResource = new NetworkingSubnetV2(this, "Subnet", {
-      name: props.name,
+      name: terraformLiteral(props.name),
       networkId: network.id,
       cidr: props.subnetCidr,
       ipVersion: 4,
       gatewayIp: props.gatewayIp,
       enableDhcp: true,
+      // Ordered list, kept as written: resolver priority (the first server is asked first).
       dnsNameservers: [...(props.dnsServers ?? [])],
       allocationPool: [{ start: props.allocationPool.start, end: props.allocationPool.end }],
     });
-    const router = new NetworkingRouterV2(this, "Router", { name: props.name, adminStateUp: true, externalNetworkId: external.id });
+    const router = new NetworkingRouterV2(this, "Router", { name: terraformLiteral(props.name), adminStateUp: true, externalNetworkId: external.id });
     const iface = new NetworkingRouterInterfaceV2(this, "RouterInterface", { routerId: router.id, subnetId: subnetResource.id });
     // One route per destination, named after it so that adding or reordering routes never replaces another.
     for (const r of props.routes ?? []) {
@@ -78,5 +87,6 @@ export class SiteNetwork extends Construct {
     this.subnetId = subnetResource.id;
     this.routerId = router.id;
     this.externalNetworkId = external.id;
+    this.routerInterface = iface;
   }
 }

@@ -1,11 +1,6 @@
 import { Construct } from "constructs";
-import type { HealthCheckModel, ListenerProtocol } from "../../model";
-import {
-  DEFAULT_RECORD_TTL_SEC,
-  WeightedServiceRecord,
-  type Route53HealthCheckType,
-  type WeightedRecordTarget,
-} from "./weighted-service-record";
+import type { HealthCheckModel, PublicHealthCheckModel } from "../../model";
+import { DEFAULT_RECORD_TTL_SEC, WeightedServiceRecord, type WeightedRecordTarget } from "./weighted-service-record";
 
 /** Services that check their backends at least this often get Route 53's fast (10 s) interval, others 30 s. */
 export const FAST_REQUEST_INTERVAL_UP_TO_SEC = 10;
@@ -25,10 +20,13 @@ export interface ServiceTrafficProps {
   readonly recordName: string;
   /** @default 60 */
   readonly ttlSec?: number;
-  /** The service's listeners; health checkers probe the first one Route 53 can reach (any but UDP). */
-  readonly listeners: readonly { readonly protocol: ListenerProtocol; readonly port: number }[];
-  /** The service's health check: its path, interval and failure count carry over to Route 53. */
-  readonly healthCheck: Pick<HealthCheckModel, "protocol" | "path" | "intervalSec" | "unhealthyThreshold">;
+  /**
+   * What the health checkers probe on each site's public entry point: protocol, public listener port and path, as
+   * the model decides it (model/health-check.ts); PublicHealthCheckModel satisfies it.
+   */
+  readonly publicHealthCheck: PublicHealthCheckModel;
+  /** The service's health check: its interval and failure count carry over to Route 53. */
+  readonly healthCheck: Pick<HealthCheckModel, "intervalSec" | "unhealthyThreshold">;
   /** Sites that run the service, in a stable order. */
   readonly endpoints: readonly ServiceTrafficEndpoint[];
 }
@@ -56,10 +54,7 @@ export class ServiceTraffic extends Construct {
         `${path}: every record of ${props.recordName} has weight 0 (sites: ${[...sites].join(", ")}); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0`,
       );
     }
-    const probed = props.listeners.find((l) => l.protocol !== "UDP");
-    if (!probed) throw new Error(`${path}: every listener is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
-
-    const type = route53CheckType(probed.protocol, props.healthCheck.protocol);
+    const check = props.publicHealthCheck;
     this.records = props.endpoints.map(
       (e) =>
         new WeightedServiceRecord(this, e.site, {
@@ -69,21 +64,12 @@ export class ServiceTraffic extends Construct {
           weight: e.weight,
           target: e.target,
           ttlSec: props.ttlSec ?? DEFAULT_RECORD_TTL_SEC,
-          healthCheckType: type,
-          healthCheckPort: probed.port,
-          ...(type === "TCP" ? {} : { healthCheckPath: props.healthCheck.path }),
+          healthCheckType: check.protocol,
+          healthCheckPort: check.listenerPort,
+          ...(check.protocol === "TCP" ? {} : { healthCheckPath: check.path }),
           failureThreshold: props.healthCheck.unhealthyThreshold,
           requestIntervalSec: props.healthCheck.intervalSec <= FAST_REQUEST_INTERVAL_UP_TO_SEC ? 10 : 30,
         }),
     );
   }
-}
-
-/**
- * What a checker on the internet can ask the public port: an HTTP(S) request with the service's path when the
- * service is checked over HTTP(S) and the listener speaks HTTP (HTTPS once TLS is involved), else a TCP connect.
- */
-export function route53CheckType(listener: ListenerProtocol, healthCheck: HealthCheckModel["protocol"]): Route53HealthCheckType {
-  if (healthCheck === "TCP" || listener === "TCP" || listener === "UDP") return "TCP";
-  return listener === "HTTP" ? "HTTP" : "HTTPS";
 }

@@ -4,6 +4,7 @@ import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { isValidIpv4, UNREACHABLE_RANGES } from "../../model";
+import { terraformLiteral } from "../private/terraform-literal";
 
 /** Route 53 health-check types the toolkit renders (aws_route53_health_check `type`). */
 export type Route53HealthCheckType = "HTTP" | "HTTPS" | "TCP";
@@ -69,7 +70,7 @@ export class WeightedServiceRecord extends Construct {
     super(scope, id);
     this.validate(props);
     const http = props.healthCheckType !== "TCP";
-    const lb = "loadBalancerName" in props.target ? new DataAwsLb(this, "LoadBalancer", { name: props.target.loadBalancerName }) : undefined;
+    const lb = "loadBalancerName" in props.target ? new DataAwsLb(this, "LoadBalancer", { name: terraformLiteral(props.target.loadBalancerName) }) : undefined;
 
     const healthCheck = new Route53HealthCheck(this, "HealthCheck", {
       type: props.healthCheckType,
@@ -77,18 +78,18 @@ export class WeightedServiceRecord extends Construct {
       ...(lb
         ? { fqdn: lb.dnsName }
         : // With an address, fqdn is not resolved: it becomes the Host header (and SNI name), as clients send it.
-          { ipAddress: (props.target as { ipAddress: string }).ipAddress, ...(http ? { fqdn: props.recordName } : {}) }),
-      ...(http ? { resourcePath: props.healthCheckPath } : {}),
+          { ipAddress: (props.target as { ipAddress: string }).ipAddress, ...(http ? { fqdn: terraformLiteral(props.recordName) } : {}) }),
+      ...(http ? { resourcePath: terraformLiteral(props.healthCheckPath!) } : {}),
       failureThreshold: props.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD,
       requestInterval: props.requestIntervalSec ?? DEFAULT_REQUEST_INTERVAL_SEC,
-      tags: { Name: `${props.recordName} ${props.setIdentifier}` },
+      tags: { Name: terraformLiteral(`${props.recordName} ${props.setIdentifier}`) },
     });
 
     const record = new Route53Record(this, "Record", {
       zoneId: props.zoneId,
-      name: props.recordName,
+      name: terraformLiteral(props.recordName),
       type: "A",
-      setIdentifier: props.setIdentifier,
+      setIdentifier: terraformLiteral(props.setIdentifier),
       weightedRoutingPolicy: { weight: props.weight },
       healthCheckId: healthCheck.id,
       ...(lb

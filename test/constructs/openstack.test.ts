@@ -180,8 +180,8 @@ describe("OctaviaLoadBalancer", () => {
     name: "t-web",
     vipSubnetId: "sub",
     vipAddress: "10.10.0.17",
-    listeners: [{ protocol: "HTTP" as const, port: 80, backendPort: 8080 }],
-    healthMonitor: { type: "HTTP" as const, urlPath: "/healthz", delaySec: 10, timeoutSec: 5, maxRetries: 3, maxRetriesDown: 3, port: 8080 },
+    listeners: [{ protocol: "HTTP" as const, port: 80, backendPort: 8080, monitor: { protocol: "HTTP" as const, port: 8080, path: "/healthz" } }],
+    healthMonitor: { delaySec: 10, timeoutSec: 5, maxRetries: 3, maxRetriesDown: 3 },
     allowedCidrs: ["0.0.0.0/0"],
     membersExpression: "${local.hosts_web}",
     memberSubnetId: "sub",
@@ -210,14 +210,44 @@ describe("OctaviaLoadBalancer", () => {
     new OctaviaLoadBalancer(stack, "Lb", {
       ...props,
       lbMethod: "LEAST_CONNECTIONS",
-      listeners: [{ protocol: "TERMINATED_HTTPS", port: 443, backendPort: 8080, tlsContainerRef: "https://barbican.example.net/v1/containers/1" }],
-      healthMonitor: { ...props.healthMonitor, port: 8081, expectedCodes: "200-299" },
+      listeners: [
+        {
+          protocol: "TERMINATED_HTTPS",
+          port: 443,
+          backendPort: 8080,
+          tlsContainerRef: "https://barbican.example.net/v1/containers/1",
+          monitor: { protocol: "HTTP", port: 8081, path: "/healthz" },
+        },
+      ],
+      healthMonitor: { ...props.healthMonitor, expectedCodes: "200-299" },
     });
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "openstack_lb_listener_v2").lb_port443_listener.default_tls_container_ref).toBe("https://barbican.example.net/v1/containers/1");
     expect(resourcesOf(tf, "openstack_lb_pool_v2").lb_port443_pool).toMatchObject({ protocol: "HTTP", lb_method: "LEAST_CONNECTIONS" });
     expect(resourcesOf(tf, "openstack_lb_member_v2").lb_port443_member.monitor_port).toBe(8081);
     expect(resourcesOf(tf, "openstack_lb_monitor_v2").lb_port443_monitor.expected_codes).toBe("200-299");
+  });
+
+  it("gives a UDP pool a UDP-CONNECT monitor without HTTP settings", () => {
+    const stack = testStack();
+    new OctaviaLoadBalancer(stack, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "UDP-CONNECT", port: 5353 } }] });
+    const tf = synthJson(stack);
+    expect(resourcesOf(tf, "openstack_lb_monitor_v2").lb_port53_monitor).toEqual({
+      name: "t-web-53",
+      pool_id: "${openstack_lb_pool_v2.lb_port53_pool.id}",
+      type: "UDP-CONNECT",
+      delay: 10,
+      timeout: 5,
+      max_retries: 3,
+      max_retries_down: 3,
+    });
+    expect(resourcesOf(tf, "openstack_lb_member_v2").lb_port53_member.monitor_port).toBeUndefined();
+  });
+
+  it("refuses a monitor the pool's protocol cannot take", () => {
+    expect(errorOf((s) => new OctaviaLoadBalancer(s, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "TCP", port: 853 } }] }))).toBe(
+      "test/Lb: listener 53: a UDP pool cannot take a TCP monitor; UDP pools take UDP-CONNECT, which only they take",
+    );
   });
 
   it("refuses a monitor timeout above its delay", () => {

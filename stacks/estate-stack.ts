@@ -123,7 +123,9 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
     // cdktf 0.21 keeps an output's `precondition` prop but never writes it: the block goes in as an override.
     guard.addOverride("precondition", [
       {
-        condition: `\${fileexists("\${path.module}/${terraformLiteral(dir)}/${LOCAL_STATE_MARKER}")}`,
+        // plantimestamp() is unknown while Terraform validates: the guard concerns planning only, so `terraform
+        // validate` of a copy of the stack elsewhere still passes.
+        condition: `\${fileexists("\${path.module}/${terraformLiteral(dir)}/${LOCAL_STATE_MARKER}") || plantimestamp() == ""}`,
         error_message: terraformLiteral(`Local state of ${stackName} would be ${dir}/${stackName}.tfstate relative to this directory, which is not the project's state directory (${backend.directory}/${LOCAL_STATE_MARKER} is missing there). Synthesize into the project's output directory (cdktf.out at the project root) and run Terraform there, or use a remote backend.`),
       },
     ]);

@@ -26,7 +26,7 @@ const FIXTURE = "test/fixtures/safe-apply/template-strings.yaml";
 const TF = terraformAvailable();
 const HAS_ANSIBLE = hasCommand("ansible") && hasCommand("ansible-inventory");
 /** Strings that only the inventory carries: they never reach Terraform. */
-const INVENTORY_ONLY = [".ssh.user", ".services[0].warmup[0]", ".services[0].warmup[1]", ".monitoring.zabbixServer"];
+const INVENTORY_ONLY = [".services[0].warmup[0]", ".services[0].warmup[1]"];
 
 interface Synthesized {
   readonly out: string;
@@ -47,8 +47,13 @@ function templateLikeStrings(yamlText: string): { path: string; value: string }[
   return stringLeaves(parse(yamlText)).filter((l) => /\$\{|%\{|\{\{|\{%/.test(l.value));
 }
 
+/**
+ * Where the strings land in the stacks, as Terraform reads them. The local-state guard's condition is an expression
+ * of ours that only knows its answer at plan time (`plantimestamp()`): the console cannot print it, and the same
+ * directory text is checked where it lands as a plain value (the guard's `value` and `error_message`).
+ */
 function allLandings(stacks: ReadonlyMap<string, unknown>, originals: readonly string[]): TerraformLanding[] {
-  return [...stacks].flatMap(([name, tf]) => landings(tf, originals, name));
+  return [...stacks].flatMap(([name, tf]) => landings(tf, originals, name)).filter((l) => !/\.precondition\[\d+\]\.condition$/.test(l.path));
 }
 
 /** Terraform's reading of every landing must contain the original text. */
@@ -73,7 +78,6 @@ describe("strings from the environment file reach Terraform literally", () => {
         ".bake.flavor",
         ".images[0].aws.amiName",
         ".images[0].openstack.os-a.name",
-        ".monitoring.zabbixServer",
         ".services[0].flavor",
         ".services[0].healthCheck.path",
         ".services[0].listeners[1].tls.awsCertificateArn",
@@ -87,10 +91,7 @@ describe("strings from the environment file reach Terraform literally", () => {
         ".sites.openstack[0].cloud",
         ".sites.openstack[0].externalNetwork.name",
         ".sites.openstack[0].region",
-        ".ssh.keyName",
         ".ssh.publicKey",
-        ".ssh.user",
-        ".traffic.hostedZone.domain",
       ].sort(),
     );
   });
@@ -120,14 +121,12 @@ describe("strings from the environment file reach Terraform literally", () => {
 
   describe.skipIf(!HAS_ANSIBLE)("the inventory hands them to Ansible unchanged", () => {
     const expected = {
-      ansible_user: "deb${USER}{{ 6 * 7 }}",
       estate_cloud: "dev-os-a${cloud}",
       estate_region: "Region${One}",
       estate_availability_zone: "az${1}",
       estate_openstack_image: "debian12-${golden}-%{ endif }",
-      estate_health_check_path: "/healthz?probe=${HOSTNAME}&t=%{ for x in y }{{ lookup('pipe','id') }}",
-      estate_warmup_paths: ["/x?{{ lookup('pipe','id') }}", "/${y}{% raw %}"],
-      estate_zabbix_server: "zabbix{{ 6 * 7 }}.example.net",
+      estate_health_check_path: "/healthz?probe=${HOSTNAME}&t=%{for}{{lookup('pipe','id')}}",
+      estate_warmup_paths: ["/x?{{lookup('pipe','id')}}", "/${y}{%raw%}"],
     };
 
     it("ansible-inventory lists them as written", () => {
@@ -171,9 +170,16 @@ const templateText = fc
   .map((parts) => parts.join(""))
   .filter((s) => /\$\{|%\{|\{\{|\{%/.test(s) && s.trim() === s);
 
+/**
+ * Paths take no spaces and no fragment (the loader refuses them as HTTP would); the template sequences stay. Fields
+ * with a format of their own (login user, key pair name, DNS names) cannot hold these sequences at all: the loader
+ * refuses them (test/api-formats.test.ts), so they are not free text here.
+ */
+const asPath = (s: string) => s.replace(/[\s#]/g, "-");
+
 /** Fields of the dev environment that take free text, and where the test puts a random string into them. */
 const FIELDS: { name: string; set: (env: any, s: string) => string; inventoryOnly?: boolean }[] = [
-  { name: "healthCheck.path", set: (env, s) => (env.services[0].healthCheck.path = `/${s}`) },
+  { name: "healthCheck.path", set: (env, s) => (env.services[0].healthCheck.path = `/${asPath(s)}`) },
   { name: "flavor", set: (env, s) => (env.services[1].flavor = `m1.${s}`) },
   { name: "cloud", set: (env, s) => (env.sites.openstack[1].cloud = `c${s}`) },
   { name: "region", set: (env, s) => (env.sites.openstack[1].region = `r${s}`) },
@@ -181,12 +187,8 @@ const FIELDS: { name: string; set: (env: any, s: string) => string; inventoryOnl
   { name: "externalNetwork.name", set: (env, s) => (env.sites.openstack[0].externalNetwork.name = `ext${s}`) },
   { name: "images.openstack.name", set: (env, s) => (env.images[0].openstack["os-b"] = { name: `img${s}` }).name },
   { name: "images.aws.amiName", set: (env, s) => (env.images[0].aws.amiName = `ami${s}`) },
-  { name: "ssh.keyName", set: (env, s) => (env.ssh.keyName = `key${s}`) },
   { name: "sites.aws.profile", set: (env, s) => (env.sites.aws.profile = `p${s}`) },
-  { name: "traffic.hostedZone.domain", set: (env, s) => (env.traffic.hostedZone.domain = `dev${s}.example.net`) },
-  { name: "ssh.user", set: (env, s) => (env.ssh.user = `u${s}`), inventoryOnly: true },
-  { name: "warmup", set: (env, s) => (env.services[0].warmup = [`/${s}`])[0], inventoryOnly: true },
-  { name: "monitoring.zabbixServer", set: (env, s) => (env.monitoring.zabbixServer = `z${s}`), inventoryOnly: true },
+  { name: "warmup", set: (env, s) => (env.services[0].warmup = [`/${asPath(s)}`])[0], inventoryOnly: true },
 ];
 
 describe.skipIf(!TF.ok || !HAS_ANSIBLE)("property: random template text in every free-text field arrives unchanged", () => {
@@ -205,10 +207,8 @@ describe.skipIf(!TF.ok || !HAS_ANSIBLE)("property: random template text in every
 
           const get = (name: string) => written.find((w) => w.field.name === name)!.value;
           const expected = {
-            ansible_user: get("ssh.user"),
             estate_health_check_path: get("healthCheck.path"),
             estate_warmup_paths: [get("warmup")],
-            estate_zabbix_server: get("monitoring.zabbixServer"),
             estate_cloud: get("cloud"),
             estate_region: get("region"),
             estate_openstack_image: get("images.openstack.name"),

@@ -69,7 +69,9 @@ describe.skipIf(!hasTerraform)("estate diff --plan <terraform show -json output>
         '            + "203.0.113.0/24",',
         '              "54.228.16.0/26",',
         "          ]",
-        '        output: {"allowed_cidrs":["10.0.0.0/8","15.177.0.0/18","54.228.16.0/26"],"port":5432} -> (known after apply)',
+        '        output: {"allowed_cidrs":["10.0.0.0/8","15.177.0.0/18","54.228.16.0/26"],"port":5432} ->',
+        // Wrapped: text output stays within 100 columns.
+        "            (known after apply)",
       ].join("\n"),
     );
     expect(text).toContain("  -   terraform_data.old\n");
@@ -82,7 +84,7 @@ describe.skipIf(!hasTerraform)("estate diff --plan <terraform show -json output>
     expect(md).toContain("| `demo` | 3 | 1 | **3** | **2** | 0 |");
     expect(md).toContain("> - `demo`: `terraform_data.host` (forced by `triggers_replace`)");
     expect(md).toContain("> - `demo`: `terraform_data.secret` (forced by `triggers_replace`)");
-    expect(md).toContain("`input.allowed_cidrs` + `203.0.113.0/24` (3 unchanged elements)");
+    expect(md).toContain("  | `input.allowed_cidrs` |  | + `203.0.113.0/24`<br>(3 unchanged) |");
     expect(md).toContain("`triggers_replace` `(sensitive value)` → `(sensitive value)` ⚠️ forces replacement");
     expect(md).toContain("- `output.password`: `value` `(sensitive value)` → `(sensitive value)`");
   });

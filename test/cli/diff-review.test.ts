@@ -53,7 +53,7 @@ describe("estate diff: precise where a reviewer looks", () => {
           "review-os-a: 0 to add, 1 to change, 0 to destroy",
           "  ~   openstack_lb_listener_v2.api_load_balancer_port5432_listener",
           "        ~ allowed_cidrs = [",
-          "              # (14 unchanged elements hidden)",
+          "              # (15 unchanged elements hidden)",
           '              "54.255.254.192/26",',
           '            + "64.252.64.0/26",',
           "          ]",

@@ -153,6 +153,7 @@ describe("security classification", () => {
     expect(rows(rule("192.0.2.0/26"), rule("0.0.0.0/0"))[0]).toMatchObject({ exposure: "wider", label: "opens tcp/22 to the internet" });
     expect(rows(rule("192.0.2.0/26", 22), rule("192.0.2.0/26", 22, 1024))[0]).toMatchObject({ exposure: "wider", label: "widens ports tcp/22 to tcp/22-1024" });
     expect(rows(rule("10.1.0.0/16"), rule("10.2.0.0/16"))[0]).toMatchObject({ exposure: "wider", label: "admits 10.2.0.0/16 (private range) on tcp/22" });
+    expect(rows(rule("192.0.2.0/26", 22), rule("192.0.2.0/26", 2222))[0]).toMatchObject({ exposure: "wider", label: "opens tcp/2222 instead of tcp/22" });
   });
 
   it("GIVEN a rule narrowed or removed THEN labelled narrower", () => {

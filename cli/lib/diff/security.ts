@@ -208,8 +208,10 @@ function ruleExposure(before: FirewallRule, after: FirewallRule): { exposure: Ex
     const widened = newSources.every((t) => before.sources.some((s) => cidrWidens(s, t)));
     wider.push(widened ? `widens ${before.sources.join(", ")} to ${newSources.join(", ")}` : admits(after, newSources));
   }
-  const portsWider = !portsWithin(after, before);
-  if (portsWider) wider.push(`widens ports ${describePorts(before)} to ${describePorts(after)}`);
+  if (!portsWithin(after, before)) {
+    const moved = portSpan(after) <= portSpan(before);
+    wider.push(moved ? `opens ${describePorts(after)} instead of ${describePorts(before)}` : `widens ports ${describePorts(before)} to ${describePorts(after)}`);
+  }
   if (wider.length > 0) return { exposure: "wider", label: wider.join("; ") };
   const narrower: string[] = [];
   if (lostSources.length > 0) {

@@ -269,6 +269,21 @@ describe("element-wise collections and Terraform's counts", () => {
     });
   });
 
+  it("GIVEN a block added to a set of blocks (allowed_address_pairs) THEN that block is added, the others untouched", () => {
+    const port = (pairs: { ip_address: string }[]) => ({ resource: { openstack_networking_port_v2: { p: { network_id: "n", allowed_address_pairs: pairs } } } });
+    const [change] = diffStack("s", port([{ ip_address: "10.0.0.5" }]), port([{ ip_address: "10.0.0.4" }, { ip_address: "10.0.0.5" }]), catalog, new Set(), real).changes;
+    expect(change.attributes).toMatchObject([
+      {
+        path: "allowed_address_pairs",
+        collection: "set",
+        elements: [
+          { action: "create", value: { ip_address: "10.0.0.4" } },
+          { action: "no-op", value: { ip_address: "10.0.0.5" } },
+        ],
+      },
+    ]);
+  });
+
   it("GIVEN a data source removed and an output changed THEN neither counts; for_each instances count one each", () => {
     const before: TerraformJson = { ...site(two), output: { a: { value: "1" } } };
     const after: TerraformJson = { ...site({ "w-001": two["w-001"] }), output: { a: { value: "2" } } };

@@ -198,8 +198,9 @@ function stripMetadata(value: unknown): unknown {
 }
 
 /**
- * Attribute-level differences, down to leaves of objects and nested blocks; a list or set of plain values is one
- * change carrying its element changes. `isSet` says which paths (normalized) are sets.
+ * Attribute-level differences, down to leaves of objects and nested blocks (a list of blocks by position); a list
+ * of plain values, or a set of values or blocks, is one change carrying its element changes. `isSet` says which
+ * paths (normalized) are sets.
  */
 export function diffAttributes(before: unknown, after: unknown, path = "", isSet: (path: string) => boolean = () => false): AttributeChange[] {
   if (deepEqual(before, after)) return [];
@@ -207,16 +208,19 @@ export function diffAttributes(before: unknown, after: unknown, path = "", isSet
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareStrings);
     return keys.flatMap((k) => diffAttributes(before[k], after[k], joinPath(path, k), isSet));
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.every(isPlainObject) && after.every(isPlainObject) && (before.length > 0 || after.length > 0)) {
+  const collection = isSet(normalizePath(path)) ? "set" : "list";
+  const blocks = Array.isArray(before) && Array.isArray(after) && before.every(isPlainObject) && after.every(isPlainObject) && (before.length > 0 || after.length > 0);
+  // A set of nested blocks has no positions to compare: its blocks are added or removed whole.
+  if (blocks && collection === "list") {
     const n = Math.max(before.length, after.length);
     const out: AttributeChange[] = [];
     for (let i = 0; i < n; i++) out.push(...diffAttributes(before[i], after[i], `${path}[${i}]`, isSet));
     return out;
   }
-  const collection = isSet(normalizePath(path)) ? "set" : "list";
   const listBefore = Array.isArray(before) ? before : before === undefined || before === null ? undefined : false;
   const listAfter = Array.isArray(after) ? after : after === undefined || after === null ? undefined : false;
-  if (listBefore !== false && listAfter !== false && (listBefore || listAfter) && ![...(listBefore ?? []), ...(listAfter ?? [])].some(isPlainObject)) {
+  const values = [...(listBefore || []), ...(listAfter || [])];
+  if (listBefore !== false && listAfter !== false && (listBefore || listAfter) && (collection === "set" || !values.some(isPlainObject))) {
     const elements = elementChanges(listBefore, listAfter, collection);
     if (!elements) return [];
     return [

@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { planStack } from "../../cli/lib/diff/plan";
+import { renderText } from "../../cli/lib/diff/render";
 import { terraformEnv } from "../support/terraform";
 import { estate, removeTempDirs, tempDir } from "./estate";
 
@@ -107,3 +109,37 @@ describe.skipIf(!hasTerraform)("estate diff --plan <terraform show -json output>
 });
 
 afterAll(removeTempDirs);
+
+/**
+ * Actions the terraform_data plan above cannot produce without a cloud: an `import` block and a `removed` block with
+ * `destroy = false`, written in Terraform's JSON plan format (internals/json-format: `change.importing`, action
+ * `forget`).
+ */
+describe("a plan that imports and forgets", () => {
+  const plan = {
+    format_version: "1.2",
+    resource_changes: [
+      {
+        address: "aws_eip.vip",
+        mode: "managed",
+        type: "aws_eip",
+        change: { actions: ["no-op"], before: { id: "eipalloc-1" }, after: { id: "eipalloc-1" }, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, importing: { id: "eipalloc-1" } },
+      },
+      {
+        address: 'aws_instance.web["dev-aws-web-001"]',
+        mode: "managed",
+        type: "aws_instance",
+        index: "dev-aws-web-001",
+        change: { actions: ["forget"], before: { id: "i-1" }, after: null, after_unknown: {}, before_sensitive: {}, after_sensitive: false },
+      },
+    ],
+  };
+
+  it("THEN counted as terraform plan counts them and named in the text", () => {
+    const stack = planStack("dev-aws", plan as Parameters<typeof planStack>[1]);
+    const text = renderText({ base: "prior state", head: "dev-aws.json", stacks: [stack], files: [], security: [], notes: [] });
+    expect(text).toContain("dev-aws: 1 to import, 0 to add, 0 to change, 0 to destroy, 1 to forget\n");
+    expect(text).toContain("  <-  aws_eip.vip (import)\n");
+    expect(text).toContain('  .   aws_instance.web["dev-aws-web-001"] (removed from state; not destroyed)\n');
+  });
+});

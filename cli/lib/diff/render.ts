@@ -320,7 +320,8 @@ function textNote(g: ChangeGroup): string {
 function textSecurity(g: SecurityGroup): string[] {
   const value = g.change === "changed" && g.before !== undefined && g.after !== undefined ? `${g.before} -> ${g.after}` : (g.after ?? g.before ?? "");
   const indent = " ".repeat(14);
-  const out = [`  ${g.exposure === "wider" ? "!" : " "} ${g.exposure.toUpperCase().padEnd(9)} ${g.subject} ${g.change}${value ? `: ${value}` : ""}`, `${indent}${g.label}`];
+  const header = `  ${g.exposure === "wider" ? "!" : " "} ${g.exposure.toUpperCase().padEnd(9)} ${g.subject} ${g.change}${value ? `: ${value}` : ""}`;
+  const out = [...wrapLine(header, TEXT_COLUMNS, indent.length), `${indent}${g.label}`];
   for (const p of g.places) {
     out.push(`${indent}in ${p.stacks.join(", ")}:`);
     for (const address of p.addresses) out.push(`${indent}  ${address}`);
@@ -330,12 +331,12 @@ function textSecurity(g: SecurityGroup): string[] {
 
 /**
  * A line cut to `width` columns at a space or after a comma (else after a resource type's dot, an underscore or a
- * slash), continued with the line's indentation plus four spaces; a run with no break opportunity is cut where
- * the width ends.
+ * slash), continued with `continuation` spaces (default: the line's indentation plus four); a run with no break
+ * opportunity is cut where the width ends.
  */
-export function wrapLine(line: string, width: number): string[] {
+export function wrapLine(line: string, width: number, continuation?: number): string[] {
   if (line.length <= width) return [line];
-  const indent = " ".repeat(Math.min((/^ */.exec(line)?.[0].length ?? 0) + 4, width / 2));
+  const indent = " ".repeat(Math.min(continuation ?? (/^ */.exec(line)?.[0].length ?? 0) + 4, width / 2));
   const out: string[] = [];
   let rest = line;
   let prefix = "";

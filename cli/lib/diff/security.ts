@@ -269,7 +269,7 @@ function listenerChanges(change: ResourceChange): SecurityChange[] {
     const a = (change.afterAttributes ?? change.beforeAttributes)!;
     const cidrs = Array.isArray(a.allowed_cidrs) ? (a.allowed_cidrs as string[]) : undefined;
     const listener = `${String(a.protocol ?? "?")}:${String(a.protocol_port ?? a.port ?? "?")}`;
-    const summary = `${listener}${cidrs ? ` allowed ${cidrs.length > 0 ? cidrs.join(", ") : "from anywhere"}` : ""}`;
+    const summary = `${listener}${cidrs ? ` allowed ${cidrs.length > 0 ? abbreviate(cidrs) : "from anywhere"}` : ""}`;
     if (change.action === "delete") return [{ ...base, change: "removed", subject: "listener", before: summary, exposure: "narrower", label: `stops listening on ${listener}` }];
     // Octavia: no allowed CIDRs means every client; an AWS listener's reach is its load balancer's security groups.
     const open = cidrs !== undefined && (cidrs.length === 0 || cidrs.some(isWorld));

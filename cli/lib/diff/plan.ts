@@ -36,6 +36,8 @@ interface PlanResourceChange {
   readonly mode: "managed" | "data";
   readonly type: string;
   readonly index?: string | number;
+  /** Set for a deposed object (a create_before_destroy replacement left over): its own delete. */
+  readonly deposed?: string;
   readonly change: PlanChange;
 }
 
@@ -88,7 +90,8 @@ export function planStack(name: string, plan: PlanJson, notes: string[] = []): S
     const action = actionOf(rc.change.actions, importing);
     if (!action) continue;
     const resource = rc.index === undefined ? rc.address : rc.address.slice(0, rc.address.lastIndexOf("["));
-    changes.push(resourceChange(name, { address: rc.address, resource, mode: rc.mode, type: rc.type, key: rc.index, importing }, action, rc.change));
+    const address = rc.deposed ? `${rc.address} (deposed object ${rc.deposed})` : rc.address;
+    changes.push(resourceChange(name, { address, resource, mode: rc.mode, type: rc.type, key: rc.index, importing }, action, rc.change));
   }
   for (const [output, change] of Object.entries(plan.output_changes ?? {}).sort(([a], [b]) => compareStrings(a, b))) {
     const action = actionOf(change.actions, false);

@@ -2,8 +2,10 @@ import type { TerraformJson } from "../../constructs/policy";
 import { diffStack } from "../../cli/lib/diff/engine";
 import { forceNewCatalog, loadForceNewCatalog } from "../../cli/lib/diff/force-new";
 import { groupChanges } from "../../cli/lib/diff/group";
-import { MARKDOWN_LIMIT, renderMarkdown } from "../../cli/lib/diff/render";
-import { classifySecurity } from "../../cli/lib/diff/security";
+import { loadCollectionCatalog } from "../../cli/lib/diff/elements";
+import { MARKDOWN_LIMIT, renderMarkdown, wrapLine } from "../../cli/lib/diff/render";
+import { countChanges } from "../../cli/lib/diff/types";
+import { classifySecurity, groupSecurity } from "../../cli/lib/diff/security";
 
 const catalog = forceNewCatalog({
   openstack_compute_instance_v2: ["availability_zone", "key_pair", "block_device.uuid", "network.port"],
@@ -141,27 +143,55 @@ describe("security classification", () => {
         subject: "ingress tcp/22",
         before: "tcp/22 from 192.0.2.0/26",
         after: "tcp/22 from 192.0.2.0/24",
-        risk: "widens 192.0.2.0/26 to 192.0.2.0/24",
+        exposure: "wider",
+        label: "widens 192.0.2.0/26 to 192.0.2.0/24",
       },
     ]);
   });
 
-  it("GIVEN a rule opened to the world or to more ports THEN flagged", () => {
-    expect(rows(rule("192.0.2.0/26"), rule("0.0.0.0/0"))[0].risk).toBe("opens to the internet");
-    expect(rows(rule("192.0.2.0/26", 22), rule("192.0.2.0/26", 22, 1024))[0].risk).toBe("widens ports tcp/22 to tcp/22-1024");
+  it("GIVEN a rule opened to the world, to more ports or to another network THEN labelled wider", () => {
+    expect(rows(rule("192.0.2.0/26"), rule("0.0.0.0/0"))[0]).toMatchObject({ exposure: "wider", label: "opens tcp/22 to the internet" });
+    expect(rows(rule("192.0.2.0/26", 22), rule("192.0.2.0/26", 22, 1024))[0]).toMatchObject({ exposure: "wider", label: "widens ports tcp/22 to tcp/22-1024" });
+    expect(rows(rule("10.1.0.0/16"), rule("10.2.0.0/16"))[0]).toMatchObject({ exposure: "wider", label: "admits 10.2.0.0/16 (private range) on tcp/22" });
+    expect(rows(rule("192.0.2.0/26", 22), rule("192.0.2.0/26", 2222))[0]).toMatchObject({ exposure: "wider", label: "opens tcp/2222 instead of tcp/22" });
   });
 
-  it("GIVEN a rule narrowed THEN listed without a risk", () => {
+  it("GIVEN a rule narrowed or removed THEN labelled narrower", () => {
     const [row] = rows(rule("192.0.2.0/24"), rule("192.0.2.0/26"));
-    expect(row).toMatchObject({ change: "changed", before: "tcp/22 from 192.0.2.0/24", after: "tcp/22 from 192.0.2.0/26" });
-    expect(row.risk).toBeUndefined();
+    expect(row).toMatchObject({ change: "changed", before: "tcp/22 from 192.0.2.0/24", after: "tcp/22 from 192.0.2.0/26", exposure: "narrower", label: "narrows 192.0.2.0/24 to 192.0.2.0/26" });
+    expect(rows(rule("198.51.100.0/24"), { resource: {} })).toEqual([
+      {
+        stack: "s",
+        address: "openstack_networking_secgroup_rule_v2.ssh_from_198_51_100_0_24",
+        change: "removed",
+        subject: "ingress tcp/22",
+        before: "tcp/22 from 198.51.100.0/24",
+        exposure: "narrower",
+        label: "no longer admits 198.51.100.0/24 (public range) on tcp/22",
+      },
+    ]);
+  });
+
+  it("GIVEN the same rule added in three stacks THEN one group naming the stacks", () => {
+    const groups = groupSecurity(["dev-os-a", "dev-os-b", "dev-os-c"].flatMap((s) => classifySecurity([diffStack(s, { resource: {} }, rule("203.0.113.0/24"), catalog)])));
+    expect(groups).toEqual([
+      {
+        change: "added",
+        subject: "ingress tcp/22",
+        after: "tcp/22 from 203.0.113.0/24",
+        exposure: "wider",
+        label: "admits 203.0.113.0/24 (public range) on tcp/22",
+        stacks: ["dev-os-a", "dev-os-b", "dev-os-c"],
+        places: [{ stacks: ["dev-os-a", "dev-os-b", "dev-os-c"], addresses: ["openstack_networking_secgroup_rule_v2.ssh_from_203_0_113_0_24"] }],
+      },
+    ]);
   });
 
   it("GIVEN a listener that stops terminating TLS and admits the world THEN both are flagged", () => {
     const listener = (protocol: string, cidrs: string[]) => ({ resource: { openstack_lb_listener_v2: { l: { protocol, protocol_port: 443, allowed_cidrs: cidrs } } } });
-    expect(rows(listener("TERMINATED_HTTPS", ["10.0.0.0/8"]), listener("HTTP", ["0.0.0.0/0"])).map((r) => [r.subject, r.risk])).toEqual([
-      ["allowed_cidrs", "opens to the internet"],
-      ["protocol", "drops TLS"],
+    expect(rows(listener("TERMINATED_HTTPS", ["10.0.0.0/8"]), listener("HTTP", ["0.0.0.0/0"])).map((r) => [r.subject, r.before, r.after, r.exposure, r.label])).toEqual([
+      ["allowed_cidrs", "- 10.0.0.0/8", "+ 0.0.0.0/0", "wider", "opens to the internet"],
+      ["protocol", "TERMINATED_HTTPS", "HTTP", "wider", "drops TLS"],
     ]);
   });
 
@@ -172,7 +202,7 @@ describe("security classification", () => {
       },
     });
     expect(rows(instance("required", ["a"]), instance("optional", ["a"]))).toEqual([
-      { stack: "s", address: "aws_instance.a", change: "changed", subject: "metadata_options.http_tokens", before: "required", after: "optional", risk: "allows IMDSv1 (no session token)" },
+      { stack: "s", address: "aws_instance.a", change: "changed", subject: "metadata_options.http_tokens", before: "required", after: "optional", exposure: "wider", label: "allows IMDSv1 (no session token)" },
     ]);
     expect(rows(instance("required", ["a"]), instance("required", ["a", "b"]))).toEqual([]);
   });
@@ -196,5 +226,76 @@ describe("markdown for a PR comment", () => {
     const md = renderMarkdown(diffOf(site(hosts(500)), site(hosts(500), { image: "golden-2" })));
     expect(md).toContain("> - `dev-os-a`: `openstack_compute_instance_v2.web_fleet_instance` on 500 instances (forced by `block_device[0].uuid`)");
     expect(md).toContain("<details><summary>500 instances</summary>");
+  });
+});
+
+describe("element-wise collections and Terraform's counts", () => {
+  const listener = (cidrs: string[], groups: string[] = ["sg-1"]) => ({
+    resource: { openstack_lb_listener_v2: { l: { protocol: "TCP", protocol_port: 5432, allowed_cidrs: cidrs } }, openstack_networking_port_v2: { p: { network_id: "n", security_group_ids: groups } } },
+  });
+  const real = loadCollectionCatalog();
+
+  it("GIVEN one CIDR inserted in a list THEN one added element, aligned with its neighbours", () => {
+    const [change] = diffStack("s", listener(["10.0.0.0/8", "192.0.2.0/24"]), listener(["10.0.0.0/8", "198.51.100.0/24", "192.0.2.0/24"]), catalog, new Set(), real).changes;
+    expect(change.attributes).toEqual([
+      {
+        path: "allowed_cidrs",
+        before: ["10.0.0.0/8", "192.0.2.0/24"],
+        after: ["10.0.0.0/8", "198.51.100.0/24", "192.0.2.0/24"],
+        forcesReplacement: false,
+        collection: "list",
+        elements: [
+          { action: "no-op", value: "10.0.0.0/8" },
+          { action: "create", value: "198.51.100.0/24" },
+          { action: "no-op", value: "192.0.2.0/24" },
+        ],
+      },
+    ]);
+  });
+
+  it("GIVEN a set (security_group_ids in the OpenStack schema) reordered THEN no change; an element swapped THEN added and removed", () => {
+    expect(real.isSet("openstack_networking_port_v2", "security_group_ids")).toBe(true);
+    expect(real.isSet("openstack_lb_listener_v2", "allowed_cidrs")).toBe(false);
+    expect(diffStack("s", listener([], ["sg-1", "sg-2"]), listener([], ["sg-2", "sg-1"]), catalog, new Set(), real).changes).toEqual([]);
+    const [change] = diffStack("s", listener([], ["sg-1", "sg-2"]), listener([], ["sg-3", "sg-1"]), catalog, new Set(), real).changes;
+    expect(change.attributes[0]).toMatchObject({
+      path: "security_group_ids",
+      collection: "set",
+      elements: [
+        { action: "delete", value: "sg-2" },
+        { action: "create", value: "sg-3" },
+        { action: "no-op", value: "sg-1" },
+      ],
+    });
+  });
+
+  it("GIVEN a block added to a set of blocks (allowed_address_pairs) THEN that block is added, the others untouched", () => {
+    const port = (pairs: { ip_address: string }[]) => ({ resource: { openstack_networking_port_v2: { p: { network_id: "n", allowed_address_pairs: pairs } } } });
+    const [change] = diffStack("s", port([{ ip_address: "10.0.0.5" }]), port([{ ip_address: "10.0.0.4" }, { ip_address: "10.0.0.5" }]), catalog, new Set(), real).changes;
+    expect(change.attributes).toMatchObject([
+      {
+        path: "allowed_address_pairs",
+        collection: "set",
+        elements: [
+          { action: "create", value: { ip_address: "10.0.0.4" } },
+          { action: "no-op", value: { ip_address: "10.0.0.5" } },
+        ],
+      },
+    ]);
+  });
+
+  it("GIVEN a data source removed and an output changed THEN neither counts; for_each instances count one each", () => {
+    const before: TerraformJson = { ...site(two), output: { a: { value: "1" } } };
+    const after: TerraformJson = { ...site({ "w-001": two["w-001"] }), output: { a: { value: "2" } } };
+    delete (after as { data?: unknown }).data;
+    (after.resource!.openstack_compute_instance_v2.web_fleet_instance as Record<string, unknown>).block_device = [{ uuid: "fixed-image-id", source_type: "image" }];
+    const stack = diffStack("s", before, after, catalog);
+    expect(stack.changes.find((c) => c.address === "data.openstack_images_image_v2.web_fleet_image")?.action).toBe("forget");
+    expect(countChanges(stack.changes)).toEqual({ import: 0, add: 1, change: 0, destroy: 3, forget: 0, replace: 1, read: 0 });
+  });
+
+  it("wraps a long line at a space or comma, continuing with deeper indentation", () => {
+    expect(wrapLine(`    key: ${JSON.stringify(["aaaa", "bbbb", "cccc"])}`, 24)).toEqual(['    key: ["aaaa","bbbb",', '        "cccc"]']);
+    expect(wrapLine("short", 24)).toEqual(["short"]);
   });
 });

@@ -13,7 +13,7 @@ interface JsonDiff {
   hasChanges: boolean;
   summary: { stack: string; status: string }[];
   stacks: { name: string; changes: JsonChange[] }[];
-  security: { stack: string; address: string; change: string; subject: string; before?: string; after?: string; risk?: string }[];
+  security: { change: string; subject: string; before?: string; after?: string; exposure: string; label: string; stacks: string[]; places: { stacks: string[]; addresses: string[] }[] }[];
 }
 
 /**
@@ -49,7 +49,7 @@ describe("estate diff", () => {
     expect(markdown.stderr).toBe("");
     expect(markdown.status).toBe(0);
     expect(markdown.stdout).toContain("**4 stacks changed**, 1 unchanged.");
-    expect(markdown.stdout).toContain("| Stack | Add | Change | Replace | Destroy | Data re-read |");
+    expect(markdown.stdout).toContain("| Stack | Add | Change | Destroy | Replace | Data read |");
     for (const stack of ["dev-aws", "dev-os-a", "dev-os-b", "dev-os-c"]) expect(markdown.stdout).toMatch(new RegExp(`\\| \`${stack}\` \\| \\d+ \\|`));
     expect(markdown.stdout).not.toContain("`dev-traffic`");
   });
@@ -67,21 +67,18 @@ describe("estate diff", () => {
     expect(markdown.stdout).toContain('- `aws_instance.web_fleet_instances["dev-aws-web-004"]`');
   });
 
-  it("puts the widened admin rules in the security table, flagged", () => {
+  it("puts the widened admin rules in the security table, flagged, one row per change across the sites", () => {
     const security = markdown.stdout.slice(markdown.stdout.indexOf("#### Security-relevant changes"), markdown.stdout.indexOf("#### `dev-aws`"));
     expect(security).toContain(
-      "| `dev-os-a` | `openstack_networking_secgroup_rule_v2.web_security_group_ssh_from192_0_2_0_26 → openstack_networking_secgroup_rule_v2.web_security_group_ssh_from192_0_2_0_25` | changed | ingress tcp/22 | `tcp/22 from 192.0.2.0/26` | `tcp/22 from 192.0.2.0/25` | ⚠️ **widens 192.0.2.0/26 to 192.0.2.0/25** |",
+      "| ⚠️ **wider**: widens 192.0.2.0/26 to 192.0.2.0/25 | ingress tcp/22 | changed | `tcp/22 from 192.0.2.0/26` | `tcp/22 from 192.0.2.0/25` | `dev-aws`, `dev-os-a`, `dev-os-b`, `dev-os-c` | " +
+        '`dev-aws`: `aws_vpc_security_group_ingress_rule.api_security_instance_ingress["tcp-22-192.0.2.0/26" → "tcp-22-192.0.2.0/25"]`, `aws_vpc_security_group_ingress_rule.web_security_instance_ingress["tcp-22-192.0.2.0/26" → "tcp-22-192.0.2.0/25"]`<br>' +
+        "`dev-os-a`, `dev-os-b`, `dev-os-c`: `openstack_networking_secgroup_rule_v2.api_security_group_ssh_from192_0_2_0_26 → openstack_networking_secgroup_rule_v2.api_security_group_ssh_from192_0_2_0_25`, `openstack_networking_secgroup_rule_v2.web_security_group_ssh_from192_0_2_0_26 → openstack_networking_secgroup_rule_v2.web_security_group_ssh_from192_0_2_0_25` |",
     );
-    expect(security).toContain(
-      '| `dev-aws` | `aws_vpc_security_group_ingress_rule.web_security_instance_ingress["tcp-22-192.0.2.0/26" → "tcp-22-192.0.2.0/25"]` | changed | ingress tcp/22 |',
-    );
-    // SSH from the admin network, for both services in every OpenStack site and on AWS; node_exporter follows
-    // monitoring.scrapeCidrs, which dev lists on its own, so it does not widen with adminCidrs.
-    expect(json.security).toHaveLength(3 * 2 + 2);
-    for (const row of json.security) {
-      expect(row).toMatchObject({ change: "changed", before: expect.stringContaining("192.0.2.0/26"), after: expect.stringContaining("192.0.2.0/25"), risk: "widens 192.0.2.0/26 to 192.0.2.0/25" });
-      expect(row.subject).toBe("ingress tcp/22");
-    }
+    // SSH from the admin network, for both services in every OpenStack site and on AWS: one change. node_exporter
+    // follows monitoring.scrapeCidrs, which dev lists on its own, so it does not widen with adminCidrs.
+    expect(json.security.map((g) => [g.subject, g.exposure, g.label, g.stacks])).toEqual([
+      ["ingress tcp/22", "wider", "widens 192.0.2.0/26 to 192.0.2.0/25", ["dev-aws", "dev-os-a", "dev-os-b", "dev-os-c"]],
+    ]);
   });
 
   it("marks the image version change as a replacement of every affected instance", () => {
@@ -143,7 +140,8 @@ describe("estate diff", () => {
   it("GIVEN --format text THEN terraform-like lines", () => {
     const r = estate(["diff", "--base", base, "--head", head, "--stack", "dev-os-a"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("dev-os-a: 5 to add, 0 to change, 5 to replace, 2 to destroy, 2 data sources re-read");
+    // As terraform plan counts: 5 new instances plus 5 replaced to add, 2 removed plus 5 replaced to destroy.
+    expect(r.stdout).toContain("dev-os-a: 10 to add, 0 to change, 7 to destroy (5 replaced); 2 data sources read");
     expect(r.stdout).toContain("  -/+ openstack_compute_instance_v2.web_fleet_instance on 3 instances (replace)");
     expect(r.stdout).toContain('  +   openstack_compute_instance_v2.web_fleet_instance["dev-os-a-web-004"]');
     expect(r.stdout).not.toContain("dev-os-b");

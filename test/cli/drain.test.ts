@@ -23,7 +23,7 @@ describe("estate drain / restore", () => {
     expect(after).toContain("# entry in clouds.yaml; credentials stay there");
 
     expect(r.stdout).toContain(`${env}: sites.openstack[1].traffic.state set to drained`);
-    expect(r.stdout).toContain("dev-traffic: 0 to add, 2 to change, 0 to replace, 0 to destroy");
+    expect(r.stdout).toContain("dev-traffic: 0 to add, 2 to change, 0 to destroy\n");
     expect(r.stdout).toContain("  ~   aws_route53_record.web_os_b_record\n        weighted_routing_policy.weight: 100 -> 0");
     expect(r.stdout).toContain("  ~   aws_route53_record.api_os_b_record\n        weighted_routing_policy.weight: 100 -> 0");
     expect(r.stdout).not.toMatch(/os_a_record|os_c_record|aws_record/);

@@ -68,6 +68,6 @@ describe("estate usage errors", () => {
   it("GIVEN a missing required option THEN exit 2", () => {
     const r = estate(["diff"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("Missing required argument: base");
+    expect(r.stderr).toContain("give --base <directory or git revision> to diff a synthesis, or --plan <file> to render a plan");
   });
 });

@@ -20,12 +20,15 @@ import {
   type TfReference,
 } from "../../../constructs/policy";
 import type { SynthOutput } from "../synth-output";
-import type { ForceNewCatalog } from "./force-new";
+import { elementChanges, LISTS_ONLY, type CollectionCatalog } from "./elements";
+import { normalizePath, type ForceNewCatalog } from "./force-new";
 import { classifySecurity } from "./security";
 import type { AttributeChange, ChangeAction, EstateDiff, FileChange, ResourceChange, StackDiff } from "./types";
 
 export interface DiffOptions {
   readonly forceNew: ForceNewCatalog;
+  /** Which attributes are sets. @default - every collection is a list */
+  readonly collections?: CollectionCatalog;
   /** Which stacks to compare. @default - every stack of both outputs */
   readonly includeStack?: (name: string) => boolean;
   /** Compare the other artifacts too. @default true */
@@ -48,7 +51,7 @@ export function diffOutputs(base: SynthOutput, head: SynthOutput, options: DiffO
   const include = options.includeStack ?? (() => true);
   const names = [...new Set([...base.stacks.keys(), ...head.stacks.keys()])].filter(include).sort(compareStrings);
   const notes = new Set<string>();
-  const stacks: StackDiff[] = names.map((name) => diffStack(name, base.stacks.get(name), head.stacks.get(name), options.forceNew, notes));
+  const stacks: StackDiff[] = names.map((name) => diffStack(name, base.stacks.get(name), head.stacks.get(name), options.forceNew, notes, options.collections));
   const files: FileChange[] = options.includeFiles === false ? [] : diffFiles(base.files, head.files);
   return {
     base: options.baseLabel ?? base.dir,
@@ -66,6 +69,7 @@ export function diffStack(
   headTf: TerraformJson | undefined,
   forceNew: ForceNewCatalog,
   notes: Set<string> = new Set(),
+  collections: CollectionCatalog = LISTS_ONLY,
 ): StackDiff {
   const forEachLocals = new Set([...forEachSources(baseTf), ...forEachSources(headTf)]);
   const before = entitiesOf(baseTf, forEachLocals, notes, name);
@@ -76,10 +80,11 @@ export function diffStack(
   for (const address of addresses) {
     const b = before.get(address);
     const a = after.get(address);
-    if (!b) changes.set(address, { entity: a!, action: "create", attributes: [], after: a });
-    else if (!a) changes.set(address, { entity: b, action: "delete", attributes: [], before: b });
+    // Terraform reads a data source during the plan and drops one that left the configuration: neither is a change to the estate.
+    if (!b) changes.set(address, { entity: a!, action: a!.mode === "data" ? "read" : "create", attributes: [], after: a });
+    else if (!a) changes.set(address, { entity: b, action: b.mode === "data" ? "forget" : "delete", attributes: [], before: b });
     else {
-      const attributes = diffAttributes(b.attributes, a.attributes).map((c) => withForceNew(a.type, a.mode, c, forceNew));
+      const attributes = diffAttributes(b.attributes, a.attributes, "", (p) => collections.isSet(a.type, p)).map((c) => withForceNew(a.type, a.mode, c, forceNew));
       if (attributes.length > 0) changes.set(address, { entity: a, action: actionOf(a.mode, attributes), attributes, before: b, after: a });
     }
   }
@@ -192,18 +197,42 @@ function stripMetadata(value: unknown): unknown {
   return value;
 }
 
-/** Attribute-level differences, down to leaves of objects and nested blocks; lists of plain values compare whole. */
-export function diffAttributes(before: unknown, after: unknown, path = ""): AttributeChange[] {
+/**
+ * Attribute-level differences, down to leaves of objects and nested blocks (a list of blocks by position); a list
+ * of plain values, or a set of values or blocks, is one change carrying its element changes. `isSet` says which
+ * paths (normalized) are sets.
+ */
+export function diffAttributes(before: unknown, after: unknown, path = "", isSet: (path: string) => boolean = () => false): AttributeChange[] {
   if (deepEqual(before, after)) return [];
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareStrings);
-    return keys.flatMap((k) => diffAttributes(before[k], after[k], joinPath(path, k)));
+    return keys.flatMap((k) => diffAttributes(before[k], after[k], joinPath(path, k), isSet));
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.every(isPlainObject) && after.every(isPlainObject) && (before.length > 0 || after.length > 0)) {
+  const collection = isSet(normalizePath(path)) ? "set" : "list";
+  const blocks = Array.isArray(before) && Array.isArray(after) && before.every(isPlainObject) && after.every(isPlainObject) && (before.length > 0 || after.length > 0);
+  // A set of nested blocks has no positions to compare: its blocks are added or removed whole.
+  if (blocks && collection === "list") {
     const n = Math.max(before.length, after.length);
     const out: AttributeChange[] = [];
-    for (let i = 0; i < n; i++) out.push(...diffAttributes(before[i], after[i], `${path}[${i}]`));
+    for (let i = 0; i < n; i++) out.push(...diffAttributes(before[i], after[i], `${path}[${i}]`, isSet));
     return out;
+  }
+  const listBefore = Array.isArray(before) ? before : before === undefined || before === null ? undefined : false;
+  const listAfter = Array.isArray(after) ? after : after === undefined || after === null ? undefined : false;
+  const values = [...(listBefore || []), ...(listAfter || [])];
+  if (listBefore !== false && listAfter !== false && (listBefore || listAfter) && (collection === "set" || !values.some(isPlainObject))) {
+    const elements = elementChanges(listBefore, listAfter, collection);
+    if (!elements) return [];
+    return [
+      {
+        path: path || "(value)",
+        ...(before !== undefined ? { before } : {}),
+        ...(after !== undefined ? { after } : {}),
+        forcesReplacement: false,
+        elements,
+        collection,
+      },
+    ];
   }
   return [
     {
@@ -215,7 +244,7 @@ export function diffAttributes(before: unknown, after: unknown, path = ""): Attr
   ];
 }
 
-function joinPath(path: string, key: string): string {
+export function joinPath(path: string, key: string): string {
   if (/^[A-Za-z_][\w-]*$/.test(key)) return path ? `${path}.${key}` : key;
   return `${path}[${JSON.stringify(key)}]`;
 }
@@ -227,7 +256,7 @@ function leaves(value: unknown, path = ""): [string, unknown][] {
   return [[path || "(value)", value]];
 }
 
-function valueAt(root: unknown, path: string): unknown {
+export function valueAt(root: unknown, path: string): unknown {
   let value: unknown = root;
   const re = /([A-Za-z_][\w-]*)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
   let m: RegExpExecArray | null;

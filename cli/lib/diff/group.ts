@@ -8,7 +8,10 @@ import type { AttributeChange, ChangeAction, ResourceChange } from "./types";
 export interface ChangeGroup {
   readonly stack: string;
   readonly resource: string;
+  readonly mode: ResourceChange["mode"];
   readonly action: ChangeAction;
+  /** A plan imports these instances. */
+  readonly importing: boolean;
   /** Instance addresses, sorted. */
   readonly addresses: readonly string[];
   /** Instance keys (for_each keys / count indexes) when the group is made of instances. */
@@ -17,20 +20,30 @@ export interface ChangeGroup {
 }
 
 /** Order in which actions are presented: what destroys things first. */
-export const ACTION_ORDER: readonly ChangeAction[] = ["replace", "delete", "create", "update", "read"];
+export const ACTION_ORDER: readonly ChangeAction[] = ["replace", "delete", "create", "import", "update", "read", "forget"];
 
 export function groupChanges(changes: readonly ResourceChange[]): ChangeGroup[] {
   const groups = new Map<
     string,
-    { stack: string; resource: string; action: ChangeAction; addresses: string[]; keys: (string | number)[]; attributes: readonly AttributeChange[]; shared: readonly AttributeChange[] }
+    {
+      stack: string;
+      resource: string;
+      mode: ResourceChange["mode"];
+      action: ChangeAction;
+      importing: boolean;
+      addresses: string[];
+      keys: (string | number)[];
+      attributes: readonly AttributeChange[];
+      shared: readonly AttributeChange[];
+    }
   >();
   for (const c of changes) {
     // A value that names the instance's own key (`port["web-001"].id`) is the same change on every instance.
     const shared = c.key === undefined ? c.attributes : c.attributes.map((a) => sharedForm(a, c.key!));
-    // Creates and deletes are listed per instance: each is a host coming or going.
-    const signature = c.action === "create" || c.action === "delete" ? c.address : JSON.stringify(shared);
-    const id = `${c.stack}\u0000${c.resource}\u0000${c.action}\u0000${signature}`;
-    const group = groups.get(id) ?? { stack: c.stack, resource: c.resource, action: c.action, addresses: [], keys: [], attributes: c.attributes, shared };
+    // Creates, deletes and forgets are listed per instance: each is a host coming or going.
+    const signature = c.action === "create" || c.action === "delete" || c.action === "forget" ? c.address : JSON.stringify(shared);
+    const id = `${c.stack}\u0000${c.resource}\u0000${c.action}\u0000${c.importing === true}\u0000${signature}`;
+    const group = groups.get(id) ?? { stack: c.stack, resource: c.resource, mode: c.mode, action: c.action, importing: c.importing === true, addresses: [], keys: [], attributes: c.attributes, shared };
     group.addresses.push(c.address);
     if (c.key !== undefined) group.keys.push(c.key);
     groups.set(id, group);
@@ -64,5 +77,6 @@ function sharedForm(change: AttributeChange, key: string | number): AttributeCha
     ...("before" in change ? { before: rewrite(change.before) } : {}),
     ...("after" in change ? { after: rewrite(change.after) } : {}),
     ...(change.knownAfterApply !== undefined ? { knownAfterApply: rewrite(change.knownAfterApply) as string } : {}),
+    ...(change.elements ? { elements: change.elements.map((e) => ({ ...e, value: rewrite(e.value) })) } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { loadSelectedModels, stackNames, stackSelection } from "../select";
 import { emptySynthOutput, envOfStack, readSynthOutput, type SynthOutput } from "../synth-output";
 import { resolveBase } from "./base";
 import { diffOutputs } from "./engine";
+import { loadCollectionCatalog } from "./elements";
 import { loadForceNewCatalog } from "./force-new";
 import type { EstateDiff } from "./types";
 
@@ -57,6 +58,7 @@ export function runDiff(request: DiffRequest): EstateDiff {
     const onlyFilesOf = (path: string) => !envNames || envNames.some((e) => new RegExp(`^[^/]+/${escapeRegExp(e)}/`).test(path));
     const diff = diffOutputs(filterFiles(base, onlyFilesOf), filterFiles(head, onlyFilesOf), {
       forceNew: loadForceNewCatalog(),
+      collections: loadCollectionCatalog(),
       includeStack: (name) => inEnv(name) && selection.matches(name),
       // Artifacts are per environment, not per stack: compare them only when every stack is selected.
       includeFiles: selection.globs.length === 0,

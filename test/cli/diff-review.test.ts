@@ -138,12 +138,14 @@ describe("estate diff: precise where a reviewer looks", () => {
     it("THEN destroys are counted per resource instance and its data source is not one of them", () => {
       const head = headWith("no-api", (t) => t.replace(/ {2}- name: api\n(?: {4}.*\n)+/, "").replace(/ {8}api: 198\.51\.100\.\d+\n/g, ""));
       const text = diff(head, "--stack", "review-os-a");
-      // 11 resources, plus 3 for_each resources with 2 instances each; the image lookup is only forgotten.
-      expect(text).toContain("review-os-a: 0 to add, 0 to change, 17 to destroy\n");
+      // 10 resources (the server group, load balancer, listener, pool, monitor, floating IP, security group and its
+      // 3 rules: SSH and node_exporter from the admin network, the listener port from the DHCP range), plus 3
+      // for_each resources with 2 instances each; the image lookup is only forgotten.
+      expect(text).toContain("review-os-a: 0 to add, 0 to change, 16 to destroy\n");
       expect(text).toContain("  .   data.openstack_images_image_v2.api_fleet_image (no longer read; nothing is destroyed)");
       const md = diff(head, "--format", "markdown", "--stack", "review-os-a");
       expect(md).toContain("| Stack | Add | Change | Destroy | Replace | Data read |");
-      expect(md).toContain("| `review-os-a` | 0 | 0 | **17** | 0 | 0 |");
+      expect(md).toContain("| `review-os-a` | 0 | 0 | **16** | 0 | 0 |");
     });
   });
 });

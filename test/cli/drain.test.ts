@@ -138,12 +138,12 @@ describe("estate drain / restore --json", () => {
     expect(Object.keys(report)).toEqual(["file", "site", "path", "before", "after", "changed", "diff", "diffText", "redundancy"]);
     expect(report.redundancy).toMatchObject({ env: "dev", drainedSites: ["os-b"] });
     expect(report).toMatchObject({ file: env, site: "os-b", path: "sites.openstack[1].traffic.state", before: "active", after: "drained", changed: true });
-    expect(report.diff.summary).toEqual([{ stack: "dev-traffic", status: "changed", create: 0, update: 2, replace: 0, delete: 0, read: 0 }]);
+    expect(report.diff.summary).toEqual([{ stack: "dev-traffic", status: "changed", import: 0, add: 0, change: 2, destroy: 0, forget: 0, replace: 0, read: 0 }]);
     expect(report.diff.stacks[0].changes.map((c: { address: string; attributes: unknown }) => [c.address, c.attributes])).toEqual([
       ["aws_route53_record.api_os_b_record", [{ path: "weighted_routing_policy.weight", before: 100, after: 0, forcesReplacement: false }]],
       ["aws_route53_record.web_os_b_record", [{ path: "weighted_routing_policy.weight", before: 100, after: 0, forcesReplacement: false }]],
     ]);
-    expect(report.diffText).toContain("dev-traffic: 0 to add, 2 to change, 0 to replace, 0 to destroy");
+    expect(report.diffText).toContain("dev-traffic: 0 to add, 2 to change, 0 to destroy");
     expect(report.diffText).toContain("  ~   aws_route53_record.web_os_b_record\n        weighted_routing_policy.weight: 100 -> 0\n");
     expect(readFileSync(env, "utf8")).toContain("traffic: { state: drained, weight: 100 }");
   });
@@ -204,7 +204,7 @@ describe("README: drain and restore on the bundled prod", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("environments/prod.yaml: sites.openstack[1].traffic.state set to drained");
-    expect(r.stdout).toContain("prod-traffic: 0 to add, 2 to change, 0 to replace, 0 to destroy");
+    expect(r.stdout).toContain("prod-traffic: 0 to add, 2 to change, 0 to destroy");
     expect(r.stdout).toContain(
       [
         "Redundancy of prod with os-b drained:",

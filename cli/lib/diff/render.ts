@@ -1,4 +1,5 @@
 /** Markdown (for a PR comment), plain text and JSON renderings of an EstateDiff. Deterministic: same diff, same bytes. */
+import { costChangeMarkdown } from "../cost/diff-section";
 import { formatTable } from "../table";
 import { groupChanges, groupLabel, type ChangeGroup } from "./group";
 import { show } from "./security";
@@ -99,6 +100,7 @@ function markdownDocument(diff: EstateDiff, withDetails: boolean): string {
       out.push("");
     }
   }
+  out.push(...costChangeMarkdown(diff.cost));
   if (diff.security.length > 0) {
     out.push("#### Security-relevant changes", "");
     out.push("| Stack | Resource | Change | What | Before | After | Risk |", "|:--|:--|:--|:--|:--|:--|:--|");

@@ -28,7 +28,7 @@ export function builder(yargs: Argv): Argv<CostArgs> {
 }
 
 export function handler(args: CostArgs): void {
-  const { runCost, unpricedCount } = require("../lib/cost/run") as typeof import("../lib/cost/run");
+  const { costResultJson, runCost, unpricedCount } = require("../lib/cost/run") as typeof import("../lib/cost/run");
   const { renderCostText } = require("../lib/cost/render") as typeof import("../lib/cost/render");
   const result = runCost({
     env: args.env,
@@ -36,7 +36,7 @@ export function handler(args: CostArgs): void {
     ...(args.maxAgeDays !== undefined ? { maxAgeDays: args.maxAgeDays } : {}),
     moves: args.move ?? [],
   });
-  if (args.json) printJson(result);
+  if (args.json) printJson(costResultJson(result));
   else printLines(renderCostText(result));
   const unpriced = unpricedCount(result);
   if (args.strict && unpriced > 0) {

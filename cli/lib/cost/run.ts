@@ -39,6 +39,11 @@ export function runCost(request: CostRequest): CostResult {
   return { env: model.env, costsFile: file, ...report, whatIf: moves.map((m) => whatIfMove(model, stacks, tables, m)) };
 }
 
+/** The result for --json: amounts rounded to a millionth, so binary fractions (37.199999999999996) do not show. */
+export function costResultJson(result: CostResult): unknown {
+  return JSON.parse(JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" ? Math.round(value * 1e6) / 1e6 : value)));
+}
+
 /** Charges without a price, in the report and its what-ifs. */
 export function unpricedCount(result: CostResult): number {
   return result.unpriced.length + result.whatIf.reduce((n, w) => n + w.unpriced.length, 0);

@@ -215,6 +215,14 @@ describe("estate diff --format markdown: monthly cost change", () => {
         ].join("\n"),
       );
       expect(run.stdout).not.toContain("Illustrative");
+
+      // Two saved outputs compared from a directory without price tables: the diff says so in one line.
+      const head = join(dir, "head");
+      expect(estate(["synth", "--env", env, "--out", head, "--no-policy"]).status).toBe(0);
+      delete process.env.ESTATE_COSTS;
+      const elsewhere = estate(["diff", "--base", base, "--head", head, "--format", "markdown"], { cwd: dir });
+      expect(elsewhere.status).toBe(0);
+      expect(elsewhere.stdout).toContain('_Monthly cost: not computed, no price file at `costs/example.yaml` (set ESTATE_COSTS; see "Cost" in README.md)._');
     } finally {
       delete process.env.ESTATE_COSTS;
     }

@@ -7,34 +7,24 @@ import { existsSync } from "node:fs";
 import { compareStrings, type TerraformJson } from "../../../constructs/policy";
 import type { SynthOutput } from "../synth-output";
 import { formatMoney, formatMonthlyChange } from "./money";
-import { converter, meterStacks, sumItems, type Money, type UnpricedItem } from "./report";
+import { compareCosts, converter, meterStacks, type CostComparison, type Money } from "./report";
 import { costsFile, COSTS_FILE_VARIABLE, HOURS_PER_MONTH, loadCostTables } from "./tables";
 
 /** Unpriced charges listed one by one in the PR comment; the rest are counted. */
 const LISTED_UNPRICED_LIMIT = 10;
 
-export interface CostChangeStack {
-  readonly stack: string;
-  readonly before: Money;
-  readonly after: Money;
-  readonly change: number;
-}
-
+/**
+ * `no-tables` when there is no price file; else the comparison, with `stacks` only those whose cost or unpriced
+ * charges differ and `unpriced` the head's unpriced charges in those stacks.
+ */
 export type CostChange =
   | { readonly status: "no-tables"; readonly costsFile: string }
-  | {
+  | (CostComparison & {
       readonly status: "priced";
       readonly costsFile: string;
       readonly currency: string;
       readonly illustrative: boolean;
-      /** Stacks whose cost or unpriced charges differ. */
-      readonly stacks: readonly CostChangeStack[];
-      readonly before: Money;
-      readonly after: Money;
-      readonly change: number;
-      /** Unpriced charges of the head in the changed stacks. */
-      readonly unpriced: readonly UnpricedItem[];
-    };
+    });
 
 /**
  * Prices `stacks` of both outputs. An invalid price file throws its located EnvironmentError: a pull request
@@ -48,27 +38,17 @@ export function costChange(base: SynthOutput, head: SynthOutput, stacks: readonl
   const pick = (out: SynthOutput) => new Map(stacks.filter((s) => out.stacks.has(s)).map((s) => [s, out.stacks.get(s) as TerraformJson]));
   const before = meterStacks(pick(base), tables).items;
   const after = meterStacks(pick(head), tables).items;
-  const rows = [...stacks].sort(compareStrings).map((stack) => {
-    const b = sumItems(before.filter((i) => i.stack === stack), convert);
-    const a = sumItems(after.filter((i) => i.stack === stack), convert);
-    return { stack, before: b, after: a, change: a.monthly - b.monthly };
-  });
-  const changed = rows.filter((r) => r.change !== 0 || r.before.unpriced !== r.after.unpriced);
+  const all = compareCosts([...stacks].sort(compareStrings), before, after, convert);
+  const changed = all.stacks.filter((r) => r.change !== 0 || r.before.unpriced !== r.after.unpriced);
   const names = new Set(changed.map((r) => r.stack));
-  const b = sumItems(before, convert);
-  const a = sumItems(after, convert);
   return {
+    ...all,
+    stacks: changed,
+    unpriced: all.unpriced.filter((u) => names.has(u.stack)),
     status: "priced",
     costsFile: file,
     currency: tables.reportingCurrency,
     illustrative: tables.illustrative,
-    stacks: changed,
-    before: b,
-    after: a,
-    change: a.monthly - b.monthly,
-    unpriced: after
-      .filter((i) => i.monthly === undefined && names.has(i.stack))
-      .map((i) => ({ stack: i.stack, address: i.address, what: i.what, reason: i.unpriced ?? "no price" })),
   };
 }
 

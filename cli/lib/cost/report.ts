@@ -125,6 +125,47 @@ export function sumItems(items: readonly CostItem[], convert: (amount: number, c
   return { monthly, unpriced };
 }
 
+/** One stack's monthly cost before and after a change (a diff, a what-if). */
+export interface StackChange {
+  readonly stack: string;
+  readonly before: Money;
+  readonly after: Money;
+  /** after − before, priced charges only. */
+  readonly change: number;
+}
+
+/** The charges of some stacks before and after a change. */
+export interface CostComparison {
+  readonly stacks: readonly StackChange[];
+  readonly before: Money;
+  readonly after: Money;
+  readonly change: number;
+  /** Charges after the change that have no price. */
+  readonly unpriced: readonly UnpricedItem[];
+}
+
+/** Per stack of `stacks` (in that order) and in total, the charges of `before` against those of `after`. */
+export function compareCosts(
+  stacks: readonly string[],
+  before: readonly CostItem[],
+  after: readonly CostItem[],
+  convert: (amount: number, currency: string) => number,
+): CostComparison {
+  const rows = stacks.map((stack) => {
+    const b = sumItems(before.filter((i) => i.stack === stack), convert);
+    const a = sumItems(after.filter((i) => i.stack === stack), convert);
+    return { stack, before: b, after: a, change: a.monthly - b.monthly };
+  });
+  const b = sumItems(before, convert);
+  const a = sumItems(after, convert);
+  return { stacks: rows, before: b, after: a, change: a.monthly - b.monthly, unpriced: unpricedOf(after) };
+}
+
+/** The charges without a price, with what to add. */
+export function unpricedOf(items: readonly CostItem[]): UnpricedItem[] {
+  return items.filter((i) => i.monthly === undefined).map((i) => ({ stack: i.stack, address: i.address, what: i.what, reason: i.unpriced ?? "no price" }));
+}
+
 export function costReport(stacks: ReadonlyMap<string, TerraformJson>, tables: CostTables, options: ReportOptions = {}): CostReport {
   const { items, excluded } = meterStacks(stacks, tables);
   const convert = converter(tables);
@@ -140,9 +181,7 @@ export function costReport(stacks: ReadonlyMap<string, TerraformJson>, tables: C
     sensitivity: sensitivity(items, tables),
     maxAgeDays,
     stale: staleTables(tables, options.today ?? new Date(), maxAgeDays),
-    unpriced: items
-      .filter((i) => i.monthly === undefined)
-      .map((i) => ({ stack: i.stack, address: i.address, what: i.what, reason: i.unpriced ?? "no price" })),
+    unpriced: unpricedOf(items),
     excluded: { usage: EXCLUDED_USAGE, resources: excludedSummary(excluded) },
   };
 }

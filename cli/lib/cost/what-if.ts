@@ -11,7 +11,7 @@ import { UsageError } from "../errors";
 import { siteNames } from "../select";
 import { readSynthOutput } from "../synth-output";
 import { withTemporarySynth } from "../temp-synth";
-import { converter, meterStacks, sumItems, type Money, type UnpricedItem } from "./report";
+import { compareCosts, converter, meterStacks, type CostComparison } from "./report";
 import type { CostTables } from "./tables";
 
 export interface MoveSpec {
@@ -20,23 +20,11 @@ export interface MoveSpec {
   readonly to: string;
 }
 
-export interface WhatIfStack {
-  readonly stack: string;
-  readonly before: Money;
-  readonly after: Money;
-  readonly change: number;
-}
-
-export interface WhatIf {
+/** The two site stacks now and after the move; `unpriced` lists their charges after the move that have no price. */
+export interface WhatIf extends CostComparison {
   readonly move: MoveSpec;
   /** Hosts moved. */
   readonly hosts: number;
-  readonly stacks: readonly WhatIfStack[];
-  readonly before: Money;
-  readonly after: Money;
-  readonly change: number;
-  /** Charges of the stacks after the move that have no price. */
-  readonly unpriced: readonly UnpricedItem[];
 }
 
 /** `<service>:<from-site>:<to-site>` */
@@ -83,20 +71,5 @@ export function whatIfMove(model: EstateModel, current: ReadonlyMap<string, Terr
   const convert = converter(tables);
   const beforeItems = meterStacks(new Map(names.map((n) => [n, current.get(n) ?? {}])), tables).items;
   const afterItems = meterStacks(new Map(names.map((n) => [n, afterStacks.get(n) ?? {}])), tables).items;
-  const stacks = names.map((stack) => {
-    const b = sumItems(beforeItems.filter((i) => i.stack === stack), convert);
-    const a = sumItems(afterItems.filter((i) => i.stack === stack), convert);
-    return { stack, before: b, after: a, change: a.monthly - b.monthly };
-  });
-  const before = sumItems(beforeItems, convert);
-  const afterSum = sumItems(afterItems, convert);
-  return {
-    move,
-    hosts,
-    stacks,
-    before,
-    after: afterSum,
-    change: afterSum.monthly - before.monthly,
-    unpriced: afterItems.filter((i) => i.monthly === undefined).map((i) => ({ stack: i.stack, address: i.address, what: i.what, reason: i.unpriced ?? "no price" })),
-  };
+  return { move, hosts, ...compareCosts(names, beforeItems, afterItems, convert) };
 }

@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { printJson, printLines } from "../output";
-import { CommandError, EXIT_FAILURE } from "../lib/errors";
+import { CommandError, EXIT_FAILURE, UsageError } from "../lib/errors";
 
 export const command = "cost";
 export const describe = "Monthly cost of an environment per stack and service, private against public, from the price tables in a cost file";
@@ -28,6 +28,7 @@ export function builder(yargs: Argv): Argv<CostArgs> {
 }
 
 export function handler(args: CostArgs): void {
+  if (Array.isArray(args.env)) throw new UsageError("--env names one environment; run estate cost once per environment");
   const { costResultJson, runCost, unpricedCount } = require("../lib/cost/run") as typeof import("../lib/cost/run");
   const { renderCostText } = require("../lib/cost/render") as typeof import("../lib/cost/render");
   const result = runCost({

@@ -142,6 +142,9 @@ describe("estate cost", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--move web:os-x:aws: environment "dev" has no site "os-x" (sites: os-a, os-b, os-c, aws)');
     expect(estate(["cost", "--env", "dev", "--costs", SMALL, "--move", "web-os-a"]).stderr).toContain("write <service>:<from-site>:<to-site>");
+    const twoEnvs = estate(["cost", "--env", "dev", "--env", "prod"]);
+    expect(twoEnvs.status).toBe(2);
+    expect(twoEnvs.stderr).toContain("--env names one environment");
   });
 
   it("says when the prices are illustrative (the bundled example)", () => {

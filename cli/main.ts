@@ -6,6 +6,7 @@
 import yargs, { type Argv, type CommandModule } from "yargs";
 import { version } from "../package.json";
 import { EnvironmentError } from "../model";
+import * as cost from "./commands/cost";
 import * as diff from "./commands/diff";
 import * as drain from "./commands/drain";
 import * as hosts from "./commands/hosts";
@@ -31,7 +32,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock, cost];
 
 export function main(argv: readonly string[]): void {
   guardStdio();

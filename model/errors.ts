@@ -8,13 +8,16 @@ export interface ConfigProblem {
   readonly column?: number;
 }
 
-/** Every problem found in one environment file. Thrown by the loader; the CLI prints it without a stack trace. */
+/**
+ * Every problem found in one environment file (or another YAML document the loader reads, named by `noun`).
+ * Thrown by the loader; the CLI prints it without a stack trace.
+ */
 export class EnvironmentError extends Error {
   readonly file: string;
   readonly problems: readonly ConfigProblem[];
 
-  constructor(file: string, problems: readonly ConfigProblem[]) {
-    super(formatProblems(file, problems));
+  constructor(file: string, problems: readonly ConfigProblem[], noun = "environment file") {
+    super(formatProblems(file, problems, noun));
     this.name = "EnvironmentError";
     this.file = file;
     this.problems = problems;
@@ -31,13 +34,13 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out || "(top level)";
 }
 
-export function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
-  const noun = problems.length === 1 ? "problem" : "problems";
+export function formatProblems(file: string, problems: readonly ConfigProblem[], noun = "environment file"): string {
+  const count = problems.length === 1 ? "problem" : "problems";
   const lines = problems.map((p) => {
     const where = p.line ? `${file}:${p.line}:${p.column ?? 1}` : file;
     return `  ${where}: ${formatPath(p.path)}: ${p.message}`;
   });
-  return `${file}: ${problems.length} ${noun} in environment file\n${lines.join("\n")}`;
+  return `${file}: ${problems.length} ${count} in ${noun}\n${lines.join("\n")}`;
 }
 
 /**

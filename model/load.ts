@@ -32,6 +32,30 @@ const CREDENTIAL_KEY = /(pass(word|wd)?|secret|token|private[_-]?key|access[_-]?
 type Path = (string | number)[];
 type Problem = Omit<ConfigProblem, "line" | "column">;
 
+/**
+ * A kind of YAML document the toolkit reads (environment files, cost tables). Reading, YAML checks, schema
+ * messages and locations are the same for every kind; only these words and the schema differ.
+ */
+export interface DocumentKind<T> {
+  /** What the file is called in messages: `environment file`, `cost file`. */
+  readonly noun: string;
+  readonly schema: z.ZodType<T>;
+  /** The file a person starts from, e.g. `environments/dev.yaml`. */
+  readonly example: string;
+  /** Some of the top-level keys, as a hint for a file that is not a mapping: `name:, sites:, services: ...`. */
+  readonly topLevelKeys: string;
+  /** Where the keys are documented: `"Environment file" in README.md`. */
+  readonly reference: string;
+}
+
+export const ENVIRONMENT_DOCUMENT: DocumentKind<EnvironmentFile> = {
+  noun: "environment file",
+  schema: environmentSchema,
+  example: "environments/dev.yaml",
+  topLevelKeys: "name:, sites:, services: ...",
+  reference: '"Environment file" in README.md',
+};
+
 export function loadEnvironment(file: string, options: ResolveOptions = {}): EstateModel {
   const parsed = parseEnvironment(file, options);
   return guard(file, () => resolveEstate(parsed, file, options));
@@ -39,38 +63,50 @@ export function loadEnvironment(file: string, options: ResolveOptions = {}): Est
 
 /** Reads, parses and validates; returns the schema-typed file when every check passes. */
 export function parseEnvironment(file: string, options: ResolveOptions = {}): EnvironmentFile {
-  const bytes = readEnvironmentBytes(file);
-  return parseEnvironmentText(decodeEnvironmentText(bytes, file), file, options);
+  const bytes = readDocumentBytes(file, ENVIRONMENT_DOCUMENT);
+  return parseEnvironmentText(decodeDocumentText(bytes, file, ENVIRONMENT_DOCUMENT), file, options);
 }
 
 export function parseEnvironmentText(text: string, file: string, options: ResolveOptions = {}): EnvironmentFile {
-  return guard(file, () => parseChecked(text, file, options));
+  return guard(file, () => parseChecked(text, file, ENVIRONMENT_DOCUMENT, (data) => validateEstate(data, options.drain ?? [])));
+}
+
+/**
+ * Reads a YAML document of any kind with the environment loader's guarantees: every problem at once, located at
+ * file:line:column with its path, never anything but an EnvironmentError. `check` adds problems the schema cannot
+ * express (dates, references between tables); they are located like schema problems.
+ */
+export function loadYamlDocument<T>(file: string, kind: DocumentKind<T>, check: (value: T) => readonly Problem[] = () => []): T {
+  const text = decodeDocumentText(readDocumentBytes(file, kind), file, kind);
+  return guard(file, () => parseChecked(text, file, kind, check), kind.noun);
 }
 
 /** Runs `work`; anything but an EnvironmentError is a toolkit bug, reported against the file without a stack. */
-function guard<T>(file: string, work: () => T): T {
+function guard<T>(file: string, work: () => T, noun?: string): T {
   try {
     return work();
   } catch (err) {
     if (err instanceof EnvironmentError) throw err;
     if (err instanceof RangeError && /call stack/i.test(err.message)) throw new EnvironmentError(file, [{ path: [], message: TOO_DEEP }]);
     const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    throw new EnvironmentError(file, [
-      { path: [], message: `${INTERNAL_ERROR_MARKER} while checking this file (${firstLine(what)}); this is a toolkit bug: please report it with the file` },
-    ]);
+    throw new EnvironmentError(
+      file,
+      [{ path: [], message: `${INTERNAL_ERROR_MARKER} while checking this file (${firstLine(what)}); this is a toolkit bug: please report it with the file` }],
+      noun,
+    );
   }
 }
 
-function readEnvironmentBytes(file: string): Buffer {
+function readDocumentBytes(file: string, kind: DocumentKind<unknown>): Buffer {
   const fail = (message: string): never => {
-    throw new EnvironmentError(file, [{ path: [], message }]);
+    throw new EnvironmentError(file, [{ path: [], message }], kind.noun);
   };
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) fail("is a directory, not a file");
-    if (!stat.isFile()) fail("is not a regular file (a device, pipe or socket); name an environment file");
+    if (!stat.isFile()) fail(`is not a regular file (a device, pipe or socket); name ${article(kind.noun)}`);
     if (stat.size > MAX_ENVIRONMENT_BYTES) {
-      fail(`file is ${stat.size} bytes, over the ${MAX_ENVIRONMENT_BYTES}-byte limit for an environment file; is this the right file?`);
+      fail(`file is ${stat.size} bytes, over the ${MAX_ENVIRONMENT_BYTES}-byte limit for ${article(kind.noun)}; is this the right file?`);
     }
     return readFileSync(file);
   } catch (err) {
@@ -80,13 +116,17 @@ function readEnvironmentBytes(file: string): Buffer {
   }
 }
 
-function decodeEnvironmentText(bytes: Buffer, file: string): string {
+function article(noun: string): string {
+  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+function decodeDocumentText(bytes: Buffer, file: string, kind: DocumentKind<unknown>): string {
   const encoding = encodingProblem(bytes);
   if (encoding) {
     const at = encoding.offset === undefined ? {} : lineAndColumn(bytes.toString("utf8").replaceAll("\u0000", ""), encoding.offset);
-    throw new EnvironmentError(file, [{ path: [], message: encoding.message, ...at }]);
+    throw new EnvironmentError(file, [{ path: [], message: encoding.message, ...at }], kind.noun);
   }
-  if (bytes.includes(0)) throw new EnvironmentError(file, [{ path: [], message: "file is binary (it contains NUL bytes), not a YAML environment file" }]);
+  if (bytes.includes(0)) throw new EnvironmentError(file, [{ path: [], message: `file is binary (it contains NUL bytes), not a YAML ${kind.noun}` }], kind.noun);
   const text = bytes.toString("utf8");
   if (!isUtf8(bytes)) {
     const at = Math.max(0, text.indexOf("\uFFFD"));
@@ -101,25 +141,24 @@ function decodeEnvironmentText(bytes: Buffer, file: string): string {
         line,
         column,
       },
-    ]);
+    ], kind.noun);
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function parseChecked(text: string, file: string, options: ResolveOptions): EnvironmentFile {
+function parseChecked<T>(text: string, file: string, kind: DocumentKind<T>, check: (value: T) => readonly Problem[]): T {
+  const fail = (problems: readonly ConfigProblem[]): never => {
+    throw new EnvironmentError(file, problems, kind.noun);
+  };
   if (Buffer.byteLength(text, "utf8") > MAX_ENVIRONMENT_BYTES) {
-    throw new EnvironmentError(file, [{ path: [], message: `text is over the ${MAX_ENVIRONMENT_BYTES}-byte limit for an environment file; is this the right file?` }]);
+    fail([{ path: [], message: `text is over the ${MAX_ENVIRONMENT_BYTES}-byte limit for ${article(kind.noun)}; is this the right file?` }]);
   }
-  if (text.trim() === "") {
-    throw new EnvironmentError(file, [{ path: [], message: "file is empty; start from environments/dev.yaml" }]);
-  }
-  if (text.includes("\u0000")) {
-    throw new EnvironmentError(file, [{ path: [], message: "file is binary (it contains NUL bytes), not a YAML environment file" }]);
-  }
+  if (text.trim() === "") fail([{ path: [], message: `file is empty; start from ${kind.example}` }]);
+  if (text.includes("\u0000")) fail([{ path: [], message: `file is binary (it contains NUL bytes), not a YAML ${kind.noun}` }]);
   const endings = lineEndingProblem(text);
-  if (endings) throw new EnvironmentError(file, [{ path: [], message: endings.message }]);
+  if (endings) fail([{ path: [], message: endings.message }]);
   const nesting = nestingProblem(text);
-  if (nesting) throw new EnvironmentError(file, [{ path: nesting.topKey ? [nesting.topKey] : [], message: nesting.message, ...lineAndColumn(text, nesting.offset!) }]);
+  if (nesting) fail([{ path: nesting.topKey ? [nesting.topKey] : [], message: nesting.message, ...lineAndColumn(text, nesting.offset!) }]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
   const at = (offset: number) => {
@@ -128,12 +167,12 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
   };
   // Before the parser's view: an invisible character is often what its syntax error is really about.
   const invisible = invisibleCharacterProblems(text);
-  if (invisible.length > 0) throw new EnvironmentError(file, invisible.map((p) => ({ path: pathAtOffset(doc, p.offset!), message: p.message, ...at(p.offset!) })));
+  if (invisible.length > 0) fail(invisible.map((p) => ({ path: pathAtOffset(doc, p.offset!), message: p.message, ...at(p.offset!) })));
 
-  const syntax = yamlProblems(doc, text);
-  if (syntax.length > 0) throw new EnvironmentError(file, syntax.map((p) => ({ path: p.path, message: p.message, ...at(p.offset) })));
+  const syntax = yamlProblems(doc, text, kind.noun);
+  if (syntax.length > 0) fail(syntax.map((p) => ({ path: p.path, message: p.message, ...at(p.offset) })));
   const structural = structureProblems(doc);
-  if (structural.length > 0) throw new EnvironmentError(file, structural.map((p) => ({ path: p.path, message: p.message, ...at(p.offset) })));
+  if (structural.length > 0) fail(structural.map((p) => ({ path: p.path, message: p.message, ...at(p.offset) })));
 
   let data: unknown;
   try {
@@ -141,7 +180,7 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
   } catch (err) {
     if (!(err instanceof ReferenceError)) throw err;
     const first = firstAlias(doc);
-    throw new EnvironmentError(file, [
+    fail([
       {
         path: first ? pathAtOffset(doc, first.offset) : [],
         message: `YAML aliases expand to too many copies (more than ${MAX_ALIAS_EXPANSIONS}); this looks like an alias bomb: write the values out instead of nesting aliases`,
@@ -150,13 +189,16 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
     ]);
   }
   if (data === null || data === undefined || typeof data !== "object" || Array.isArray(data)) {
-    throw new EnvironmentError(file, [{ path: [], message: topLevelProblem(data) }]);
+    fail([{ path: [], message: topLevelProblem(data, kind) }]);
   }
 
   const located = (p: Problem): ConfigProblem => ({ ...p, ...locateInDocument(doc, lines, p.path) });
-  const context: IssueContext = { data, doc, text };
-  const credentials = [...findCredentials(doc.contents, []).map(located), ...credentialsInComments(doc, text).map((p) => ({ path: p.path, message: p.message, ...at(p.offset) }))];
-  const result = environmentSchema.safeParse(data);
+  const context: IssueContext = { data, doc, text, kind };
+  const credentials = [
+    ...findCredentials(doc.contents, [], kind.noun).map(located),
+    ...credentialsInComments(doc, text, kind.noun).map((p) => ({ path: p.path, message: p.message, ...at(p.offset) })),
+  ];
+  const result = kind.schema.safeParse(data);
   if (!result.success) {
     const credentialPaths = new Set(credentials.map((c) => c.path.join("\u0000")));
     const problems = result.error.issues
@@ -164,11 +206,12 @@ function parseChecked(text: string, file: string, options: ResolveOptions): Envi
       // A pasted credential is also an unknown key; the credential message is the one that matters.
       .filter((p) => !(p.message.startsWith("unknown key") && credentialPaths.has(p.path.join("\u0000"))))
       .map(located);
-    throw new EnvironmentError(file, ordered([...credentials, ...problems]));
+    fail(ordered([...credentials, ...problems]));
   }
-  const semantic = validateEstate(result.data, options.drain ?? []).map(located);
-  if (credentials.length > 0 || semantic.length > 0) throw new EnvironmentError(file, ordered([...credentials, ...semantic]));
-  return result.data;
+  const value = result.data as T;
+  const semantic = check(value).map(located);
+  if (credentials.length > 0 || semantic.length > 0) fail(ordered([...credentials, ...semantic]));
+  return value;
 }
 
 interface OffsetProblem {
@@ -182,11 +225,11 @@ interface OffsetProblem {
  * on the lines after it; only the first is worth reading, so the rest are counted, not listed. Duplicate keys are
  * independent of each other and all reported.
  */
-function yamlProblems(doc: Document, text: string): OffsetProblem[] {
+function yamlProblems(doc: Document, text: string, noun: string): OffsetProblem[] {
   const errors = [...doc.errors, ...doc.warnings];
   if (errors.length === 0) return [];
   const toProblem = (e: YAMLError): OffsetProblem => {
-    const message = explainYamlError(e, text);
+    const message = explainYamlError(e, text, noun);
     // Too deep to print: the section it is in is enough.
     return { path: message === TOO_DEEP ? yamlErrorPath(doc, e).slice(0, 2) : yamlErrorPath(doc, e), message, offset: e.pos[0] };
   };
@@ -209,7 +252,7 @@ function yamlErrorPath(doc: Document, e: YAMLError): Path {
   return typeof path[path.length - 1] === "string" ? path.slice(0, -1) : path;
 }
 
-function explainYamlError(e: YAMLError, text: string): string {
+function explainYamlError(e: YAMLError, text: string, noun: string): string {
   const original = firstLine(e.message);
   const say = (words: string) => `YAML syntax error: ${words} (parser: ${original})`;
   if (/call stack/i.test(original)) return TOO_DEEP;
@@ -221,7 +264,7 @@ function explainYamlError(e: YAMLError, text: string): string {
       return say(`key ${JSON.stringify(key)} appears twice in the same mapping; only one can count, so remove or rename one of them`);
     }
     case "MULTIPLE_DOCS":
-      return say('the file holds more than one YAML document (a second "---" line); an environment file is a single document');
+      return say(`the file holds more than one YAML document (a second "---" line); ${article(noun)} is a single document`);
     case "MULTILINE_IMPLICIT_KEY":
     case "BLOCK_AS_IMPLICIT_KEY":
     case "BAD_INDENT":
@@ -232,7 +275,7 @@ function explainYamlError(e: YAMLError, text: string): string {
       if (/indicator/.test(original)) return say('this line does not fit the structure around it: check its indentation against the lines above, and the "- " of list items');
       return say(original);
     case "TAG_RESOLVE_FAILED":
-      return say(`unknown YAML tag${/: (\S+)/.exec(original)?.[1] ? ` ${/: (\S+)/.exec(original)![1]}` : ""}; environment files use plain values, without tags like !Ref or !!int`);
+      return say(`unknown YAML tag${/: (\S+)/.exec(original)?.[1] ? ` ${/: (\S+)/.exec(original)![1]}` : ""}; ${noun}s use plain values, without tags like !Ref or !!int`);
     default:
       return say(original);
   }
@@ -275,8 +318,8 @@ function firstAlias(doc: Document): { offset: number } | undefined {
   return found;
 }
 
-function topLevelProblem(data: unknown): string {
-  const expected = "an environment file is a mapping of keys (name:, sites:, services: ...); start from environments/dev.yaml";
+function topLevelProblem(data: unknown, kind: DocumentKind<unknown>): string {
+  const expected = `${article(kind.noun)} is a mapping of keys (${kind.topLevelKeys}); start from ${kind.example}`;
   if (data === null || data === undefined) return `file has no settings, only comments or blank lines; ${expected}`;
   if (Array.isArray(data)) return `the top level is a list ("- " items or [...]), not a mapping; ${expected}`;
   if (typeof data === "string") return `file holds plain text (${describe(data)}), not YAML settings; ${expected}`;
@@ -287,6 +330,7 @@ interface IssueContext {
   readonly data: unknown;
   readonly doc: Document;
   readonly text: string;
+  readonly kind: DocumentKind<unknown>;
 }
 
 const DEFAULT_MESSAGE = /^(Invalid|Too small|Too big|Unrecognized)/;
@@ -297,7 +341,7 @@ function issueToProblems(issue: z.core.$ZodIssue, prefix: Path, ctx: IssueContex
   const custom = DEFAULT_MESSAGE.test(issue.message) ? undefined : issue.message;
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, path) }));
+      return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, path, ctx.kind) }));
     case "invalid_type":
       return [{ path, message: typeMessage(issue.expected, path, value, custom, ctx) }];
     case "invalid_union":
@@ -317,11 +361,11 @@ function issueToProblems(issue: z.core.$ZodIssue, prefix: Path, ctx: IssueContex
   }
 }
 
-function unknownKeyMessage(key: string, path: Path): string {
-  const known = keysAt(path);
+function unknownKeyMessage(key: string, path: Path, kind: DocumentKind<unknown>): string {
+  const known = keysAt(path, kind.schema);
   const suggestion = closestMatch(key, known);
   if (suggestion !== undefined) return `unknown key "${key}"; did you mean "${suggestion}"?`;
-  return `unknown key "${key}"; the keys accepted here are ${known.join(", ")} (see "Environment file" in README.md)`;
+  return `unknown key "${key}"; the keys accepted here are ${known.join(", ")} (see ${kind.reference})`;
 }
 
 function typeMessage(expected: string, path: Path, found: Found, custom: string | undefined, ctx: IssueContext): string {
@@ -329,7 +373,7 @@ function typeMessage(expected: string, path: Path, found: Found, custom: string 
   const key = path[path.length - 1];
   if (!found.present) {
     const siblings = Object.keys(asRecord(lookup(ctx.data, path.slice(0, -1)).value));
-    const known = keysAt(path.slice(0, -1));
+    const known = keysAt(path.slice(0, -1), ctx.kind.schema);
     const misspelt = typeof key === "string" ? siblings.find((s) => !known.includes(s) && closestMatch(s, [key]) === key) : undefined;
     return `missing required key ${JSON.stringify(key)} (${want})${misspelt ? `; is "${misspelt}" a misspelling of it?` : ""}`;
   }
@@ -364,7 +408,7 @@ function unionProblems(issue: z.core.$ZodIssueInvalidUnion, path: Path, found: F
   // A branch whose shape fits (no unknown keys, right kind of value) is the form the person meant: report its issues.
   const fitting = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0 && (i.code === "unrecognized_keys" || i.code === "invalid_type")));
   if (fitting.length === 1) return fitting[0].flatMap((i) => issueToProblems(i, path, ctx));
-  const forms = DEFAULT_MESSAGE.test(issue.message) ? "does not match any accepted form (see the environment file reference in README.md)" : issue.message;
+  const forms = DEFAULT_MESSAGE.test(issue.message) ? `does not match any accepted form (see ${ctx.kind.reference})` : issue.message;
   return [{ path, message: `${forms}; got ${describeFound(found)}` }];
 }
 
@@ -413,7 +457,7 @@ function humanType(expected: string): string {
 }
 
 /** Keys the schema accepts at a path of the file (every form of a union), for spelling suggestions. */
-function keysAt(path: Path): string[] {
+function keysAt(path: Path, schema: z.ZodType<unknown>): string[] {
   type Schema = { _zod: { def: Record<string, any> } };
   const unwrap = (s: Schema | undefined): Schema[] => {
     if (!s) return [];
@@ -435,7 +479,7 @@ function keysAt(path: Path): string[] {
         return [s];
     }
   };
-  let current = unwrap(environmentSchema as unknown as Schema);
+  let current = unwrap(schema as unknown as Schema);
   for (const part of path) {
     current = current.flatMap((s) => {
       const def = s._zod.def;
@@ -472,20 +516,20 @@ function sourceText(ctx: IssueContext, path: Path): string | undefined {
   return node?.range ? ctx.text.slice(node.range[0], node.range[1]).trim() : undefined;
 }
 
-function findCredentials(node: unknown, path: Path): Problem[] {
+function findCredentials(node: unknown, path: Path, noun: string): Problem[] {
   const found: Problem[] = [];
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : "";
       const inKey = secretIn(key);
-      if (inKey) found.push({ path: [...path, key], message: `a key looks like ${inKey}; remove it: secrets never belong in an environment file` });
+      if (inKey) found.push({ path: [...path, key], message: `a key looks like ${inKey}; remove it: secrets never belong in ${article(noun)}` });
       else if (CREDENTIAL_KEY.test(key) && key !== "keyName") {
-        found.push({ path: [...path, key], message: `"${key}" looks like a credential; never put credentials in an environment file: OpenStack auth comes from the clouds.yaml entry named by "cloud", AWS from its credential chain (profile or role)` });
+        found.push({ path: [...path, key], message: `"${key}" looks like a credential; never put credentials in ${article(noun)}: OpenStack auth comes from the clouds.yaml entry named by "cloud", AWS from its credential chain (profile or role)` });
       }
-      found.push(...findCredentials(pair.value, [...path, key]));
+      found.push(...findCredentials(pair.value, [...path, key], noun));
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => found.push(...findCredentials(item, [...path, i])));
+    node.items.forEach((item, i) => found.push(...findCredentials(item, [...path, i], noun)));
   } else if (isScalar(node) && typeof node.value === "string") {
     const what = secretIn(node.value);
     if (what) found.push({ path, message: `value looks like ${what}; ${secretFix(what)}` });
@@ -494,7 +538,7 @@ function findCredentials(node: unknown, path: Path): Problem[] {
 }
 
 /** Secrets pasted into comments: they are not data, but they would still be committed and shared. */
-function credentialsInComments(doc: Document, text: string): OffsetProblem[] {
+function credentialsInComments(doc: Document, text: string, noun: string): OffsetProblem[] {
   const scalars: [number, number][] = [];
   visit(doc, {
     Scalar(_, node) {
@@ -506,7 +550,7 @@ function credentialsInComments(doc: Document, text: string): OffsetProblem[] {
     for (const match of text.matchAll(new RegExp(re.source, "g"))) {
       const offset = match.index ?? 0;
       if (scalars.some(([start, end]) => offset >= start && offset < end)) continue;
-      problems.push({ path: pathAtOffset(doc, offset), message: `a comment holds what looks like ${what}; remove it: secrets never belong in an environment file, comments included`, offset });
+      problems.push({ path: pathAtOffset(doc, offset), message: `a comment holds what looks like ${what}; remove it: secrets never belong in ${article(noun)}, comments included`, offset });
     }
   }
   return problems;

@@ -1,4 +1,5 @@
 /** Markdown (for a PR comment), plain text and JSON renderings of an EstateDiff. Deterministic: same diff, same bytes. */
+import { costChangeMarkdown } from "../cost/diff-section";
 import { ACTION_ORDER, groupChanges, groupLabel, type ChangeGroup } from "./group";
 import { groupSecurity, show } from "./security";
 import { countChanges, type AttributeChange, type ChangeAction, type ChangeCounts, type ElementChange, type EstateDiff, type SecurityGroup, type StackDiff } from "./types";
@@ -113,6 +114,7 @@ function markdownDocument(diff: EstateDiff, withDetails: boolean): string {
       out.push("");
     }
   }
+  out.push(...costChangeMarkdown(diff.cost));
   if (diff.security.length > 0) {
     out.push("#### Security-relevant changes", "");
     out.push("| Exposure | What | Change | Before | After | Stacks | Resources |", "|:--|:--|:--|:--|:--|:--|:--|");

@@ -6,6 +6,7 @@ import { compareStrings } from "../../../constructs/policy";
 import { synthesizeModels } from "../../../stacks/synthesize";
 import { loadSelectedModels, stackNames, stackSelection } from "../select";
 import { emptySynthOutput, envOfStack, readSynthOutput, type SynthOutput } from "../synth-output";
+import { costChange } from "../cost/diff-section";
 import { resolveBase } from "./base";
 import { diffOutputs } from "./engine";
 import { loadCollectionCatalog } from "./elements";
@@ -65,7 +66,7 @@ export function runDiff(request: DiffRequest): EstateDiff {
       baseLabel: request.base,
       headLabel,
     });
-    return diff;
+    return { ...diff, cost: costChange(base, head, diff.stacks.map((s) => s.name)) };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

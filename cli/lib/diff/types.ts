@@ -1,5 +1,6 @@
 /** The structural diff of two synth outputs, as data; renderers turn it into markdown, text or JSON. */
 import type { TfConfig } from "../../../constructs/policy";
+import type { CostChange } from "../cost/diff-section";
 
 /**
  * What Terraform will do to one resource instance: `read` is a data source read with a new query (its results,
@@ -111,6 +112,8 @@ export interface EstateDiff {
   readonly security: readonly SecurityChange[];
   /** Limits of this diff worth knowing (resource types without force-new data, for_each that could not be expanded). */
   readonly notes: readonly string[];
+  /** Monthly cost change of the compared stacks (cli/lib/cost). @default - not priced */
+  readonly cost?: CostChange;
 }
 
 /**

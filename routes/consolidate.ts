@@ -13,8 +13,7 @@
  * 5. a route inside a covering route with the same next hop (and no other route in between) adds nothing and is
  *    dropped; more-specific routes with another next hop than their covering route are kept.
  */
-import { IPv4, IPv4CidrRange, IPv4Prefix } from "ip-num";
-import { addressInside, cidrInside, DEFAULT_DESTINATION, LINK_LOCAL_CIDR, prefixLength, siblingAndParent } from "./cidr";
+import { addressInside, cidrInside, DEFAULT_DESTINATION, firstAddress, LINK_LOCAL_CIDR, prefixLength, siblingAndParent, supernet } from "./cidr";
 import type { RouteKind, RoutingTable } from "./parse";
 
 /**
@@ -244,10 +243,11 @@ function mergeSiblings(agreed: Map<string, ConsolidatedRoute>, conflicted: Reado
  */
 function dropCovered(routes: readonly ConsolidatedRoute[]): { kept: ConsolidatedRoute[]; covered: ExcludedRoute[] } {
   const byDestination = new Map(routes.map((r) => [r.destination, r]));
+  const lengths = [...new Set(routes.map((r) => prefixLength(r.destination)))].sort((a, b) => b - a);
   const kept: ConsolidatedRoute[] = [];
   const covered: ExcludedRoute[] = [];
   for (const route of routes) {
-    const cover = nearestCover(route.destination, byDestination);
+    const cover = nearestCover(route.destination, byDestination, lengths);
     if (cover && cover.nextHop === route.nextHop && !route.servers.includes(ENVIRONMENT_SOURCE)) {
       covered.push({ destination: route.destination, nextHop: route.nextHop, kind: "unicast", reason: `covered by ${cover.destination} via the same next hop`, servers: route.servers });
     } else kept.push(route);
@@ -255,11 +255,12 @@ function dropCovered(routes: readonly ConsolidatedRoute[]): { kept: Consolidated
   return { kept, covered };
 }
 
-function nearestCover(destination: string, routes: ReadonlyMap<string, ConsolidatedRoute>): ConsolidatedRoute | undefined {
-  const address = IPv4.fromString(destination.slice(0, destination.indexOf("/")));
-  for (let length = prefixLength(destination) - 1; length >= 0; length--) {
-    const network = new IPv4CidrRange(address, IPv4Prefix.fromNumber(BigInt(length))).getFirst();
-    const cover = routes.get(`${network.toString()}/${length}`);
+/** `lengths`: the prefix lengths among the routes, longest first (only those can hold a cover). */
+function nearestCover(destination: string, routes: ReadonlyMap<string, ConsolidatedRoute>, lengths: readonly number[]): ConsolidatedRoute | undefined {
+  const own = prefixLength(destination);
+  for (const length of lengths) {
+    if (length >= own) continue;
+    const cover = routes.get(supernet(destination, length));
     if (cover) return cover;
   }
   return undefined;
@@ -270,11 +271,9 @@ function union(...lists: (readonly string[])[]): string[] {
 }
 
 function destinationOrder(a: { destination: string }, b: { destination: string }): number {
-  const [addrA, lenA] = a.destination.split("/");
-  const [addrB, lenB] = b.destination.split("/");
-  const numA = IPv4.fromString(addrA).value;
-  const numB = IPv4.fromString(addrB).value;
-  return numA < numB ? -1 : numA > numB ? 1 : Number(lenA) - Number(lenB);
+  const numA = firstAddress(a.destination);
+  const numB = firstAddress(b.destination);
+  return numA < numB ? -1 : numA > numB ? 1 : prefixLength(a.destination) - prefixLength(b.destination);
 }
 
 function byAddress<T extends { destination: string; nextHop?: string }>(a: T, b: T): number {

@@ -27,8 +27,6 @@ export interface HostRoute {
   /** Gateway address. @default - none (on-link, multipath, or a route that does not forward) */
   readonly nextHop?: string;
   readonly kind: RouteKind;
-  /** 1-based line of the route in its file. */
-  readonly line: number;
 }
 
 export interface RoutingTable {
@@ -137,7 +135,7 @@ function parseIpRoute(text: string, cache: DestinationCache, problem: Problem): 
     }
     const destination = cache.destination(dst);
     if ("problem" in destination) {
-      problem(i + 1, `destination ${destination.problem}`);
+      problem(i + 1, destination.problem);
       continue;
     }
     const via = tokens.indexOf("via");
@@ -150,7 +148,7 @@ function parseIpRoute(text: string, cache: DestinationCache, problem: Problem): 
       }
     }
     const multipath = via < 0 && kind === "unicast" && /^\s+nexthop\b/.test(lines[i + 1] ?? "");
-    routes.push({ destination: destination.cidr, ...(nextHop ? { nextHop } : {}), kind: multipath ? "multipath" : kind, line: i + 1 });
+    routes.push({ destination: destination.cidr, ...(nextHop ? { nextHop } : {}), kind: multipath ? "multipath" : kind });
   }
   return routes;
 }
@@ -169,10 +167,10 @@ function parseNetTools(text: string, cache: DestinationCache, problem: Problem):
     }
     const destination = cache.destination(dst === "default" ? "0.0.0.0" : dst, mask);
     if ("problem" in destination) {
-      problem(i + 1, `destination ${destination.problem}`);
+      problem(i + 1, destination.problem);
       continue;
     }
-    const onLink = gateway === "0.0.0.0" || gateway === "*";
+    const onLink = gateway === "0.0.0.0" || gateway === "*" || gateway === "-";
     const why = onLink ? undefined : cache.addressProblem(gateway);
     if (why) {
       problem(i + 1, `gateway ${why}`);
@@ -183,7 +181,7 @@ function parseNetTools(text: string, cache: DestinationCache, problem: Problem):
       continue;
     }
     const kind: RouteKind = flags.includes("!") ? "unreachable" : "unicast";
-    routes.push({ destination: destination.cidr, ...(onLink || kind !== "unicast" ? {} : { nextHop: gateway }), kind, line: i + 1 });
+    routes.push({ destination: destination.cidr, ...(onLink || kind !== "unicast" ? {} : { nextHop: gateway }), kind });
   }
   return routes;
 }
@@ -209,34 +207,35 @@ function parseIpJson(text: string, cache: DestinationCache, problem: Problem): H
     problem(1, "expected a JSON array of routes (the output of `ip -j route`)");
     return [];
   }
+  // Element lines cost a scan of the file: only made when a problem needs one.
   let lines: number[] | undefined;
   const lineOfEntry = (i: number) => (lines ??= entryLines(text))[i] ?? 1;
   const routes: HostRoute[] = [];
+  const problemAt = (i: number, why: string) => problem(lineOfEntry(i), why);
   entries.forEach((entry: IpJsonRoute, i) => {
-    const line = lineOfEntry(i);
     if (typeof entry !== "object" || entry === null || typeof entry.dst !== "string") {
-      problem(line, `route [${i}] has no "dst" string`);
+      problemAt(i, `route [${i}] has no "dst" string`);
       return;
     }
     const type = entry.type === undefined ? "unicast" : entry.type;
     if (typeof type !== "string" || !ROUTE_KINDS.has(type)) {
-      problem(line, `route [${i}] has an unknown "type" ${JSON.stringify(entry.type)}`);
+      problemAt(i, `route [${i}] has an unknown "type" ${JSON.stringify(entry.type)}`);
       return;
     }
     const destination = cache.destination(entry.dst);
     if ("problem" in destination) {
-      problem(line, `route [${i}] destination ${destination.problem}`);
+      problemAt(i, `route [${i}] ${destination.problem}`);
       return;
     }
     if (entry.gateway !== undefined) {
       const why = typeof entry.gateway === "string" ? cache.addressProblem(entry.gateway) : `${JSON.stringify(entry.gateway)} is not an address`;
       if (why) {
-        problem(line, `route [${i}] gateway ${why}`);
+        problemAt(i, `route [${i}] gateway ${why}`);
         return;
       }
     }
     const kind: RouteKind = Array.isArray(entry.nexthops) ? "multipath" : (type as RouteKind);
-    routes.push({ destination: destination.cidr, ...(typeof entry.gateway === "string" ? { nextHop: entry.gateway } : {}), kind, line });
+    routes.push({ destination: destination.cidr, ...(typeof entry.gateway === "string" ? { nextHop: entry.gateway } : {}), kind });
   });
   return routes;
 }

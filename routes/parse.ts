@@ -62,10 +62,15 @@ export function readRoutingTables(dir: string): ReadResult {
     .map((name) => join(dir, name))
     .filter((file) => statSync(file).isFile());
   const cache = new DestinationCache();
+  const fileOfServer = new Map<string, string>();
   for (const file of files) {
     const result = parseRoutingTable(readFileSync(file, "utf8"), file, cache);
-    if (result.table) tables.push(result.table);
     unreadable.push(...result.unreadable);
+    if (!result.table) continue;
+    const twin = fileOfServer.get(result.table.server);
+    if (twin) unreadable.push({ file, line: 1, problem: `${twin} is the routing table of server ${result.table.server} already: keep one file per server` });
+    else fileOfServer.set(result.table.server, file);
+    tables.push(result.table);
   }
   return { tables, unreadable };
 }

@@ -3,6 +3,13 @@ import { join } from "node:path";
 import { devCopy, estate, PROJECT, removeTempDirs, tempDir } from "./estate";
 
 const EXAMPLE = join(PROJECT, "examples", "legacy-routes");
+/** The central routes of os-a for the example tables: the file's own route first, then the consolidated ones. */
+const EXAMPLE_ROUTES = [
+  "- { destination: 10.0.0.0/16, nextHop: 10.10.0.254 }",
+  "- { destination: 10.60.0.0/23, nextHop: 10.10.0.250 }",
+  "- { destination: 10.70.0.0/16, nextHop: 10.10.0.251 }",
+  "- { destination: 10.70.5.0/24, nextHop: 10.10.0.252 }",
+];
 
 describe("estate routes", () => {
   afterAll(removeTempDirs);
@@ -17,13 +24,7 @@ describe("estate routes", () => {
     expect(after).toBe(
       before.replace(
         "        - { destination: 10.0.0.0/16, nextHop: 10.10.0.254 }\n",
-        [
-          "        - { destination: 10.0.0.0/16, nextHop: 10.10.0.254 }",
-          "        - { destination: 10.60.0.0/23, nextHop: 10.10.0.250 }",
-          "        - { destination: 10.70.0.0/16, nextHop: 10.10.0.251 }",
-          "        - { destination: 10.70.5.0/24, nextHop: 10.10.0.252 }",
-          "",
-        ].join("\n"),
+        [...EXAMPLE_ROUTES.map((line) => `        ${line}`), ""].join("\n"),
       ),
     );
     expect(r.stdout).toContain("Routing tables: 4 servers (route-n 1, netstat-rn 1, ip-json 1, ip-route 1), 22 routes read, 13 distinct\n");
@@ -43,16 +44,7 @@ describe("estate routes", () => {
   it("GIVEN --print THEN the routes are printed as YAML and the file is not touched", () => {
     const r = estate(["routes", EXAMPLE, "--env", "dev", "--site", "os-a", "--print"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(
-      [
-        "routes:",
-        "  - { destination: 10.0.0.0/16, nextHop: 10.10.0.254 }",
-        "  - { destination: 10.60.0.0/23, nextHop: 10.10.0.250 }",
-        "  - { destination: 10.70.0.0/16, nextHop: 10.10.0.251 }",
-        "  - { destination: 10.70.5.0/24, nextHop: 10.10.0.252 }",
-        "",
-      ].join("\n"),
-    );
+    expect(r.stdout).toBe(["routes:", ...EXAMPLE_ROUTES.map((line) => `  ${line}`), ""].join("\n"));
   });
 
   it("GIVEN an unreadable line THEN exit 1 naming file and line, nothing written", () => {

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IPv4CidrRange, Pool } from "ip-num";
 import { generateLegacyEstate, LEGACY_NEXT_HOPS, LEGACY_SITE, OFF_SUBNET_NEXT_HOP } from "../../bench/legacy-routes";
@@ -84,6 +86,21 @@ describe("consolidateRoutes", () => {
     const c = consolidateRoutes(SITE, [table("a", lines)]);
     expect(c.central).toHaveLength(31);
     expect(c.overLimit).toBe(true);
+  });
+});
+
+describe("readRoutingTables", () => {
+  it("GIVEN two files for one server THEN the second is reported", () => {
+    const dir = mkdtempSync(join(tmpdir(), "estate-routes-"));
+    try {
+      writeFileSync(join(dir, "web-01.json"), '[{"dst": "10.60.0.0/24", "gateway": "10.10.0.250"}]');
+      writeFileSync(join(dir, "web-01.txt"), "10.60.0.0/24 via 10.10.0.250 dev eth0\n");
+      expect(readRoutingTables(dir).unreadable).toEqual([
+        { file: join(dir, "web-01.txt"), line: 1, problem: `${join(dir, "web-01.json")} is the routing table of server web-01 already: keep one file per server` },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

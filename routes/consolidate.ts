@@ -17,8 +17,9 @@ import { addressInside, cidrInside, DEFAULT_DESTINATION, firstAddress, LINK_LOCA
 import type { RouteKind, RoutingTable } from "./parse";
 
 /**
- * Routes a Neutron router accepts by default: the `max_routes` option of neutron.conf ("Maximum number of routes
- * per router", default 30, neutron/conf/extensions/l3.py … `cfg.IntOpt('max_routes', default=30)`).
+ * Routes a Neutron router accepts by default: the `max_routes` option of neutron.conf, `cfg.IntOpt('max_routes',
+ * default=30, help="Maximum number of routes per router")` in neutron/db/extraroute_db.py. A site whose cloud sets
+ * another value passes it to `estate routes --max-routes`.
  */
 export const NEUTRON_MAX_ROUTES_DEFAULT = 30;
 
@@ -111,7 +112,7 @@ export function consolidateRoutes(site: SiteRouting, tables: readonly RoutingTab
   const hostSpecific: ExcludedRoute[] = [];
   const candidates: Distinct[] = [];
   for (const route of distinct) {
-    const why = providedBySite(site, route);
+    const why = inFile(route) ? undefined : providedBySite(site, route);
     if (why) siteProvided.push({ ...route, reason: why });
     else candidates.push(route);
   }
@@ -150,6 +151,11 @@ function collectDistinct(site: SiteRouting, tables: readonly RoutingTable[]): { 
     for (const route of table.routes) add(route.destination, route.nextHop, route.kind, table.server);
   }
   return { distinct: [...byKey.values()], routesRead };
+}
+
+/** The environment file holds this route already: it stays as it is, whatever the rules would say of it. */
+function inFile(route: Distinct): boolean {
+  return route.servers[0] === ENVIRONMENT_SOURCE;
 }
 
 /** Why the site provides this route already, or undefined. */
@@ -197,7 +203,7 @@ function findConflicts(site: SiteRouting, candidates: readonly Distinct[], hostS
       continue;
     }
     for (const route of routes) {
-      const why = hostSpecificReason(site, route);
+      const why = inFile(route) ? undefined : hostSpecificReason(site, route);
       if (why) hostSpecific.push({ ...route, reason: why });
       else agreed.set(destination, { destination, nextHop: route.nextHop!, servers: route.servers });
     }

@@ -81,6 +81,18 @@ describe("consolidateRoutes", () => {
     ]);
   });
 
+  it("GIVEN routes in the environment file the rules would drop THEN they stay as they are", () => {
+    const routes = [
+      { destination: "0.0.0.0/0", nextHop: "10.10.0.9" },
+      { destination: "10.5.1.0/24", nextHop: "10.10.0.9" },
+    ];
+    const c = consolidateRoutes({ ...SITE, routes }, [table("a", ["10.5.0.0/16 via 10.10.0.9"])]);
+    // The server's /16 adds nothing under the file's default route via the same next hop; the file's /24 stays anyway.
+    expect(central(c)).toEqual(["0.0.0.0/0 via 10.10.0.9", "10.5.1.0/24 via 10.10.0.9"]);
+    expect(c.covered.map((r) => r.destination)).toEqual(["10.5.0.0/16"]);
+    expect(c.hostSpecific).toEqual([]);
+  });
+
   it("GIVEN more routes than the router takes THEN the consolidation says so", () => {
     const lines = Array.from({ length: 31 }, (_, i) => `10.${i * 2}.0.0/16 via 10.10.0.9`);
     const c = consolidateRoutes(SITE, [table("a", lines)]);

@@ -213,7 +213,8 @@ function findConflicts(site: SiteRouting, candidates: readonly Distinct[], hostS
 
 /**
  * Two exact halves with the same next hop become their parent, from /32 up, so parents merge again. A parent
- * that is already a destination with another next hop, or a conflict, is left alone.
+ * that is already a destination with another next hop, or a conflict, is left alone; so is a route the
+ * environment file holds.
  */
 function mergeSiblings(agreed: Map<string, ConsolidatedRoute>, conflicted: ReadonlySet<string>): ConsolidatedRoute[] {
   const routes = new Map(agreed);
@@ -226,6 +227,7 @@ function mergeSiblings(agreed: Map<string, ConsolidatedRoute>, conflicted: Reado
       const family = siblingAndParent(destination)!;
       const sibling = routes.get(family.sibling);
       if (!sibling || sibling.nextHop !== route.nextHop || conflicted.has(family.parent)) continue;
+      if (route.servers.includes(ENVIRONMENT_SOURCE) || sibling.servers.includes(ENVIRONMENT_SOURCE)) continue;
       const parent = routes.get(family.parent);
       if (parent && parent.nextHop !== route.nextHop) continue;
       const [low, high] = destinationOrder(route, sibling) < 0 ? [route, sibling] : [sibling, route];

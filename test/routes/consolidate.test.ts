@@ -85,10 +85,12 @@ describe("consolidateRoutes", () => {
     const routes = [
       { destination: "0.0.0.0/0", nextHop: "10.10.0.9" },
       { destination: "10.5.1.0/24", nextHop: "10.10.0.9" },
+      { destination: "10.6.0.0/24", nextHop: "10.10.0.8" },
     ];
-    const c = consolidateRoutes({ ...SITE, routes }, [table("a", ["10.5.0.0/16 via 10.10.0.9"])]);
-    // The server's /16 adds nothing under the file's default route via the same next hop; the file's /24 stays anyway.
-    expect(central(c)).toEqual(["0.0.0.0/0 via 10.10.0.9", "10.5.1.0/24 via 10.10.0.9"]);
+    const c = consolidateRoutes({ ...SITE, routes }, [table("a", ["10.5.0.0/16 via 10.10.0.9", "10.6.1.0/24 via 10.10.0.8"])]);
+    // The server's /16 adds nothing under the file's default route via the same next hop; the file's /24 stays anyway,
+    // and is not merged with its other half.
+    expect(central(c)).toEqual(["0.0.0.0/0 via 10.10.0.9", "10.5.1.0/24 via 10.10.0.9", "10.6.0.0/24 via 10.10.0.8", "10.6.1.0/24 via 10.10.0.8"]);
     expect(c.covered.map((r) => r.destination)).toEqual(["10.5.0.0/16"]);
     expect(c.hostSpecific).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { Argv } from "yargs";
 import { printJson, printLines, printText } from "../output";
-import { UsageError } from "../lib/errors";
+import { CommandError, UsageError } from "../lib/errors";
 
 export const command = "routes <tables>";
 export const describe = "Consolidate per-server routing tables into a site's central routes, written into the environment file";
@@ -33,9 +33,12 @@ export function handler(args: RoutesArgs): void {
   if (maxRoutes !== undefined && !(Number.isInteger(maxRoutes) && maxRoutes >= 0)) throw new UsageError(`--max-routes must be a whole number, got ${maxRoutes}`);
   const { consolidateSiteRoutes, formatRoutesReport } = require("../lib/routes") as typeof import("../lib/routes");
   const result = consolidateSiteRoutes({ env: args.env, site: args.site, tables: args.tables, write: !args.print, ...(maxRoutes !== undefined ? { maxRoutes } : {}) });
+  const refuse = () => {
+    if (result.refused) throw new CommandError(result.refused);
+  };
   if (args.json) {
-    printJson({ file: result.file, written: result.changed, ...(result.path ? { path: result.path } : {}), ...result.consolidation });
-    return;
+    printJson({ file: result.file, written: result.changed, ...(result.path ? { path: result.path } : {}), ...(result.refused ? { refused: result.refused } : {}), ...result.consolidation });
+    return refuse();
   }
   if (args.print) {
     const { routesBlock } = require("../lib/site-routes") as typeof import("../lib/site-routes");
@@ -43,6 +46,7 @@ export function handler(args: RoutesArgs): void {
     return;
   }
   printLines(formatRoutesReport(result.consolidation));
+  refuse();
   if (!result.changed) {
     printLines(["", `${result.file}: ${result.path} already holds these routes; nothing to do`]);
     return;

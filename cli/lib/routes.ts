@@ -1,8 +1,9 @@
 /**
  * `estate routes`: read a directory of per-server routing tables, consolidate them into the central routes of one
  * OpenStack site (routes/consolidate.ts) and write them into the site's `routes` in its environment file, or only
- * print them. Unreadable lines refuse the whole run; so does a route set the router would refuse (over its
- * `max_routes`) or an environment the model refuses once edited — the file is then left as it was.
+ * print them. Unreadable lines refuse the whole run (an error); a route set the router would refuse (over its
+ * `max_routes`) comes back with `refused` and its report; an environment the model refuses once edited is an
+ * error — the file is then left as it was.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel } from "../../model";
@@ -36,6 +37,8 @@ export interface RoutesResult {
   readonly path?: string;
   /** The site stack before and after. @default - none (not written, nothing changed, or not asked for) */
   readonly diff?: StackDiff;
+  /** Why the routes were not written although asked (more than the router accepts). @default - none */
+  readonly refused?: string;
 }
 
 /** The most unreadable lines an error lists; the count of the others follows. */
@@ -61,10 +64,10 @@ export function consolidateSiteRoutes(request: RoutesRequest): RoutesResult {
   const consolidation = consolidateRoutes({ name: site.name, subnetCidr: site.subnetCidr, gatewayIp: site.gatewayIp, routes: site.routes, maxRoutes }, tables);
   if (!request.write) return { file, consolidation, changed: false };
   if (consolidation.overLimit) {
-    throw new CommandError(
+    const refused =
       `refusing to write ${consolidation.central.length} routes for ${site.name}: its router accepts ${maxRoutes} (Neutron max_routes); ${file} is unchanged. ` +
-        `Raise max_routes in the site's neutron.conf and pass it with --max-routes, or print the set with --print and split it by hand`,
-    );
+      `Raise max_routes in the site's neutron.conf and pass it with --max-routes, or print the set with --print and split it by hand`;
+    return { file, consolidation, changed: false, refused };
   }
   const text = readFileSync(file, "utf8");
   const edit = setSiteRoutes(text, file, site.name, consolidation.central);

@@ -61,11 +61,12 @@ describe("estate routes", () => {
     expect(readFileSync(env, "utf8")).toBe(before);
   });
 
-  it("GIVEN more routes than --max-routes THEN exit 1 and the file stays as it was", () => {
+  it("GIVEN more routes than --max-routes THEN the report, exit 1, and the file stays as it was", () => {
     const env = devCopy();
     const before = readFileSync(env, "utf8");
     const r = estate(["routes", EXAMPLE, "--env", env, "--site", "os-a", "--max-routes", "3"]);
     expect(r.status).toBe(1);
+    expect(r.stdout).toContain("Central routes for os-a (10.10.0.0/20): 4 of at most 3 (Neutron max_routes) — OVER THE LIMIT\n");
     expect(r.stderr).toContain(`estate routes: refusing to write 4 routes for os-a: its router accepts 3 (Neutron max_routes); ${env} is unchanged.`);
     expect(readFileSync(env, "utf8")).toBe(before);
   });

@@ -62,7 +62,7 @@ export function changeTrafficState(request: TrafficChangeRequest): TrafficChange
   const stack = `${after.env}-traffic`;
   let diff: EstateDiff | undefined;
   if (after.stacks.some((s) => s.name === stack)) {
-    const traffic = trafficStackDiff(before, after, stack);
+    const traffic = stackDiff(before, after, stack);
     const label = (state: string) => `${stack} with ${request.site} ${state}`;
     diff = { base: label(edit.previous), head: label(request.state), stacks: [traffic], files: [], security: classifySecurity([traffic]), notes: [] };
   }
@@ -134,7 +134,8 @@ export function formatRedundancy(report: RedundancyReport): string[] {
   return [`Redundancy of ${report.env} ${drained}:`, ...table.map((l) => `  ${l}`)];
 }
 
-function trafficStackDiff(before: EstateModel, after: EstateModel, stack: string): StackDiff {
+/** One stack of an environment before and after an edit of its file, synthesized in a temporary directory. */
+export function stackDiff(before: EstateModel, after: EstateModel, stack: string): StackDiff {
   const only = (ref: { name: string }) => ref.name === stack;
   const read = (model: EstateModel) => withTemporarySynth([model], (dir) => readSynthOutput(dir, false).stacks.get(stack), only);
   return diffStack(stack, read(before), read(after), loadForceNewCatalog());

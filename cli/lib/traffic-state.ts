@@ -53,7 +53,7 @@ export function setTrafficState(text: string, file: string, site: string, state:
   return { text: next, changed: true, previous, path: statePath };
 }
 
-function findSite(doc: Document, file: string, site: string): (string | number)[] {
+export function findSite(doc: Document, file: string, site: string): (string | number)[] {
   const known: string[] = [];
   const openstack = doc.getIn(["sites", "openstack"], true);
   if (isSeq(openstack)) {

@@ -10,6 +10,7 @@ const COMMANDS: readonly [string, string][] = [
   ["hosts", "estate hosts --env dev --site os-b --service web"],
   ["drain", "estate drain os-b --env prod"],
   ["restore", "estate restore os-b --env prod"],
+  ["routes", "estate routes examples/legacy-routes --env dev --site os-a --print"],
 ];
 
 describe("estate --help", () => {

@@ -63,7 +63,9 @@ describe.skipIf(!terraform.ok)("the cdktf CLI on every kind of stack", () => {
       ...kinds.map((k) => ({ ...k, args: ["diff", k.stack, "--skip-provider-lock"] })),
       ...kinds.filter((k) => k.kind === "OpenStack site" || k.kind === "AWS site").map((k) => ({ ...k, args: ["deploy", k.stack, "--auto-approve", "--skip-provider-lock"] })),
     ];
-    const results = await mapLimit(runs, 2, (r) => runCdktf(project, r.args));
+    // Each run in a project of its own: cdktf synthesizes into the project's cdktf.out before running Terraform there,
+    // and two runs sharing one output would swap it under each other.
+    const results = await mapLimit(runs, 2, (r) => runCdktf(makeCdktfProject(scratch("estate-cdktf-run-"), [PIPE, PROD], findPluginMirror().dir!), r.args));
     runs.forEach((r, i) => {
       const { status, output } = results[i];
       const label = `cdktf ${r.args.join(" ")} (${r.kind})\n${output.slice(-3000)}`;

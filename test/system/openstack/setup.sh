@@ -338,6 +338,9 @@ state_path = /var/lib/nova
 # No agent reports VIF plugging with the fake driver.
 vif_plugging_is_fatal = false
 vif_plugging_timeout = 0
+# Seconds per GiB of image Cinder gets to re-image a boot volume (volume-backed rebuild): 20 by default, short
+# for a busy 2-core machine.
+reimage_timeout_per_gb = 120
 [api]
 auth_strategy = keystone
 [api_database]

@@ -170,7 +170,9 @@ start_infrastructure() {
     local user pw
     user=$(db_user "$db") pw=$(secret "db-$user")
     sql+="CREATE DATABASE IF NOT EXISTS $db; CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$pw';"
+    # ALTER too: a user kept from an earlier run takes this run's password (secrets may have been removed).
     sql+="CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$pw'; ALTER USER '$user'@'127.0.0.1' IDENTIFIED BY '$pw';"
+    sql+="ALTER USER '$user'@'localhost' IDENTIFIED BY '$pw';"
     sql+="GRANT ALL PRIVILEGES ON $db.* TO '$user'@'localhost'; GRANT ALL PRIVILEGES ON $db.* TO '$user'@'127.0.0.1';"
   done
   mariadb -e "$sql"

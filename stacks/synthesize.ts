@@ -6,7 +6,7 @@
  */
 import { App } from "cdktf";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
 import { EnvironmentError, fileLocator, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
@@ -95,6 +95,7 @@ export function synthesize(options: SynthesizeOptions): SynthesizeResult {
 export function synthesizeModels(models: readonly EstateModel[], options: Omit<SynthesizeOptions, "environmentFiles">): SynthesizeResult {
   const outdir = resolve(options.outdir);
   const projectDir = resolve(options.projectDir ?? process.cwd());
+  refuseForeignOutput(outdir, projectDir);
   mkdirSync(dirname(outdir), { recursive: true });
   removeStaleTemporaries(outdir);
   const tmp = mkdtempSync(join(dirname(outdir), `${temporaryPrefix(outdir)}${process.pid}-`));
@@ -239,6 +240,25 @@ function stackDirectories(outdir: string): string[] {
   const dir = join(outdir, "stacks");
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/**
+ * The output directory is replaced as a whole, so it must be one synthesis made (cdktf's `manifest.json` in it), an
+ * empty directory or a new one: never the project, a directory above it, a file, or a directory of other files.
+ */
+function refuseForeignOutput(outdir: string, projectDir: string): void {
+  const example = "name a new directory or a previous output, e.g. cdktf.out";
+  if (projectDir === outdir || projectDir.startsWith(`${outdir}${sep}`)) {
+    throw new SelectionError(`output directory ${outdir} holds the project (${projectDir}); synthesis replaces its output directory as a whole: ${example}`);
+  }
+  if (!existsSync(outdir)) return;
+  if (!statSync(outdir).isDirectory()) throw new SelectionError(`output directory ${outdir} is a file; synthesis replaces its output directory as a whole: ${example}`);
+  const entries = readdirSync(outdir);
+  if (entries.length > 0 && !entries.includes("manifest.json")) {
+    throw new SelectionError(
+      `output directory ${outdir} holds other files (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}) and no synthesis output (no manifest.json); synthesis replaces its output directory as a whole: ${example}`,
+    );
+  }
 }
 
 /** `.<outdir>.tmp-<pid>-…`: the pid lets a later run tell a live synthesis from the leftovers of a killed one. */

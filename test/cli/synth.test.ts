@@ -45,6 +45,24 @@ describe("estate synth", () => {
     expect(existsSync(join(dir, "stacks", "dev-os-b", "cdk.tf.json"))).toBe(true);
   });
 
+  it.each([
+    ["the project itself", (project: string) => project, "holds the project"],
+    ["a directory above the project", (project: string) => join(project, ".."), "holds the project"],
+    ["a directory of other files", (project: string) => join(project, "environments"), "holds other files (dev.yaml) and no synthesis output (no manifest.json)"],
+    ["a file", (project: string) => join(project, "environments", "dev.yaml"), "is a file"],
+  ] as const)("GIVEN --out naming %s THEN exit 2 and nothing is touched", (_, target, message) => {
+    const project = tempDir();
+    mkdirSync(join(project, "environments"));
+    copyFileSync(join(PROJECT, "environments", "dev.yaml"), join(project, "environments", "dev.yaml"));
+    const before = readFileSync(join(project, "environments", "dev.yaml"), "utf8");
+    const r = estate(["synth", "--env", "dev", "--out", target(project)], { cwd: project });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain("synthesis replaces its output directory as a whole: name a new directory or a previous output, e.g. cdktf.out");
+    expect(readFileSync(join(project, "environments", "dev.yaml"), "utf8")).toBe(before);
+    expect(existsSync(join(project, "manifest.json"))).toBe(false);
+  });
+
   it("GIVEN temporaries of a killed synthesis and of a running one WHEN synthesized THEN only the dead one is removed", () => {
     const parent = tempDir();
     const dead = join(parent, ".out.tmp-2147483646-abcdef");

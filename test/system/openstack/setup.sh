@@ -185,7 +185,10 @@ SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 EOF
   start rabbitmq rabbitmq /etc/rabbitmq/rabbitmq-env.conf env HOME=/var/lib/rabbitmq /usr/lib/rabbitmq/bin/rabbitmq-server
   wait_for "RabbitMQ" "$WAIT_SERVICE_SEC" rabbitmqctl -q await_startup
-  rabbitmqctl -q list_users | grep -q '^openstack' || rabbitmqctl -q add_user openstack "$(secret rabbitmq)"
+  # Output captured first: under pipefail, `cmd | grep -q` fails when grep stops reading before cmd is done.
+  local users
+  users=$(rabbitmqctl -q list_users)
+  grep -q '^openstack' <<<"$users" || rabbitmqctl -q add_user openstack "$(secret rabbitmq)"
   rabbitmqctl -q change_password openstack "$(secret rabbitmq)"
   rabbitmqctl -q set_permissions openstack '.*' '.*' '.*'
 
@@ -372,7 +375,9 @@ setup_nova() {
   mkdir -p /var/lib/nova/tmp && chown -R nova:nova /var/lib/nova
   quietly as_user nova nova-manage api_db sync
   quietly as_user nova nova-manage cell_v2 map_cell0
-  as_user nova nova-manage cell_v2 list_cells 2>/dev/null | grep -q ' cell1 ' || quietly as_user nova nova-manage cell_v2 create_cell --name=cell1
+  local cells
+  cells=$(as_user nova nova-manage cell_v2 list_cells 2>/dev/null)
+  grep -q '| cell1 ' <<<"$cells" || quietly as_user nova nova-manage cell_v2 create_cell --name=cell1
   quietly as_user nova nova-manage db sync
   uwsgi_api nova-api nova /etc/nova/nova.conf 8774 /usr/bin/nova-api-wsgi 2
   start nova-conductor nova /etc/nova/nova.conf /usr/bin/nova-conductor --config-file /etc/nova/nova.conf

@@ -144,7 +144,8 @@ export function summarize(findings: readonly Finding[]): { errors: number; warni
 
 /** True when a suppression covers a finding: same rule id (or glob), and a target matching one of its names. */
 export function suppressionMatches(s: Suppression, f: Finding): boolean {
-  if (!matches(s.rule, [f.ruleId])) return false;
+  // Rules are named exactly (EST-POL-001 refuses a pattern); targets may be globs.
+  if (s.rule !== f.ruleId) return false;
   if (s.target === undefined) return true;
   const names = [f.target, f.target.replace(/\[.*$/, ""), f.stack, f.stack ? `${f.stack}/${f.target}` : undefined, f.site, f.service].filter(
     (n): n is string => n !== undefined,

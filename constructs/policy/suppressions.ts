@@ -55,8 +55,10 @@ export function suppressionFindings(model: EstateModel, rules: readonly PolicyRu
       target: `policy.suppressions[${i}].${field}`,
       source: { file: model.sourceFile, path: ["policy", "suppressions", i, field] },
     });
-    if (!ids.some((id) => matches(s.rule, id))) {
-      out.push(problem("rule", `no policy rule is named ${JSON.stringify(s.rule)}${didYouMean(s.rule, ids)} (rules: ${ids.join(", ")})`));
+    // A rule is named exactly: a pattern such as "EST-*" would switch off the whole policy gate in one line.
+    if (!ids.includes(s.rule)) {
+      const pattern = /[*?[\]{}!]/.test(s.rule) ? "; a suppression names one rule exactly, never a pattern" : "";
+      out.push(problem("rule", `no policy rule is named ${JSON.stringify(s.rule)}${pattern}${didYouMean(s.rule, ids)} (rules: ${ids.join(", ")})`));
     }
     if (s.target === undefined) return;
     const addressLike = /^([a-z0-9-]+\/)?[a-z][a-z0-9_]*\.[A-Za-z_*]/.test(s.target) && !s.target.startsWith("services.");

@@ -81,11 +81,16 @@ describe("suppressions", () => {
     [{ rule: "EST-NET-001", reason: "bastion network is being re-addressed this week" }],
     [{ rule: "EST-NET-001", target: "dev-os-a", reason: "site os-a is a lab, reachable only over the VPN" }],
     [{ rule: "EST-NET-001", target: "web", reason: "web hosts are honeypots in this environment" }],
-    [{ rule: "EST-NET-*", target: "dev-os-*", reason: "all network rules waived for the dev OpenStack sites" }],
+    [{ rule: "EST-NET-001", target: "dev-os-*", reason: "SSH rules waived for the dev OpenStack sites" }],
   ])("GIVEN suppression %j THEN the finding stays in the report, suppressed with its reason", (suppression) => {
     const [finding] = run([suppression]);
     expect(finding.suppressed).toEqual({ reason: suppression.reason });
     expect(summarize([finding])).toMatchObject({ errors: 0, suppressed: 1 });
+  });
+
+  it("GIVEN a rule pattern THEN it suppresses nothing: a suppression names one rule exactly", () => {
+    const [finding] = run([{ rule: "EST-NET-*", target: "dev-os-*", reason: "all network rules waived" }]);
+    expect(finding.suppressed).toBeUndefined();
   });
 
   it("GIVEN a suppression for another target THEN it does not apply", () => {

@@ -7,10 +7,10 @@ const details = (model: ReturnType<typeof devModel>, stacks: PolicyStack[] = [])
   suppressionFindings(model, ESTATE_POLICY_PACK, stacks, []).map((f) => [f.target, f.detail]);
 
 describe("EST-POL-001 suppressions that point nowhere", () => {
-  it("GIVEN rule ids, globs and targets that exist (stack, site, service, model path) THEN no finding", () => {
+  it("GIVEN rule ids and targets (globs too) that exist (stack, site, service, model path) THEN no finding", () => {
     const model = withSuppressions([
       { rule: "EST-PLC-001", target: "dev-os-c" },
-      { rule: "EST-AVL-*", target: "os-b" },
+      { rule: "EST-AVL-001", target: "os-*" },
       { rule: "EST-AVL-001", target: "api" },
       { rule: "EST-AVL-002", target: "services.web.peakInstances" },
     ]);
@@ -48,6 +48,19 @@ describe("EST-POL-001 suppressions that point nowhere", () => {
   it("cannot be suppressed itself", () => {
     const model = withSuppressions([{ rule: "*", target: "nowhere-at-all" }]);
     const findings = evaluatePolicy({ models: [model], stacks: [] }).filter((f) => f.ruleId === "EST-POL-001");
-    expect(findings.map((f) => [f.status, f.suppressed, f.source?.path])).toEqual([["non-compliant", undefined, ["policy", "suppressions", 0, "target"]]]);
+    expect(findings.map((f) => [f.status, f.suppressed, f.source?.path])).toEqual([
+      ["non-compliant", undefined, ["policy", "suppressions", 0, "rule"]],
+      ["non-compliant", undefined, ["policy", "suppressions", 0, "target"]],
+    ]);
+  });
+
+  it("GIVEN a rule pattern such as EST-* THEN it names no rule, suppresses nothing, and the errors stay errors", () => {
+    const model = withSuppressions([{ rule: "EST-*", target: "*" }]);
+    expect(details(model)[0]).toEqual([
+      "policy.suppressions[0].rule",
+      'no policy rule is named "EST-*"; a suppression names one rule exactly, never a pattern (rules: EST-NET-001, EST-LB-001, EST-PLC-001, EST-AVL-001, EST-AVL-002, EST-AVL-003, EST-STK-001, EST-AWS-001, EST-AWS-002, EST-TRF-001, EST-QTA-001, EST-REF-001)',
+    ]);
+    const findings = evaluatePolicy({ models: [model], stacks: [] });
+    expect(findings.filter((f) => f.suppressed !== undefined)).toEqual([]);
   });
 });

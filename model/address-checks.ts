@@ -52,7 +52,10 @@ export function checkFixedAddresses(env: EnvironmentFile): ConfigProblem[] {
       for (const [service, vip] of Object.entries(site.vips)) {
         if (!isValidIpv4(vip) || !cidrContains(external, ipToInt(vip))) continue;
         const edge = edgeAddress(external, ipToInt(vip));
-        if (edge) add([...base, "vips", service], `VIP ${vip} is the ${edge} address of the external network ${site.externalNetwork.cidr}, which Neutron never assigns to a floating IP; pick an address from ${intToIp(external.base + 2)} to ${intToIp(external.base + external.size - 2)}`);
+        const range = `pick an address from ${intToIp(external.base + 2)} to ${intToIp(external.base + external.size - 2)}`;
+        if (edge) add([...base, "vips", service], `VIP ${vip} is the ${edge} address of the external network ${site.externalNetwork.cidr}, which Neutron never assigns to a floating IP; ${range}`);
+        // Neutron gives a subnet the first address as its gateway unless told otherwise: the provider router's port.
+        else if (ipToInt(vip) === external.base + 1) add([...base, "vips", service], `VIP ${vip} is the gateway address of the external network ${site.externalNetwork.cidr} (Neutron's default gateway_ip, the upstream router), never a floating IP; ${range}`);
       }
     }
   });

@@ -132,7 +132,7 @@ describe("roles follow the house habits (STYLE.md 13-15)", () => {
   const TASK_KEYWORDS = new Set([
     "name", "when", "loop", "loop_control", "register", "vars", "tags", "notify", "become", "become_user", "delegate_to", "run_once",
     "changed_when", "failed_when", "check_mode", "until", "retries", "delay", "timeout", "no_log", "environment", "listen", "ignore_errors",
-    "with_items", "block", "rescue", "always", "args", "any_errors_fatal", "throttle",
+    "with_items", "block", "rescue", "always", "args", "any_errors_fatal", "throttle", "ignore_unreachable",
   ]);
   const moduleOf = (task: Record<string, unknown>): string => {
     const keys = Object.keys(task).filter((k) => !TASK_KEYWORDS.has(k));

@@ -98,7 +98,8 @@ def members_of(pool):
     return next(lb["members"] for lb in lbs if "pool-" + lb["id"] == pool)
 
 if pos[:2] == ["loadbalancer", "list"]:
-    reply([{"id": lb["id"], "vip_address": lb["vip"]} for lb in lbs if lb["vip"] == opts["vip-address"] and lb["cloud"] == opts["os-cloud"]])
+    # Like python3-octaviaclient 3.1.0 (Debian 12): no --vip-address filter; the role picks the VIP from the list.
+    reply([{"id": lb["id"], "vip_address": lb["vip"]} for lb in lbs if lb["cloud"] == opts["os-cloud"]])
 if pos[:3] == ["loadbalancer", "pool", "list"]:
     reply([{"id": "pool-" + lb["id"], "name": "pool-" + lb["id"]} for lb in lbs if lb["id"] == opts["loadbalancer"]])
 if pos[:3] == ["loadbalancer", "member", "list"]:

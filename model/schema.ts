@@ -263,7 +263,11 @@ export const DEFAULT_LOCAL_STATE_DIRECTORY = "terraform-state";
 export function s3BucketNameProblem(value: string): string | undefined {
   const bad = (why: string) => `bucket ${JSON.stringify(value)} ${why}; e.g. "estate-terraform-state"`;
   if (value.length < 3 || value.length > 63) return bad(`has ${value.length} characters; S3 bucket names have 3 to 63`);
-  if (/[A-Z]/.test(value)) return `bucket ${JSON.stringify(value)} has upper-case letters; S3 bucket names are lower case: write ${JSON.stringify(value.toLowerCase())}`;
+  if (/[A-Z]/.test(value)) {
+    const lower = value.toLowerCase();
+    const fix = s3BucketNameProblem(lower) === undefined ? `write ${JSON.stringify(lower)}` : 'e.g. "estate-terraform-state"';
+    return `bucket ${JSON.stringify(value)} has upper-case letters; S3 bucket names are lower case: ${fix}`;
+  }
   const odd = /[^a-z0-9.-]/.exec(value);
   if (odd) return bad(`contains ${JSON.stringify(odd[0])}; S3 bucket names hold only lower-case letters, digits, dots and dashes`);
   if (!/^[a-z0-9].*[a-z0-9]$/.test(value)) return bad("must begin and end with a letter or a digit");

@@ -29,6 +29,10 @@ export function builder(yargs: Argv): Argv<CostArgs> {
 
 export function handler(args: CostArgs): void {
   if (Array.isArray(args.env)) throw new UsageError("--env names one environment; run estate cost once per environment");
+  // yargs turns "abc" into NaN: without this check the staleness limit would silently disappear.
+  if (args.maxAgeDays !== undefined && !(Number.isInteger(args.maxAgeDays) && args.maxAgeDays >= 1)) {
+    throw new UsageError(`--max-age-days takes a whole number of days, 1 or more (got ${String(args.maxAgeDays)})`);
+  }
   const { costResultJson, runCost, unpricedCount } = require("../lib/cost/run") as typeof import("../lib/cost/run");
   const { renderCostText } = require("../lib/cost/render") as typeof import("../lib/cost/render");
   const result = runCost({

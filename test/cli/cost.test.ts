@@ -96,6 +96,13 @@ describe("estate cost", () => {
     expect(fresh.stale).toEqual([]);
   });
 
+  it.each(["-3", "abc", "1.5"])("GIVEN --max-age-days %s THEN exit 2: the staleness limit never silently disappears", (days) => {
+    const run = estate(["cost", "--env", "dev", "--costs", SMALL, "--max-age-days", days]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("--max-age-days takes a whole number of days, 1 or more");
+  });
+
   it("reports a flavor without a price as unpriced, by name, never as zero; --strict makes it an error", () => {
     const dir = tempDir();
     const costs = join(dir, "costs.yaml");

@@ -9,7 +9,7 @@ import { compliant, nonCompliant, notApplicable, type ModelRule, type RuleResult
 export const nPlusOneCapacity: ModelRule = {
   id: "EST-AVL-002",
   level: "error",
-  message: "not enough capacity for peakInstances (N+1 while no site running the service is drained)",
+  message: "not enough capacity for peakInstances (N+1; while a site that runs the service is drained, peak itself)",
   kind: "model",
   explanation:
     "Any site can fail or be drained for maintenance; the remaining sites then take its traffic. If they run fewer instances than the service needs at peak, losing one site turns into an outage of the service. A drain already took one site out: the sites left must carry peak on their own.",

@@ -280,7 +280,7 @@ describe.skipIf(skipped)(title, () => {
       const before = await bootVolumeImageId(host3);
       const result = await run("playbooks/rolling-update.yml", [inventory, hostsVars], [...common(), "--limit", `${host2.name},${host3.name}`, "-e", "rolling_update_force=true"]);
       expect(result.status).not.toBe(0);
-      expect(result.output).toMatch(new RegExp(`TASK \\[rolling_update : Precheck \\| Reach the host and gather its facts\\][^\\n]*\\nfatal: \\[${host2.name}\\]: UNREACHABLE!`));
+      expect(result.output).toMatch(new RegExp(`TASK \\[rolling_update : Reach \\| Reach the host and gather its facts\\][^\\n]*\\nfatal: \\[${host2.name}\\]: UNREACHABLE!`));
       const updatePlay = result.output.slice(result.output.indexOf("PLAY [Rolling update | Update one host at a time]"));
       expect(updatePlay).toContain(`[${host2.name}]`);
       expect(updatePlay).not.toContain(`[${host3.name}]`);

@@ -217,12 +217,17 @@ function copyCommittedLocks(tmp: string, projectDir: string, stacks: readonly Sy
   return locked;
 }
 
+/** The providers a dependency lock file records: source address → locked version, in file order. */
+export function lockedProviderVersions(content: string): Map<string, string> {
+  return new Map([...content.matchAll(/^provider "([^"]+)" \{[^}]*?^\s*version\s*=\s*"([^"]+)"/gms)].map((m) => [m[1], m[2]]));
+}
+
 /**
  * A lock file must record, for every provider the stack pins to an exact version, that version: otherwise `terraform
  * init -lockfile=readonly` fails in CI, and cdktf's own init would silently upgrade the copy in the output.
  */
 function checkLockMatches(file: string, content: string, tf: TerraformJson | undefined, stack: string): void {
-  const lockedVersions = new Map([...content.matchAll(/^provider "([^"]+)" \{[^}]*?^\s*version\s*=\s*"([^"]+)"/gms)].map((m) => [m[1], m[2]]));
+  const lockedVersions = lockedProviderVersions(content);
   const required = (tf?.terraform as { required_providers?: Record<string, { source?: string; version?: string }> } | undefined)?.required_providers ?? {};
   for (const [name, { source, version }] of Object.entries(required)) {
     if (!version || !/^\d+\.\d+\.\d+$/.test(version)) continue;

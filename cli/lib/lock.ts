@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { dependencyLockPath, TERRAFORM_LOCK_FILE } from "../../stacks/synthesize";
+import { dependencyLockPath, lockedProviderVersions, TERRAFORM_LOCK_FILE } from "../../stacks/synthesize";
 import { CommandError, UsageError } from "./errors";
 import { loadSelectedModels, stackNames, stackSelection } from "./select";
 import { withTemporarySynth } from "./temp-synth";
@@ -64,7 +64,7 @@ export function runLock(request: LockRequest): LockedStack[] {
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(`${target}.tmp`, content);
         renameSync(`${target}.tmp`, target);
-        return { stack, file: relative(projectDir, target), providers: [...content.matchAll(/^provider "([^"]+)"/gm)].map((m) => m[1]) };
+        return { stack, file: relative(projectDir, target), providers: [...lockedProviderVersions(content).keys()] };
       });
     },
     (ref) => selection.matches(ref.name),

@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "**/*.js", "bench/.work/**"] },
+  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "lib/**", "docs/api/**", "examples/*/node_modules/**", "**/*.js", "bench/.work/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

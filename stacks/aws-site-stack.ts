@@ -15,6 +15,13 @@ import type { AwsSiteModel, EstateModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
+/** What the AWS site stack builds for one service; user code extends these (an ingress rule, an alias record). */
+export interface AwsSiteService {
+  readonly security: AwsServiceSecurity;
+  readonly loadBalancer: AwsServiceLoadBalancer;
+  readonly fleet: AwsFleet;
+}
+
 /**
  * The AWS site of one environment: its own provider (region plus a named profile or an assumed role from the
  * usual credential chain; never keys), its own state, a VPC, and per service a load balancer named as the model
@@ -22,12 +29,19 @@ import { EstateStack } from "./estate-stack";
  * another stack, and nothing depends on traffic weights: draining the site changes only the traffic stack.
  */
 export class AwsSiteStack extends EstateStack {
+  /** The site's VPC, subnets and gateways. */
+  readonly network: AwsSiteNetwork;
+  /** The services with hosts in this site, by service name, in the order of the environment file. */
+  readonly services: ReadonlyMap<string, AwsSiteService>;
+
   constructor(scope: Construct, estate: EstateModel, site: AwsSiteModel) {
     super(scope, site.stackName, estate.backend);
+    const built = new Map<string, AwsSiteService>();
+    this.services = built;
     new AwsProvider(this, "aws", awsProviderConfig(site, site.stackName, { "estate:env": estate.env, "estate:site": site.name }));
 
     const keyPair = estate.ssh.publicKey ? new KeyPair(this, "KeyPair", { keyName: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }) : undefined;
-    const network = new AwsSiteNetwork(this, "Network", { name: site.stackName, vpcCidr: site.vpcCidr, zones: site.zones });
+    const network = (this.network = new AwsSiteNetwork(this, "Network", { name: site.stackName, vpcCidr: site.vpcCidr, zones: site.zones }));
 
     // Route 53 probes every site from the internet; services open only to private networks must still let it in.
     let healthCheckers: DataAwsEc2ManagedPrefixList | undefined;
@@ -76,7 +90,7 @@ export class AwsSiteStack extends EstateStack {
         listeners: service.listeners,
         healthCheck: service.healthCheck,
       });
-      new AwsFleet(ns, "Fleet", {
+      const fleet = new AwsFleet(ns, "Fleet", {
         env: estate.env,
         site: site.name,
         service: service.name,
@@ -91,6 +105,7 @@ export class AwsSiteStack extends EstateStack {
         volumeSizeGiB: service.volumeSizeGiB,
         targetGroups: lb.targetGroups,
       });
+      built.set(service.name, { security, loadBalancer: lb, fleet });
       new TerraformOutput(this, `${service.name.replace(/-/g, "_")}_lb_dns_name`, {
         value: lb.dnsName,
         description: `DNS name of the ${placed.loadBalancerType} load balancer ${placed.loadBalancerName} of ${service.name}`,

@@ -7,16 +7,34 @@ import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type S
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack, snakeCase } from "./estate-stack";
 
+/** What a site stack builds for one service; user code extends these (a rule on the group, a record for the VIP). */
+export interface OpenstackSiteService {
+  readonly securityGroup: ServiceSecurityGroup;
+  /** One per Nova member quota's worth of hosts; empty with placement "none". */
+  readonly serverGroups: readonly ServerGroup[];
+  readonly fleet: Fleet;
+  readonly loadBalancer: OctaviaLoadBalancer;
+  /** @default - none: internal services have no floating IP */
+  readonly publicVip?: FloatingVip;
+}
+
 /**
  * One OpenStack site of one environment: its own provider (a clouds.yaml entry), its own state, and nothing that
  * refers to another stack.
  */
 export class OpenstackSiteStack extends EstateStack {
+  /** The site network every service of the site is attached to. */
+  readonly network: SiteNetwork;
+  /** The services placed in this site, by service name, in the order of the environment file. */
+  readonly services: ReadonlyMap<string, OpenstackSiteService>;
+
   constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel) {
     super(scope, site.stackName, estate.backend);
+    const built = new Map<string, OpenstackSiteService>();
+    this.services = built;
     new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
 
-    const network = new SiteNetwork(this, "Network", {
+    const network = (this.network = new SiteNetwork(this, "Network", {
       name: site.stackName,
       subnetCidr: site.subnetCidr,
       gatewayIp: site.gatewayIp,
@@ -24,7 +42,7 @@ export class OpenstackSiteStack extends EstateStack {
       externalNetworkName: site.externalNetwork.name,
       dnsServers: site.dnsServers,
       routes: site.routes,
-    });
+    }));
 
     // Referencing the key pair resource (when the stack registers it) orders instance creation after it.
     const keyPairName = estate.ssh.publicKey
@@ -47,10 +65,9 @@ export class OpenstackSiteStack extends EstateStack {
       // Group 1 keeps the construct id it always had, so its Terraform address never moves; groups 2.. hold only
       // hosts added beyond a group's Nova member quota.
       const policy = service.placement;
-      const serverGroupIds =
-        policy === "none"
-          ? []
-          : placed.serverGroups.map((groupName, i) => new ServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }).serverGroupId);
+      const serverGroups =
+        policy === "none" ? [] : placed.serverGroups.map((groupName, i) => new ServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }));
+      const serverGroupIds = serverGroups.map((g) => g.serverGroupId);
       const fleet = new Fleet(ns, "Fleet", {
         hosts: placed.hosts,
         hostsLocalName: `hosts_${snakeCase(service.name)}`,
@@ -95,15 +112,16 @@ export class OpenstackSiteStack extends EstateStack {
         memberSubnetId: network.subnetId,
       });
       // Internal services are reached on the site network only: no floating IP, the Octavia VIP is their address.
-      if (placed.publicVip) {
-        new FloatingVip(ns, "PublicVip", {
-          pool: site.externalNetwork.name,
-          address: placed.publicVip,
-          portId: lb.vipPortId,
-          description: `Public VIP of ${name}`,
-          dependsOn: [network.routerInterface],
-        });
-      }
+      const publicVip = placed.publicVip
+        ? new FloatingVip(ns, "PublicVip", {
+            pool: site.externalNetwork.name,
+            address: placed.publicVip,
+            portId: lb.vipPortId,
+            description: `Public VIP of ${name}`,
+            dependsOn: [network.routerInterface],
+          })
+        : undefined;
+      built.set(service.name, { securityGroup: security, serverGroups, fleet, loadBalancer: lb, ...(publicVip ? { publicVip } : {}) });
       new TerraformOutput(ns, "Vip", {
         value: placed.publicVip ?? placed.lbVipAddress,
         description: placed.publicVip ? `Public VIP of ${service.name}` : `Internal VIP of ${service.name} on the site network`,

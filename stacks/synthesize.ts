@@ -137,7 +137,7 @@ function buildSelectedStacks(app: App, models: readonly EstateModel[], include: 
  * Constructs validate their props and throw with the construct path, the value and the fix: an estate the model
  * accepted but a construct refuses is still a problem of that environment file, reported like one.
  */
-function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
+export function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
   try {
     return buildEstateStacks(app, model, include);
   } catch (err) {
@@ -165,7 +165,7 @@ function constructSource(model: EstateModel, message: string): (string | number)
 }
 
 /** The one policy gate of every synthesis that writes a deployable output (`estate synth`, `cdktf synth|deploy`). */
-function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
+export function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
   if (mode === "skip") return [];
   const policyStacks: PolicyStack[] = stacks.flatMap((s) => {
     const tf = written.get(s.name);

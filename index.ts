@@ -11,6 +11,8 @@ export { DEFAULT_PROPS_SOURCE, validateEnvironment, type EnvironmentProps, type 
 export { EnvironmentError, formatPath, type ConfigProblem } from "./model/errors";
 export type { ResolveOptions } from "./model/resolve";
 export type * from "./model/types";
+export type { HealthCheckProtocol, HealthProbeModel, MonitorType, PublicHealthCheckModel, TargetHealthCheckModel } from "./model/health-check";
+export { S3_LOCKING_MODES, type S3Locking } from "./model/schema";
 
 // The stacks of an environment, and what user code extends.
 export { HybridEstate, type HybridEstateProps } from "./stacks/hybrid-estate";

@@ -24,6 +24,7 @@ export type EnvironmentProps = z.input<typeof environmentSchema>;
 /** Names the props in messages and in `EstateModel.sourceFile` (policy findings say where a problem is from). */
 export const DEFAULT_PROPS_SOURCE = "<environment props>";
 
+/** Options of {@link validateEnvironment}. */
 export interface ValidateEnvironmentOptions extends ResolveOptions {
   /**
    * What messages call the props, e.g. the file or function that builds them.

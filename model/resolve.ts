@@ -21,8 +21,9 @@ import type {
 } from "./types";
 import { hostName, instancesIn } from "./validate";
 
+/** Options of resolving an environment into the model. */
 export interface ResolveOptions {
-  /** Sites to drain for this run only, on top of what the file says. */
+  /** Sites to drain for this run only, on top of what the file says. @default [] */
   readonly drain?: readonly string[];
 }
 

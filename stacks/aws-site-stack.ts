@@ -17,8 +17,11 @@ import { EstateStack } from "./estate-stack";
 
 /** What the AWS site stack builds for one service; user code extends these (an ingress rule, an alias record). */
 export interface AwsSiteService {
+  /** The security groups of the service's load balancer and instances. */
   readonly security: AwsServiceSecurity;
+  /** The service's ALB or NLB with its listeners and target groups. */
   readonly loadBalancer: AwsServiceLoadBalancer;
+  /** The service's EC2 instances. */
   readonly fleet: AwsFleet;
 }
 

@@ -10,6 +10,7 @@ import { crossStackReferenceMessage, crossStackReferences } from "./site-indepen
 import { buildStacksOf, runPolicyGate, type PolicyMode, type SynthesizedStack } from "./synthesize";
 import { TrafficStack } from "./traffic-stack";
 
+/** Props of {@link HybridEstate}. */
 export interface HybridEstateProps {
   /**
    * The resolved environment: `loadEnvironment(file)` for an environment file, `validateEnvironment(props)` for one

@@ -9,12 +9,15 @@ import { EstateStack, snakeCase } from "./estate-stack";
 
 /** What a site stack builds for one service; user code extends these (a rule on the group, a record for the VIP). */
 export interface OpenstackSiteService {
+  /** The service's Neutron security group: add `openstack_networking_secgroup_rule_v2` rules to it. */
   readonly securityGroup: ServiceSecurityGroup;
   /** One per Nova member quota's worth of hosts; empty with placement "none". */
   readonly serverGroups: readonly ServerGroup[];
+  /** The service's hosts: Nova instances and their fixed-address ports. */
   readonly fleet: Fleet;
+  /** The service's Octavia load balancer, listeners, pools and monitors. */
   readonly loadBalancer: OctaviaLoadBalancer;
-  /** @default - none: internal services have no floating IP */
+  /** The floating IP of a public service. @default - none: internal services have no floating IP */
   readonly publicVip?: FloatingVip;
 }
 

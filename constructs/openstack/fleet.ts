@@ -9,13 +9,17 @@ import { terraformLiteral } from "../private/terraform-literal";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface FleetHost {
+  /** Host name, also the Nova instance name and the `for_each` key (`<env>-<site>-<service>-NNN`). */
   readonly name: string;
+  /** Fixed IPv4 address on the site subnet, outside the DHCP allocation pool; decided by the model's IPAM. */
   readonly ip: string;
+  /** Nova availability zone of the host (`availability_zone`), one of the site's `availabilityZones`. */
   readonly availabilityZone: string;
   /** 1-based index into `serverGroupIds` when the fleet spans several server groups. @default 1 */
   readonly serverGroup?: number;
 }
 
+/** The Glance image a fleet boots from: exactly one of `id` or `name`. */
 export interface FleetImage {
   /** Glance image id. */
   readonly id?: string;
@@ -23,16 +27,23 @@ export interface FleetImage {
   readonly name?: string;
 }
 
+/** Props of {@link Fleet}; every value comes from the model. */
 export interface FleetProps {
   /** Hosts keyed by name; every host becomes one instance and one fixed-IP port, addressed by its name. */
   readonly hosts: readonly FleetHost[];
   /** Name of the Terraform local that holds the host map (unique in the stack). */
   readonly hostsLocalName: string;
+  /** ID of the site network the hosts' ports are created on (see {@link SiteNetwork.networkId}). */
   readonly networkId: string;
+  /** ID of the site subnet holding the hosts' fixed addresses (see {@link SiteNetwork.subnetId}). */
   readonly subnetId: string;
+  /** Neutron security groups applied to every host port, e.g. {@link ServiceSecurityGroup.securityGroupId}. */
   readonly securityGroupIds: readonly string[];
+  /** Nova flavor name (`flavor_name`), e.g. `m1.medium`: `services[].flavor` in the environment file. */
   readonly flavorName: string;
+  /** The golden image to boot, by Glance ID or name (`images[].openstack.<site>`). */
   readonly image: FleetImage;
+  /** Nova key pair injected into every host (`key_pair`): `ssh.keyName` in the environment file. */
   readonly keyPairName: string;
   /**
    * Nova server groups for placement; each host names its group with `serverGroup` (1-based). Several groups are
@@ -58,7 +69,9 @@ export interface FleetProps {
 export class Fleet extends Construct {
   /** Expression of the host map, usable as another resource's for_each (e.g. pool members). */
   readonly hostsExpression: string;
+  /** The `openstack_compute_instance_v2` resource, one instance per host through `for_each`. */
   readonly instances: ComputeInstanceV2;
+  /** The `openstack_networking_port_v2` resource, one port with the fixed address per host through `for_each`. */
   readonly ports: NetworkingPortV2;
 
   constructor(scope: Construct, id: string, props: FleetProps) {

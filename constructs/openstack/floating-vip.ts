@@ -4,6 +4,7 @@ import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networkin
 import { isValidIpv4 } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 
+/** Props of {@link FloatingVip}. */
 export interface FloatingVipProps {
   /** External network the address comes from. */
   readonly pool: string;
@@ -23,6 +24,7 @@ export interface FloatingVipProps {
 
 /** A floating IP that holds a fixed public VIP address and points it at a load balancer. */
 export class FloatingVip extends Construct {
+  /** The public address, as given: fixed in the model so that DNS can point at it before it exists. */
   readonly address: string;
 
   constructor(scope: Construct, id: string, props: FloatingVipProps) {

@@ -8,6 +8,7 @@ import { isValidIpv4 } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 import { ServiceSecurityGroup } from "./service-security-group";
 
+/** Props of {@link ImageBuilder}; every value comes from the model (`bake` in the environment file). */
 export interface ImageBuilderProps {
   /** Instance name. */
   readonly name: string;
@@ -17,14 +18,19 @@ export interface ImageBuilderProps {
   readonly ip: string;
   /** Base (distribution) image name in Glance. */
   readonly baseImageName: string;
+  /** Nova flavor of the builder (`bake.flavor`). */
   readonly flavorName: string;
+  /** Nova key pair injected into the builder (`ssh.keyName`). */
   readonly keyPairName: string;
+  /** Nova availability zone of the builder, the site's first. */
   readonly availabilityZone: string;
+  /** Networks SSH to the builder is allowed from (`adminCidrs`). */
   readonly adminCidrs: readonly string[];
 }
 
 /** A throw-away instance that Ansible bakes a golden image on; lives in its own stack. */
 export class ImageBuilder extends Construct {
+  /** Nova name of the builder instance, the host name Ansible reaches it by. */
   readonly instanceName: string;
 
   constructor(scope: Construct, id: string, props: ImageBuilderProps) {

@@ -8,11 +8,14 @@ import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 
+/** Listener protocols Octavia accepts (Octavia API v2, listener `protocol`). */
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 /** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
 export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP" | "UDP-CONNECT";
+/** Pool load-balancing algorithms Octavia accepts (Octavia API v2, pool `lb_algorithm`). */
 export type OctaviaLbMethod = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
 
+/** The pool algorithm when none is given: `ROUND_ROBIN`. */
 export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
 
 /**
@@ -25,8 +28,11 @@ export function octaviaAllowedCidrsOrder(cidrs: readonly string[]): string[] {
   return [...new Set(cidrs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** One Octavia listener with its pool and the pool's health monitor. */
 export interface OctaviaListener {
+  /** Listener protocol (Octavia `protocol`); the pool protocol follows from it ({@link poolProtocolFor}). */
   readonly protocol: OctaviaListenerProtocol;
+  /** Port the VIP listens on (Octavia `protocol_port`), 1-65535. */
   readonly port: number;
   /** Port the members serve on. */
   readonly backendPort: number;
@@ -41,6 +47,7 @@ export interface OctaviaListener {
 
 /** The probe of one pool. */
 export interface OctaviaPoolMonitor {
+  /** Monitor type (Octavia health monitor `type`); `UDP-CONNECT` for UDP pools. */
   readonly protocol: OctaviaMonitorType;
   /** Member port probed; members get it as `monitor_port` when it differs from the backend port. */
   readonly port: number;
@@ -50,7 +57,9 @@ export interface OctaviaPoolMonitor {
 
 /** Timings and expected answers shared by the monitors of every pool. */
 export interface OctaviaHealthMonitor {
+  /** Seconds between probes (Octavia health monitor `delay`); Octavia refuses a `timeoutSec` above it. */
   readonly delaySec: number;
+  /** Seconds a probe may take (Octavia health monitor `timeout`). */
   readonly timeoutSec: number;
   /** Successful checks before a member is ONLINE. */
   readonly maxRetries: number;
@@ -60,13 +69,17 @@ export interface OctaviaHealthMonitor {
   readonly expectedCodes?: string;
 }
 
+/** Props of {@link OctaviaLoadBalancer}; every value comes from the model (`services[]`). */
 export interface OctaviaLoadBalancerProps {
+  /** Name of the load balancer, its listeners, pools and monitors in Octavia (`<env>-<site>-<service>`). */
   readonly name: string;
   /** Subnet the VIP port lives on (the site subnet). */
   readonly vipSubnetId: string;
   /** Fixed VIP address on that subnet. */
   readonly vipAddress: string;
+  /** Listeners, one per `services[].listeners[]` entry; at least one. */
   readonly listeners: readonly OctaviaListener[];
+  /** Timing and thresholds of every pool's health monitor (`services[].healthCheck`). */
   readonly healthMonitor: OctaviaHealthMonitor;
   /** Client networks allowed on every listener (Octavia enforces them on the VIP); any order, written sorted. */
   readonly allowedCidrs: readonly string[];
@@ -80,8 +93,11 @@ export interface OctaviaLoadBalancerProps {
 
 /** Octavia load balancer of one service in one site: a listener, pool, monitor and members per service listener. */
 export class OctaviaLoadBalancer extends Construct {
+  /** ID of the `openstack_lb_loadbalancer_v2`, a Terraform reference. */
   readonly loadBalancerId: string;
+  /** Neutron port of the VIP: what a floating IP is associated with ({@link FloatingVip}). */
   readonly vipPortId: string;
+  /** The fixed VIP address on the site subnet, as the model placed it. */
   readonly vipAddress: string;
 
   constructor(scope: Construct, id: string, props: OctaviaLoadBalancerProps) {

@@ -2,18 +2,26 @@ import { Construct } from "constructs";
 import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 import { terraformLiteral } from "../private/terraform-literal";
 
+/**
+ * Nova server group policies the stacks use (Nova API, server group `policies`; microversion 2.15 added
+ * `soft-anti-affinity`).
+ */
 export type ServerGroupPolicy = "anti-affinity" | "soft-anti-affinity";
 
+/** Props of {@link ServerGroup}. */
 export interface ServerGroupProps {
+  /** Name of the Nova server group (`<env>-<site>-<service>`, numbered from the second group on). */
   readonly name: string;
   /** Nova server-group policy. @default "soft-anti-affinity" */
   readonly policy?: ServerGroupPolicy;
 }
 
+/** The policy when none is given: `soft-anti-affinity`, which spreads hosts but still boots when it cannot. */
 export const DEFAULT_SERVER_GROUP_POLICY: ServerGroupPolicy = "soft-anti-affinity";
 
 /** Nova server group that spreads a fleet over hypervisors. */
 export class ServerGroup extends Construct {
+  /** ID of the `openstack_compute_servergroup_v2`, for the `scheduler_hints` of the fleet's instances. */
   readonly serverGroupId: string;
 
   constructor(scope: Construct, id: string, props: ServerGroupProps) {

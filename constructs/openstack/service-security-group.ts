@@ -4,14 +4,20 @@ import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-
 import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 
+/** SSH, opened to the admin networks only: 22 (IANA). */
 export const SSH_PORT = 22;
 
+/** A port the service's hosts serve on, with its transport. */
 export interface ServicePort {
+  /** Transport, as Neutron names it in a rule's `protocol`. */
   readonly protocol: "tcp" | "udp";
+  /** Port number, 1-65535. */
   readonly port: number;
 }
 
+/** Props of {@link ServiceSecurityGroup}; every value comes from the model. */
 export interface ServiceSecurityGroupProps {
+  /** Name of the Neutron security group (`<env>-<site>-<service>`). */
   readonly name: string;
   /** Ports the members serve and answer health checks on. */
   readonly servicePorts: readonly ServicePort[];
@@ -25,6 +31,7 @@ export interface ServiceSecurityGroupProps {
   readonly nodeExporterPort?: number;
 }
 
+/** Port of Prometheus node_exporter when none is given: 9100 (Prometheus default port allocations). */
 export const DEFAULT_NODE_EXPORTER_PORT = 9100;
 
 /**
@@ -32,6 +39,7 @@ export const DEFAULT_NODE_EXPORTER_PORT = 9100;
  * node_exporter from monitoring. Neutron's default egress rules stay.
  */
 export class ServiceSecurityGroup extends Construct {
+  /** ID of the `openstack_networking_secgroup_v2`: add rules to it with `openstack_networking_secgroup_rule_v2`. */
   readonly securityGroupId: string;
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {

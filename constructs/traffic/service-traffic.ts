@@ -11,10 +11,16 @@ export interface ServiceTrafficEndpoint {
   readonly site: string;
   /** The site's effective weight (0 when drained). */
   readonly weight: number;
+  /**
+   * Where the site's record points: the fixed public VIP of an OpenStack site, or the AWS load balancer found by
+   * name.
+   */
   readonly target: WeightedRecordTarget;
 }
 
+/** Props of {@link ServiceTraffic}; every value comes from the model (`traffic` and `services[]`). */
 export interface ServiceTrafficProps {
+  /** ID of the Route 53 hosted zone the records go into. */
   readonly zoneId: string;
   /** Fully qualified service name, e.g. `web.dev.example.net`. */
   readonly recordName: string;
@@ -38,6 +44,7 @@ export interface ServiceTrafficProps {
  * would send nothing anywhere is refused.
  */
 export class ServiceTraffic extends Construct {
+  /** One weighted record with its health check per site that runs the service. */
   readonly records: readonly WeightedServiceRecord[];
 
   constructor(scope: Construct, id: string, props: ServiceTrafficProps) {

@@ -23,6 +23,20 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const stackJson = (outdir: string, stack: string) => readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
 const devProps = () => parse(readFileSync(DEV, "utf8")) as EnvironmentProps;
 
+/** A user rule EST-NET-001 refuses: SSH from anywhere to the web hosts of os-c. */
+function openSshToTheInternet(dev: HybridEstate): void {
+  const web = dev.openstackSite("os-c").services.get("web")!;
+  new NetworkingSecgroupRuleV2(web.securityGroup, "SshFromAnywhere", {
+    securityGroupId: web.securityGroup.securityGroupId,
+    direction: "ingress",
+    ethertype: "IPv4",
+    protocol: "tcp",
+    portRangeMin: 22,
+    portRangeMax: 22,
+    remoteIpPrefix: "0.0.0.0/0",
+  });
+}
+
 describe("HybridEstate", () => {
   test("GIVEN dev WHEN synthesized in a user's App THEN every stack is byte-identical to estate synth", () => {
     const cli = join(dir, "cli");
@@ -66,16 +80,7 @@ describe("HybridEstate", () => {
   test("GIVEN a user rule opening SSH to the internet WHEN synthesized THEN the policy gate refuses it as estate synth would", () => {
     const app = new App({ outdir: dir, stackTraces: false });
     const dev = new HybridEstate(app, "dev", { estate: loadEnvironment(DEV) });
-    const web = dev.openstackSite("os-c").services.get("web")!;
-    new NetworkingSecgroupRuleV2(web.securityGroup, "SshFromAnywhere", {
-      securityGroupId: web.securityGroup.securityGroupId,
-      direction: "ingress",
-      ethertype: "IPv4",
-      protocol: "tcp",
-      portRangeMin: 22,
-      portRangeMax: 22,
-      remoteIpPrefix: "0.0.0.0/0",
-    });
+    openSshToTheInternet(dev);
 
     expect(() => app.synth()).toThrow(
       "policy EST-NET-001 dev-os-c openstack_networking_secgroup_rule_v2.web_security_group_ssh_from_anywhere (dev-os-c/web/SecurityGroup/SshFromAnywhere): SSH (22) or RDP (3389) is open to the whole internet",
@@ -86,16 +91,7 @@ describe("HybridEstate", () => {
   test('GIVEN policy "report" WHEN a user rule breaks a rule THEN it synthesizes and the finding is reported', () => {
     const app = new App({ outdir: dir, stackTraces: false });
     const dev = new HybridEstate(app, "dev", { estate: loadEnvironment(DEV), policy: "report" });
-    const web = dev.openstackSite("os-c").services.get("web")!;
-    new NetworkingSecgroupRuleV2(web.securityGroup, "SshFromAnywhere", {
-      securityGroupId: web.securityGroup.securityGroupId,
-      direction: "ingress",
-      ethertype: "IPv4",
-      protocol: "tcp",
-      portRangeMin: 22,
-      portRangeMax: 22,
-      remoteIpPrefix: "0.0.0.0/0",
-    });
+    openSshToTheInternet(dev);
     app.synth();
 
     const errors = dev.findings.filter((f) => f.status === "non-compliant" && f.level === "error");

@@ -7,7 +7,7 @@ import { BakeStack } from "./bake-stack";
 import type { EstateStack } from "./estate-stack";
 import { OpenstackSiteStack } from "./openstack-site-stack";
 import { crossStackReferenceMessage, crossStackReferences } from "./site-independence";
-import { buildStacksOf, runPolicyGate, type PolicyMode, type SynthesizedStack } from "./synthesize";
+import { buildStacksOf, runPolicyGate, stackJsonPath, type PolicyMode, type SynthesizedStack } from "./synthesize";
 import { TrafficStack } from "./traffic-stack";
 
 /** Props of {@link HybridEstate}. */
@@ -118,7 +118,7 @@ export class HybridEstate extends Construct {
     });
     if (independence.length > 0) return (this.gateResult = { findings: [], errors: independence });
     const written = new Map<string, TerraformJson>(this.stacks.map((s) => [s.node.id, s.toTerraform() as TerraformJson]));
-    const synthesized: SynthesizedStack[] = this.refs.map((ref) => ({ ...ref, env: this.estate.env, path: `stacks/${ref.name}/cdk.tf.json` }));
+    const synthesized: SynthesizedStack[] = this.refs.map((ref) => ({ ...ref, env: this.estate.env, path: stackJsonPath(ref.name) }));
     const findings = runPolicyGate([this.estate], synthesized, written, this.policy === "skip" ? "skip" : "report");
     const errors = this.policy === "enforce" && summarize(findings).errors > 0 ? policyErrorMessages(findings) : [];
     return (this.gateResult = { findings, errors });

@@ -68,6 +68,11 @@ export interface SynthesizeOptions {
   readonly beforeCommit?: (tmpdir: string, stacks: ReadonlyMap<string, TerraformJson>) => void;
 }
 
+/** Where cdktf writes a stack's Terraform JSON, relative to the output directory. */
+export function stackJsonPath(stack: string): string {
+  return `stacks/${stack}/cdk.tf.json`;
+}
+
 export interface SynthesizedStack extends StackRef {
   readonly env: string;
   /** Path of the stack's Terraform JSON, relative to the output directory. */
@@ -126,7 +131,7 @@ function buildSelectedStacks(app: App, models: readonly EstateModel[], include: 
   const stacks: SynthesizedStack[] = [];
   for (const model of models) {
     for (const ref of buildStacksOf(app, model, (r) => include({ ...r, env: model.env }))) {
-      stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
+      stacks.push({ ...ref, env: model.env, path: stackJsonPath(ref.name) });
     }
   }
   if (stacks.length === 0) throw new SelectionError("the selection matches no stack; run `estate list` to see the stack names");

@@ -12,7 +12,7 @@ import {
   route53HealthCheckersPrefixListName,
 } from "../constructs/aws";
 import type { AwsSiteModel, EstateModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
 /**

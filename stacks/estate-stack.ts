@@ -1,7 +1,7 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
-import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
-import { escapeTemplateStrings, terraformLiteral } from "../constructs/private/terraform-literal";
+import { snakeCase, type LiteralLocalRegistry } from "../constructs/literal-locals";
+import { escapeTemplateStrings, terraformLiteral } from "../constructs/terraform-literal";
 
 export { snakeCase };
 import type { BackendModel } from "../model";

@@ -4,7 +4,7 @@ import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
 import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { EstateStack, snakeCase } from "./estate-stack";
 
 /**

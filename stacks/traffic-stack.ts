@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { ServiceTraffic, type ServiceTrafficEndpoint } from "../constructs/traffic";
 import type { EstateModel, ServiceModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { awsProviderConfig } from "./aws-site-stack";
 import { EstateStack } from "./estate-stack";
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { instancesOf, blocksOf } from "../constructs/policy";
+import { instancesOf, blocksOf } from "../terraform-json";
 import { loadEnvironment, type EstateModel } from "../model";
 import { synthesizeModels } from "../stacks/synthesize";
 import { devModel } from "./support/env";

@@ -4,7 +4,7 @@
  * to the traffic stack and to the redundancy of every service.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { evaluatePolicy, formatBreakingLosses, formatSiteHosts, nPlusOneCapacity, redundancyReport, type RedundancyReport } from "../../constructs/policy";
+import { evaluatePolicy, formatBreakingLosses, formatSiteHosts, nPlusOneCapacity, redundancyReport, type RedundancyReport } from "../../policy";
 import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel } from "../../model";
 import { CommandError } from "./errors";
 import { diffStack } from "./diff/engine";

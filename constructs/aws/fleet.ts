@@ -3,8 +3,8 @@ import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
-import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
-import { terraformLiteral } from "../private/terraform-literal";
+import { literalLocalRegistry, snakeCase } from "../literal-locals";
+import { terraformLiteral } from "../terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
 

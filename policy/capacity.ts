@@ -10,7 +10,7 @@
  * - *peak capacity* is the service's `peakInstances`: hosts it needs at peak, summed over the serving sites;
  * - the *margin* is serving hosts minus peak capacity.
  */
-import type { EstateModel } from "../../model";
+import type { EstateModel } from "../model";
 
 /** Hosts of one service in one site. */
 export interface SiteHosts {

@@ -1,4 +1,4 @@
-import { coversPublicInternet } from "../../../model";
+import { coversPublicInternet } from "../../model";
 import { compliant, nonCompliant, notApplicable, type ModelRule, type TargetedResult } from "../rule";
 
 /** EST-TRF-001: Route 53 can reach the OpenStack VIPs it health-checks. */

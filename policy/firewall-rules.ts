@@ -2,8 +2,8 @@
  * Firewall rules of OpenStack and AWS security groups in one shape, so policy rules and the diff reason about
  * "who may reach which port" the same way whatever resource type holds the rule.
  */
-import { cidrContains, isValidCidr, parseCidr } from "../../model";
-import type { TfConfig } from "./terraform-json";
+import { cidrContains, isValidCidr, parseCidr } from "../model";
+import type { TfConfig } from "../terraform-json";
 
 export type FirewallDirection = "ingress" | "egress";
 

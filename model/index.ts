@@ -4,6 +4,7 @@ export * from "./errors";
 export * from "./health-check";
 export * from "./ipam";
 export * from "./limits";
+export * from "./naming";
 export * from "./load";
 export * from "./resolve";
 export * from "./schema";

@@ -59,9 +59,9 @@ export function changeTrafficState(request: TrafficChangeRequest): TrafficChange
   }
   const redundancy = redundancyReport(after);
   if (request.state === "drained") refuseBelowPeak(request.site, file, after, redundancy);
-  const stack = `${after.env}-traffic`;
+  const stack = after.traffic?.stackName;
   let diff: EstateDiff | undefined;
-  if (after.stacks.some((s) => s.name === stack)) {
+  if (stack !== undefined && after.stacks.some((s) => s.name === stack)) {
     const traffic = stackDiff(before, after, stack);
     const label = (state: string) => `${stack} with ${request.site} ${state}`;
     diff = { base: label(edit.previous), head: label(request.state), stacks: [traffic], files: [], security: classifySecurity([traffic]), notes: [] };

@@ -19,6 +19,7 @@ import type {
   ServiceModel,
   StackRef,
   TrafficModel,
+  TrafficState,
 } from "./types";
 import { awsLoadBalancerName, bakedImageName, bakeStackName, builderName, fleetName, hostName, serverGroupName, siteStackName, trafficStackName } from "./naming";
 import { instancesIn } from "./validate";
@@ -69,7 +70,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     };
   });
 
-  const traffic = (site: string, t: { state: "active" | "drained"; weight: number }): TrafficModel => {
+  const traffic = (site: string, t: { state: TrafficState; weight: number }): TrafficModel => {
     const state = drain.has(site) ? "drained" : t.state;
     return { state, weight: t.weight, effectiveWeight: state === "drained" ? 0 : t.weight };
   };

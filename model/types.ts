@@ -4,10 +4,10 @@
  */
 import type { HealthProbeModel, PublicHealthCheckModel, TargetHealthCheckModel } from "./health-check";
 import type { SiteLimits } from "./limits";
-import type { ListenerProtocol, PlacementPolicy, S3Locking } from "./schema";
+import type { ListenerProtocol, PlacementPolicy, S3Locking, TRAFFIC_STATES } from "./schema";
 
 export type SiteKind = "openstack" | "aws";
-export type TrafficState = "active" | "drained";
+export type TrafficState = (typeof TRAFFIC_STATES)[number];
 
 export interface HostModel {
   /** `<env>-<site>-<service>-<NNN>`: unique in the estate, the Terraform for_each key and the inventory name. */

@@ -5,7 +5,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { evaluatePolicy, formatBreakingLosses, formatSiteHosts, nPlusOneCapacity, redundancyReport, type RedundancyReport } from "../../policy";
-import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel } from "../../model";
+import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel, type TrafficState } from "../../model";
 import { CommandError } from "./errors";
 import { diffStack } from "./diff/engine";
 import { loadForceNewCatalog } from "./diff/force-new";
@@ -15,7 +15,7 @@ import { selectEnvironmentFiles } from "./select";
 import { formatTable } from "./table";
 import { readSynthOutput } from "./synth-output";
 import { withTemporarySynth } from "./temp-synth";
-import { setTrafficState, type TrafficState } from "./traffic-state";
+import { setTrafficState } from "./traffic-state";
 
 export interface TrafficChangeRequest {
   /** Environment name or file. */

@@ -105,7 +105,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         const publicVip = svc.exposure === "public" ? site.vips[svc.name] : undefined;
         const resourceName = fleetName(env.name, site.name, svc.name);
         const serverGroups = placed ? Array.from({ length: serverGroupCount(count, members) }, (_, i) => serverGroupName(resourceName, i + 1)) : [];
-        return { service: svc.name, hosts: fleet, resourceName, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock), serverGroups };
+        return { service: svc, hosts: fleet, resourceName, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock), serverGroups };
       });
     const images: Record<string, { id?: string; name?: string }> = {};
     for (const img of env.images) {
@@ -166,7 +166,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         }
         for (const h of fleet) hosts.push(h);
         return {
-          service: svc.name,
+          service: svc,
           hosts: fleet,
           loadBalancerName: awsLoadBalancerName(env.name, svc.name),
           loadBalancerType: awsLoadBalancerType(svc.listeners, svc.healthCheck.protocol),

@@ -90,7 +90,8 @@ export interface TrafficModel {
 
 /** How one service lives in one site. */
 export interface SiteServiceModel {
-  readonly service: string;
+  /** The service (the same object as in `EstateModel.services`). */
+  readonly service: ServiceModel;
   readonly hosts: readonly HostModel[];
 }
 

@@ -36,12 +36,10 @@ export class AwsSiteStack extends EstateStack {
       return healthCheckers.id;
     };
 
-    const services = new Map(estate.services.map((s) => [s.name, s]));
     const imagesNs = new Construct(this, "Images");
     const images = new Map<string, AwsGoldenImage>();
     for (const placed of site.services) {
-      const service = services.get(placed.service);
-      if (!service) throw new Error(`${this.node.path}: site "${site.name}" places service "${placed.service}", which the estate does not define`);
+      const service = placed.service;
       if (placed.hosts.length === 0) continue;
       let image = images.get(service.image);
       if (!image) {

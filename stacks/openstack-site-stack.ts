@@ -31,9 +31,8 @@ export class OpenstackSiteStack extends EstateStack {
       ? new ComputeKeypairV2(this, "KeyPair", { name: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }).name
       : estate.ssh.keyName;
 
-    const services = new Map(estate.services.map((s) => [s.name, s]));
     for (const placed of site.services) {
-      const service = services.get(placed.service)!;
+      const service = placed.service;
       const ns = new Construct(this, service.name);
       const name = placed.resourceName;
       const security = new ServiceSecurityGroup(ns, "SecurityGroup", {

@@ -67,13 +67,13 @@ export class TrafficStack extends EstateStack {
   private endpointsOf(estate: EstateModel, service: ServiceModel): ServiceTrafficEndpoint[] {
     const endpoints: ServiceTrafficEndpoint[] = [];
     for (const site of estate.openstackSites) {
-      const placed = site.services.find((s) => s.service === service.name);
+      const placed = site.services.find((s) => s.service.name === service.name);
       if (!placed || placed.hosts.length === 0) continue;
       if (!placed.publicVip) throw new Error(`${this.node.path}: service "${service.name}" runs in site "${site.name}" without a public VIP`);
       endpoints.push({ site: site.name, weight: site.traffic.effectiveWeight, target: { ipAddress: placed.publicVip } });
     }
     const aws = estate.awsSite;
-    const placed = aws?.services.find((s) => s.service === service.name);
+    const placed = aws?.services.find((s) => s.service.name === service.name);
     if (aws && placed && placed.hosts.length > 0) {
       endpoints.push({ site: aws.name, weight: aws.traffic.effectiveWeight, target: { loadBalancerName: placed.loadBalancerName } });
     }

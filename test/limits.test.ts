@@ -11,7 +11,7 @@ import { synthesizeModels } from "../stacks/synthesize";
 import { devModel } from "./support/env";
 
 const groupsOf = (model: EstateModel, site: string, service: string) => {
-  const placed = model.openstackSites.find((s) => s.name === site)!.services.find((s) => s.service === service)!;
+  const placed = model.openstackSites.find((s) => s.name === site)!.services.find((s) => s.service.name === service)!;
   return { names: placed.serverGroups, byHost: Object.fromEntries(placed.hosts.map((h) => [h.index, h.serverGroup])) };
 };
 

@@ -12,7 +12,7 @@ export const route53HealthCheckerAccess: ModelRule = {
   check: (model) => {
     const results: TargetedResult[] = [];
     for (const service of model.services) {
-      const inOpenstack = model.openstackSites.some((site) => site.services.some((s) => s.service === service.name));
+      const inOpenstack = model.openstackSites.some((site) => site.services.some((s) => s.service.name === service.name));
       const target = `services.${service.name}.allowedCidrs`;
       if (!model.traffic || !inOpenstack || !service.admitsRoute53HealthCheckers) {
         results.push({ target, result: notApplicable(), service: service.name });

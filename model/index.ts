@@ -5,6 +5,8 @@ export * from "./health-check";
 export * from "./ipam";
 export * from "./limits";
 export * from "./naming";
+export type { DocumentKind } from "./document-kind";
+export { MAX_ENVIRONMENT_BYTES } from "./document-read";
 export * from "./load";
 export * from "./resolve";
 export * from "./schema";

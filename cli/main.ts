@@ -19,7 +19,7 @@ import * as validate from "./commands/validate";
 import { CommandError, EXIT_FAILURE, EXIT_INTERNAL, EXIT_USAGE, UsageError } from "./lib/errors";
 import { formatFindings, PolicyError } from "./lib/policy";
 import { guardStdio, printError, printErrorLines, setExitCode } from "./output";
-import { tuneCdktfForSynthesis } from "../stacks/private/cdktf-tuning";
+import { tuneCdktfForSynthesis } from "../stacks/cdktf-tuning";
 
 interface EstateCommand {
   readonly command: string;

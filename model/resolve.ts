@@ -2,6 +2,7 @@
  * Turns a validated environment file into the EstateModel: every name, address and placement decided here.
  */
 import { listenerHealthProbe, publicHealthCheck, serviceHealthCheckPort, targetHealthCheck } from "./health-check";
+import { coversPublicInternet } from "./cidr-set";
 import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress, zoneIndexOf } from "./address-plan";
 import { nthSubnet, parseCidr } from "./ipam";
 import { awsLoadBalancerType } from "./load-balancer-type";
@@ -18,21 +19,14 @@ import type {
   ServiceModel,
   StackRef,
   TrafficModel,
+  TrafficState,
 } from "./types";
-import { hostName, instancesIn } from "./validate";
+import { awsLoadBalancerName, bakedImageName, bakeStackName, builderName, fleetName, hostName, serverGroupName, siteStackName, trafficStackName } from "./naming";
+import { instancesIn } from "./validate";
 
 export interface ResolveOptions {
   /** Sites to drain for this run only, on top of what the file says. */
   readonly drain?: readonly string[];
-}
-
-/** AWS load balancer names are limited to 32 characters; keep them deterministic so others can look them up. */
-export function awsLoadBalancerName(env: string, service: string): string {
-  const full = `${env}-${service}`;
-  if (full.length <= 32) return full;
-  let h = 0;
-  for (const ch of full) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  return `${full.slice(0, 25)}-${h.toString(36).padStart(6, "0").slice(0, 6)}`;
 }
 
 export function resolveEstate(env: EnvironmentFile, sourceFile: string, options: ResolveOptions = {}): EstateModel {
@@ -68,13 +62,15 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
       placement: svc.placement,
       exposure: svc.exposure,
       allowedCidrs: svc.allowedCidrs,
+      // Route 53 probes every site of a public service from the internet: let its checkers in unless everyone is.
+      admitsRoute53HealthCheckers: env.traffic !== undefined && svc.exposure === "public" && !coversPublicInternet(svc.allowedCidrs),
       ...(svc.peakInstances !== undefined ? { peakInstances: svc.peakInstances } : {}),
       warmup: svc.warmup,
       volumeSizeGiB: svc.volumeSizeGiB,
     };
   });
 
-  const traffic = (site: string, t: { state: "active" | "drained"; weight: number }): TrafficModel => {
+  const traffic = (site: string, t: { state: TrafficState; weight: number }): TrafficModel => {
     const state = drain.has(site) ? "drained" : t.state;
     return { state, weight: t.weight, effectiveWeight: state === "drained" ? 0 : t.weight };
   };
@@ -107,9 +103,9 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         }
         for (const h of fleet) hosts.push(h);
         const publicVip = svc.exposure === "public" ? site.vips[svc.name] : undefined;
-        const groupName = `${env.name}-${site.name}-${svc.name}`;
-        const serverGroups = placed ? Array.from({ length: serverGroupCount(count, members) }, (_, i) => (i === 0 ? groupName : `${groupName}-${i + 1}`)) : [];
-        return { service: svc.name, hosts: fleet, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock), serverGroups };
+        const resourceName = fleetName(env.name, site.name, svc.name);
+        const serverGroups = placed ? Array.from({ length: serverGroupCount(count, members) }, (_, i) => serverGroupName(resourceName, i + 1)) : [];
+        return { service: svc, hosts: fleet, resourceName, ...(publicVip ? { publicVip } : {}), lbVipAddress: lbVipAddress(site.subnetCidr, svc.ipBlock), serverGroups };
       });
     const images: Record<string, { id?: string; name?: string }> = {};
     for (const img of env.images) {
@@ -119,7 +115,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     return {
       kind: "openstack",
       name: site.name,
-      stackName: `${env.name}-${site.name}`,
+      stackName: siteStackName(env.name, site.name),
       cloud: site.cloud,
       region: site.region,
       availabilityZones: azs,
@@ -170,7 +166,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
         }
         for (const h of fleet) hosts.push(h);
         return {
-          service: svc.name,
+          service: svc,
           hosts: fleet,
           loadBalancerName: awsLoadBalancerName(env.name, svc.name),
           loadBalancerType: awsLoadBalancerType(svc.listeners, svc.healthCheck.protocol),
@@ -181,7 +177,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     awsSite = {
       kind: "aws",
       name: aws.name,
-      stackName: `${env.name}-${aws.name}`,
+      stackName: siteStackName(env.name, aws.name),
       region: aws.region,
       ...(aws.profile ? { profile: aws.profile } : {}),
       ...(aws.assumeRoleArn ? { assumeRoleArn: aws.assumeRoleArn } : {}),
@@ -199,21 +195,21 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
   const builders: BuilderModel[] = bakeEnabled
     ? openstackSites.map((site) => ({
         site: site.name,
-        stackName: `${site.stackName}-bake`,
-        name: `${env.name}-${site.name}-builder`,
+        stackName: bakeStackName(env.name, site.name),
+        name: builderName(env.name, site.name),
         ip: builderIp(site.subnetCidr),
         availabilityZone: site.availabilityZones[0],
         image: baked.name,
         imageVersion: baked.version,
         // Published under the name the site's stack looks it up by; `<image>-<version>` where the site pins an id.
-        publishName: site.images[baked.name]?.name ?? `${baked.name}-${baked.version}`,
+        publishName: site.images[baked.name]?.name ?? bakedImageName(baked.name, baked.version),
       }))
     : [];
 
   const stacks: StackRef[] = [
     ...openstackSites.map((s) => ({ name: s.stackName, kind: "openstack" as const, site: s.name })),
     ...(awsSite ? [{ name: awsSite.stackName, kind: "aws" as const, site: awsSite.name }] : []),
-    ...(env.traffic ? [{ name: `${env.name}-traffic`, kind: "traffic" as const }] : []),
+    ...(env.traffic ? [{ name: trafficStackName(env.name), kind: "traffic" as const }] : []),
     ...builders.map((b) => ({ name: b.stackName, kind: "bake" as const, site: b.site })),
   ];
 
@@ -232,6 +228,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     ...(env.traffic && zone
       ? {
           traffic: {
+            stackName: trafficStackName(env.name),
             ...("id" in zone ? { zoneId: zone.id } : {}),
             createZone: "create" in zone,
             domain: zone.domain,

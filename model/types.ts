@@ -4,10 +4,10 @@
  */
 import type { HealthProbeModel, PublicHealthCheckModel, TargetHealthCheckModel } from "./health-check";
 import type { SiteLimits } from "./limits";
-import type { ListenerProtocol, PlacementPolicy, S3Locking } from "./schema";
+import type { ListenerProtocol, PlacementPolicy, S3Locking, TRAFFIC_STATES } from "./schema";
 
 export type SiteKind = "openstack" | "aws";
-export type TrafficState = "active" | "drained";
+export type TrafficState = (typeof TRAFFIC_STATES)[number];
 
 export interface HostModel {
   /** `<env>-<site>-<service>-<NNN>`: unique in the estate, the Terraform for_each key and the inventory name. */
@@ -68,6 +68,13 @@ export interface ServiceModel {
   /** public: public VIPs, internet-facing AWS load balancer, Route 53 records; internal: private networks only. */
   readonly exposure: "public" | "internal";
   readonly allowedCidrs: readonly string[];
+  /**
+   * Whether the site stacks let Route 53's health checkers in on the service's listeners: true when the estate has
+   * a traffic section, the service is public and its allowedCidrs do not already reach every public address. The
+   * OpenStack listeners then also admit traffic.healthCheckerCidrs, the AWS security groups Route 53's managed prefix
+   * list; rule EST-TRF-001 warns when the OpenStack side has no ranges to add.
+   */
+  readonly admitsRoute53HealthCheckers: boolean;
   readonly peakInstances?: number;
   readonly warmup: readonly string[];
   readonly volumeSizeGiB: number;
@@ -83,13 +90,19 @@ export interface TrafficModel {
 
 /** How one service lives in one site. */
 export interface SiteServiceModel {
-  readonly service: string;
+  /** The service (the same object as in `EstateModel.services`). */
+  readonly service: ServiceModel;
   readonly hosts: readonly HostModel[];
 }
 
 export interface OpenstackSiteServiceModel extends SiteServiceModel {
   /** Public VIP held by a floating IP on the external network; absent for internal services. */
   readonly publicVip?: string;
+  /**
+   * `<env>-<site>-<service>` (model/naming.ts): the name of the service's Neutron security group and Octavia load
+   * balancer in this site.
+   */
+  readonly resourceName: string;
   /** Fixed address of the Octavia load balancer on the site subnet. */
   readonly lbVipAddress: string;
   /**
@@ -141,7 +154,7 @@ export interface AwsImageRef {
 }
 
 export interface AwsSiteServiceModel extends SiteServiceModel {
-  /** Deterministic load balancer name (≤ 32 characters), so the traffic stack can look it up. */
+  /** Deterministic load balancer name (≤ 32 characters, model/naming.ts), so the traffic stack can look it up. */
   readonly loadBalancerName: string;
   readonly loadBalancerType: "application" | "network";
 }
@@ -223,6 +236,8 @@ export interface EstateModel {
   /** Every host of the estate: sites in file order, then services in file order, then index. */
   readonly hosts: readonly HostModel[];
   readonly traffic?: {
+    /** `<env>-traffic` (model/naming.ts). */
+    readonly stackName: string;
     readonly zoneId?: string;
     readonly createZone: boolean;
     readonly domain: string;

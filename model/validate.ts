@@ -12,6 +12,7 @@ import { cdktfTokenMarkerProblems } from "./literal-text";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import { checkExposure } from "./exposure";
 import { checkSiteLimits } from "./limits";
+import { bakeStackName, fleetName, hostName, siteStackName, trafficStackName } from "./naming";
 import { awsRegionProblem, type EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -24,10 +25,6 @@ export function instancesIn(service: EnvironmentFile["services"][number], site: 
 /** A record entry keyed by a name from the file, never an inherited Object.prototype member. */
 function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-export function hostName(env: string, site: string, service: string, index: number): string {
-  return `${env}-${site}-${service}-${String(index).padStart(3, "0")}`;
 }
 
 export function validateEstate(env: EnvironmentFile, drainOverrides: readonly string[] = []): ConfigProblem[] {
@@ -140,7 +137,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
       if (image && own(image.openstack, site.name) === undefined) {
         add(["images", env.images.indexOf(image), "openstack"], `image "${image.name}" has no reference for site "${site.name}", where service "${svc.name}" runs; add openstack.${site.name}: {name: ...} or {id: ...}`);
       }
-      const longest = `${env.name}-${site.name}-${svc.name}-${String(count).padStart(3, "0")}`;
+      const longest = hostName(env.name, site.name, svc.name, count);
       if (longest.length > 63) add([...base, "name"], `host name "${longest}" is longer than 63 characters, the limit for a host name; shorten the environment, site or service name`);
     });
     if (aws) {
@@ -237,26 +234,26 @@ function checkGeneratedNames(env: EnvironmentFile, add: (p: Path, m: string) => 
     if (first !== undefined) add(path, `stack name "${stack}" would be used by both ${first} and ${owner}; rename the site`);
     else stacks.set(stack, owner);
   };
-  if (env.traffic) stacks.set(`${env.name}-traffic`, "the traffic stack");
+  if (env.traffic) stacks.set(trafficStackName(env.name), "the traffic stack");
   const sites: { name: string; path: Path }[] = [
     ...env.sites.openstack.map((s, i) => ({ name: s.name, path: ["sites", "openstack", i, "name"] as Path })),
     ...(env.sites.aws ? [{ name: env.sites.aws.name, path: ["sites", "aws", "name"] as Path }] : []),
   ];
-  for (const site of sites) claim(`${env.name}-${site.name}`, `site "${site.name}"`, site.path);
+  for (const site of sites) claim(siteStackName(env.name, site.name), `site "${site.name}"`, site.path);
   if (env.bake?.image !== undefined && !env.images.some((img) => img.name === env.bake!.image)) {
     add(["bake", "image"], `no golden image named "${env.bake.image}" (known: ${env.images.map((img) => img.name).join(", ")})`);
   }
-  if (env.bake?.enabled) env.sites.openstack.forEach((s, i) => claim(`${env.name}-${s.name}-bake`, `the bake stack of site "${s.name}"`, ["sites", "openstack", i, "name"]));
+  if (env.bake?.enabled) env.sites.openstack.forEach((s, i) => claim(bakeStackName(env.name, s.name), `the bake stack of site "${s.name}"`, ["sites", "openstack", i, "name"]));
 
   const fleets = new Map<string, string>();
   env.services.forEach((svc, vi) => {
     for (const site of sites) {
       if (instancesIn(svc, site.name) === 0) continue;
-      const prefix = `${site.name}-${svc.name}`;
-      const first = fleets.get(prefix);
+      const fleet = fleetName(env.name, site.name, svc.name);
+      const first = fleets.get(fleet);
       if (first !== undefined && first !== `service "${svc.name}" in site "${site.name}"`) {
-        add(["services", vi, "name"], `hosts of service "${svc.name}" in site "${site.name}" and of ${first} would both be named ${env.name}-${prefix}-NNN; rename a site or a service`);
-      } else fleets.set(prefix, `service "${svc.name}" in site "${site.name}"`);
+        add(["services", vi, "name"], `hosts of service "${svc.name}" in site "${site.name}" and of ${first} would both be named ${fleet}-NNN; rename a site or a service`);
+      } else fleets.set(fleet, `service "${svc.name}" in site "${site.name}"`);
     }
   });
 }

@@ -11,8 +11,8 @@ import {
   AwsSiteNetwork,
   route53HealthCheckersPrefixListName,
 } from "../constructs/aws";
-import type { AwsSiteModel, EstateModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { assumeRoleSessionName, loadBalancerDnsNameOutput, type AwsSiteModel, type EstateModel } from "../model";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
 /**
@@ -29,20 +29,17 @@ export class AwsSiteStack extends EstateStack {
     const keyPair = estate.ssh.publicKey ? new KeyPair(this, "KeyPair", { keyName: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }) : undefined;
     const network = new AwsSiteNetwork(this, "Network", { name: site.stackName, vpcCidr: site.vpcCidr, zones: site.zones });
 
-    // Route 53 probes every site from the internet; services open only to private networks must still let it in.
+    // One lookup of Route 53's prefix list, made when the first service lets the health checkers in.
     let healthCheckers: DataAwsEc2ManagedPrefixList | undefined;
-    const healthCheckersFor = (allowedCidrs: readonly string[]): string | undefined => {
-      if (!estate.traffic || allowedCidrs.some((c) => c.endsWith("/0"))) return undefined;
+    const healthCheckersPrefixListId = (): string => {
       healthCheckers ??= new DataAwsEc2ManagedPrefixList(this, "Route53HealthCheckers", { name: route53HealthCheckersPrefixListName(site.region) });
       return healthCheckers.id;
     };
 
-    const services = new Map(estate.services.map((s) => [s.name, s]));
     const imagesNs = new Construct(this, "Images");
     const images = new Map<string, AwsGoldenImage>();
     for (const placed of site.services) {
-      const service = services.get(placed.service);
-      if (!service) throw new Error(`${this.node.path}: site "${site.name}" places service "${placed.service}", which the estate does not define`);
+      const service = placed.service;
       if (placed.hosts.length === 0) continue;
       let image = images.get(service.image);
       if (!image) {
@@ -53,9 +50,7 @@ export class AwsSiteStack extends EstateStack {
       }
 
       const ns = new Construct(this, service.name);
-      const internal = service.exposure === "internal";
-      // Internal services get no Route 53 record, so no health checkers to let in.
-      const healthCheckerPrefixListId = internal ? undefined : healthCheckersFor(service.allowedCidrs);
+      const healthCheckerPrefixListId = service.admitsRoute53HealthCheckers ? healthCheckersPrefixListId() : undefined;
       const security = new AwsServiceSecurity(ns, "Security", {
         name: placed.loadBalancerName,
         network,
@@ -71,7 +66,7 @@ export class AwsSiteStack extends EstateStack {
         loadBalancerName: placed.loadBalancerName,
         loadBalancerType: placed.loadBalancerType,
         network,
-        internal,
+        internal: service.exposure === "internal",
         securityGroupIds: [security.loadBalancerSecurityGroupId],
         listeners: service.listeners,
         healthCheck: service.healthCheck,
@@ -91,7 +86,7 @@ export class AwsSiteStack extends EstateStack {
         volumeSizeGiB: service.volumeSizeGiB,
         targetGroups: lb.targetGroups,
       });
-      new TerraformOutput(this, `${service.name.replace(/-/g, "_")}_lb_dns_name`, {
+      new TerraformOutput(this, loadBalancerDnsNameOutput(service.name), {
         value: lb.dnsName,
         description: `DNS name of the ${placed.loadBalancerType} load balancer ${placed.loadBalancerName} of ${service.name}`,
       });
@@ -111,7 +106,7 @@ export function awsProviderConfig(
   return {
     region: terraformLiteral(site.region),
     ...(site.profile ? { profile: terraformLiteral(site.profile) } : {}),
-    ...(site.assumeRoleArn ? { assumeRole: [{ roleArn: terraformLiteral(site.assumeRoleArn), sessionName: `estate-${stackName}` }] } : {}),
+    ...(site.assumeRoleArn ? { assumeRole: [{ roleArn: terraformLiteral(site.assumeRoleArn), sessionName: assumeRoleSessionName(stackName) }] } : {}),
     ...(tags ? { defaultTags: [{ tags }] } : {}),
   };
 }

@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { ImageBuilder } from "../constructs/openstack";
 import type { BuilderModel, EstateModel, OpenstackSiteModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
 /**

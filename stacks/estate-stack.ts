@@ -1,10 +1,8 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
-import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
-import { escapeTemplateStrings, terraformLiteral } from "../constructs/private/terraform-literal";
-
-export { snakeCase };
-import type { BackendModel } from "../model";
+import type { LiteralLocalRegistry } from "../constructs/literal-locals";
+import { escapeTemplateStrings, terraformLiteral } from "../constructs/terraform-literal";
+import { snakeCase, type BackendModel } from "../model";
 
 /**
  * Base of every stack the toolkit synthesizes.

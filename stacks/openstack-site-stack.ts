@@ -3,9 +3,9 @@ import { Construct } from "constructs";
 import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
-import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
-import { EstateStack, snakeCase } from "./estate-stack";
+import { hostsLocalName, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
+import { terraformLiteral } from "../constructs/terraform-literal";
+import { EstateStack } from "./estate-stack";
 
 /**
  * One OpenStack site of one environment: its own provider (a clouds.yaml entry), its own state, and nothing that
@@ -31,11 +31,10 @@ export class OpenstackSiteStack extends EstateStack {
       ? new ComputeKeypairV2(this, "KeyPair", { name: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }).name
       : estate.ssh.keyName;
 
-    const services = new Map(estate.services.map((s) => [s.name, s]));
     for (const placed of site.services) {
-      const service = services.get(placed.service)!;
+      const service = placed.service;
       const ns = new Construct(this, service.name);
-      const name = `${site.stackName}-${service.name}`;
+      const name = placed.resourceName;
       const security = new ServiceSecurityGroup(ns, "SecurityGroup", {
         name,
         servicePorts: servicePorts(service),
@@ -53,7 +52,7 @@ export class OpenstackSiteStack extends EstateStack {
           : placed.serverGroups.map((groupName, i) => new ServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }).serverGroupId);
       const fleet = new Fleet(ns, "Fleet", {
         hosts: placed.hosts,
-        hostsLocalName: `hosts_${snakeCase(service.name)}`,
+        hostsLocalName: hostsLocalName(service.name),
         networkId: network.networkId,
         subnetId: network.subnetId,
         securityGroupIds: [security.securityGroupId],
@@ -129,7 +128,6 @@ function servicePorts(service: ServiceModel): { protocol: "tcp" | "udp"; port: n
  * down to Route 53 (rule EST-TRF-001 warns when the environment lists no checker ranges).
  */
 export function listenerAllowedCidrs(estate: EstateModel, service: ServiceModel): string[] {
-  const open = coversPublicInternet(service.allowedCidrs);
-  const checkers = estate.traffic && service.exposure === "public" && !open ? estate.traffic.healthCheckerCidrs : [];
+  const checkers = service.admitsRoute53HealthCheckers ? estate.traffic!.healthCheckerCidrs : [];
   return [...new Set([...service.allowedCidrs, ...checkers])];
 }

@@ -7,7 +7,8 @@
 import { App } from "cdktf";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
+import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack } from "../policy";
+import type { TerraformJson } from "../terraform-json";
 import { EnvironmentError, fileLocator, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { refuseSecretsInArtifacts } from "../render/secret-scan";

@@ -3,8 +3,8 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { ServiceTraffic, type ServiceTrafficEndpoint } from "../constructs/traffic";
-import type { EstateModel, ServiceModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { serviceRecordName, trafficStackName, type EstateModel, type ServiceModel } from "../model";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { awsProviderConfig } from "./aws-site-stack";
 import { EstateStack } from "./estate-stack";
 
@@ -19,7 +19,7 @@ export const DEFAULT_TRAFFIC_REGION = "us-east-1";
  */
 export class TrafficStack extends EstateStack {
   constructor(scope: Construct, estate: EstateModel) {
-    const stackName = `${estate.env}-traffic`;
+    const stackName = estate.traffic?.stackName ?? trafficStackName(estate.env);
     super(scope, stackName, estate.backend);
     const traffic = estate.traffic;
     if (!traffic) {
@@ -48,7 +48,7 @@ export class TrafficStack extends EstateStack {
     for (const service of estate.services.filter((s) => s.exposure === "public")) {
       const endpoints = this.endpointsOf(estate, service);
       if (endpoints.length === 0) continue;
-      const recordName = `${service.name}.${traffic.domain}`;
+      const recordName = serviceRecordName(service.name, traffic.domain);
       if (!service.publicHealthCheck) {
         throw new Error(`${this.node.path}: every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
       }
@@ -67,13 +67,13 @@ export class TrafficStack extends EstateStack {
   private endpointsOf(estate: EstateModel, service: ServiceModel): ServiceTrafficEndpoint[] {
     const endpoints: ServiceTrafficEndpoint[] = [];
     for (const site of estate.openstackSites) {
-      const placed = site.services.find((s) => s.service === service.name);
+      const placed = site.services.find((s) => s.service.name === service.name);
       if (!placed || placed.hosts.length === 0) continue;
       if (!placed.publicVip) throw new Error(`${this.node.path}: service "${service.name}" runs in site "${site.name}" without a public VIP`);
       endpoints.push({ site: site.name, weight: site.traffic.effectiveWeight, target: { ipAddress: placed.publicVip } });
     }
     const aws = estate.awsSite;
-    const placed = aws?.services.find((s) => s.service === service.name);
+    const placed = aws?.services.find((s) => s.service.name === service.name);
     if (aws && placed && placed.hosts.length > 0) {
       endpoints.push({ site: aws.name, weight: aws.traffic.effectiveWeight, target: { loadBalancerName: placed.loadBalancerName } });
     }

@@ -112,7 +112,7 @@ describe("AwsSiteStack (dev estate)", () => {
     });
     for (const placed of site.services) {
       const expected = Object.fromEntries(placed.hosts.map((h) => [h.name, { ip: h.ip, zone: h.availabilityZone }]));
-      expect(tf.locals[`hosts_${placed.service}`]).toEqual(expected);
+      expect(tf.locals[`hosts_${placed.service.name}`]).toEqual(expected);
     }
     expect(tf.locals.network_private_subnet_by_zone).toEqual({
       "eu-west-1a": "${aws_subnet.network_eu_west_1a_private_subnet.id}",
@@ -175,7 +175,7 @@ describe("AwsSiteStack (dev estate)", () => {
   it("names each load balancer exactly as the model does, ALB or NLB, in the public subnets", () => {
     const lbs = resourcesOf(tf, "aws_lb");
     for (const placed of site.services) {
-      const lb = lbs[`${placed.service}_load_balancer_resource`];
+      const lb = lbs[`${placed.service.name}_load_balancer_resource`];
       expect(lb).toMatchObject({ name: placed.loadBalancerName, load_balancer_type: placed.loadBalancerType, internal: false });
       expect(lb.subnets).toEqual(site.zones.map((z) => `\${aws_subnet.network_${z.name.replace(/-/g, "_")}_public_subnet.id}`));
     }

@@ -78,14 +78,14 @@ describe("TrafficStack (dev estate)", () => {
 
   it("aliases the AWS site to its load balancer, found by the model's name, with target health", () => {
     for (const placed of estate.awsSite!.services) {
-      expect(tf.data.aws_lb[`${placed.service}_aws_load_balancer`]).toEqual({ name: placed.loadBalancerName });
-      const record = resourcesOf(tf, "aws_route53_record")[`${placed.service}_aws_record`];
+      expect(tf.data.aws_lb[`${placed.service.name}_aws_load_balancer`]).toEqual({ name: placed.loadBalancerName });
+      const record = resourcesOf(tf, "aws_route53_record")[`${placed.service.name}_aws_record`];
       expect(record.alias).toEqual({
-        name: `\${data.aws_lb.${placed.service}_aws_load_balancer.dns_name}`,
-        zone_id: `\${data.aws_lb.${placed.service}_aws_load_balancer.zone_id}`,
+        name: `\${data.aws_lb.${placed.service.name}_aws_load_balancer.dns_name}`,
+        zone_id: `\${data.aws_lb.${placed.service.name}_aws_load_balancer.zone_id}`,
         evaluate_target_health: true,
       });
-      expect(healthCheckOf(tf, record).fqdn).toBe(`\${data.aws_lb.${placed.service}_aws_load_balancer.dns_name}`);
+      expect(healthCheckOf(tf, record).fqdn).toBe(`\${data.aws_lb.${placed.service.name}_aws_load_balancer.dns_name}`);
     }
   });
 

@@ -2,9 +2,9 @@ import { Lazy, TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
-import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
-import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
-import { terraformLiteral } from "../private/terraform-literal";
+import { cidrContains, hostsLocalName, ipToInt, isValidIpv4, parseCidr } from "../../model";
+import { literalLocalRegistry } from "../literal-locals";
+import { terraformLiteral } from "../terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
 
@@ -72,7 +72,7 @@ export class AwsFleet extends Construct {
 
     const map: Record<string, { ip: string; zone: string }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone };
-    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(`hosts_${snakeCase(props.service)}`, map);
+    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(hostsLocalName(props.service), map);
 
     const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
     this.instances = new Instance(this, "Instances", {

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { AMI_ID_PATTERN } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 
 const ACCOUNT_OR_ALIAS = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/;
 

@@ -4,7 +4,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
 import type { HealthCheckModel, ListenerModel, ListenerProtocol, TargetHealthCheckModel } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 
 export type AwsLoadBalancerType = "application" | "network";
 

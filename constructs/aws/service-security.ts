@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCoverage } from "../../model";
+import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCoverage, WORLD_IPV4_CIDR } from "../../model";
 import type { AwsLoadBalancerType, AwsServiceListener } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
 
@@ -15,8 +15,6 @@ export const DEFAULT_AWS_NODE_EXPORTER_PORT = DEFAULT_NODE_EXPORTER_PORT;
 export function route53HealthCheckersPrefixListName(region: string): string {
   return `com.amazonaws.${region}.route53-healthchecks`;
 }
-/** Instances reach package mirrors, NTP and the like through the NAT gateways. */
-export const INSTANCE_EGRESS_CIDR = "0.0.0.0/0";
 
 export interface AwsServiceSecurityProps {
   /** Base of the security group names: `<name>-lb` and `<name>-instances`. */
@@ -138,7 +136,8 @@ export class AwsServiceSecurity extends Construct {
     new VpcSecurityGroupEgressRule(this, "InstanceEgress", {
       securityGroupId: instanceGroup.id,
       ipProtocol: "-1",
-      cidrIpv4: INSTANCE_EGRESS_CIDR,
+      // Instances reach package mirrors, NTP and the like anywhere, through the NAT gateways.
+      cidrIpv4: WORLD_IPV4_CIDR,
       description: "Egress through the NAT gateways",
     });
 

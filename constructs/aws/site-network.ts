@@ -8,10 +8,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { cidrContains, cidrsOverlap, isValidCidr, parseCidr } from "../../model";
-
-/** Route to everything outside the VPC: the internet gateway for public subnets, the zone's NAT for private ones. */
-export const DEFAULT_ROUTE_CIDR = "0.0.0.0/0";
+import { cidrContains, cidrsOverlap, isValidCidr, parseCidr, WORLD_IPV4_CIDR } from "../../model";
 
 /** Default for {@link AwsSiteNetworkProps.natGatewayPerZone}. */
 export const DEFAULT_NAT_GATEWAY_PER_ZONE = true;
@@ -104,7 +101,8 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
     const igw = new InternetGateway(this, "InternetGateway", { vpcId: vpc.id, tags: { Name: props.name } });
 
     const publicRoutes = new RouteTable(this, "PublicRouteTable", { vpcId: vpc.id, tags: { Name: `${props.name}-public` } });
-    new Route(this, "PublicDefaultRoute", { routeTableId: publicRoutes.id, destinationCidrBlock: DEFAULT_ROUTE_CIDR, gatewayId: igw.id });
+    // Default routes send everything outside the VPC to the internet gateway (public subnets) or the zone's NAT.
+    new Route(this, "PublicDefaultRoute", { routeTableId: publicRoutes.id, destinationCidrBlock: WORLD_IPV4_CIDR, gatewayId: igw.id });
 
     const publicSubnetIds: string[] = [];
     const privateSubnetIds: Record<string, string> = {};
@@ -146,7 +144,7 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
       const privateRoutes = new RouteTable(ns, "PrivateRouteTable", { vpcId: vpc.id, tags: { Name: `${props.name}-private-${zone.name}` } });
       const egressRoute = new Route(ns, "PrivateDefaultRoute", {
         routeTableId: privateRoutes.id,
-        destinationCidrBlock: DEFAULT_ROUTE_CIDR,
+        destinationCidrBlock: WORLD_IPV4_CIDR,
         natGatewayId: natGatewayIds[natGatewayIds.length - 1],
       });
       const association = new RouteTableAssociation(ns, "PrivateRouteTableAssociation", { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });

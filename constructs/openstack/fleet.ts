@@ -4,8 +4,8 @@ import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instan
 import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
-import { literalLocalRegistry } from "../private/literal-locals";
-import { terraformLiteral } from "../private/terraform-literal";
+import { literalLocalRegistry } from "../literal-locals";
+import { terraformLiteral } from "../terraform-literal";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface FleetHost {

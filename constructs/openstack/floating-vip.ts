@@ -2,7 +2,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
 import { isValidIpv4 } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 
 export interface FloatingVipProps {
   /** External network the address comes from. */

@@ -5,7 +5,7 @@ import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack
 import { DataOpenstackNetworkingSubnetV2 } from "../../.gen/providers/openstack/data-openstack-networking-subnet-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 import { ServiceSecurityGroup } from "./service-security-group";
 
 export interface ImageBuilderProps {

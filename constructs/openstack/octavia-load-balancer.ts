@@ -6,7 +6,8 @@ import { LbMemberV2 } from "../../.gen/providers/openstack/lb-member-v2";
 import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
 import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { compareStrings } from "../../util";
+import { terraformLiteral } from "../terraform-literal";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 /** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
@@ -22,7 +23,7 @@ export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
  * apply. Duplicates are dropped (Octavia stores each CIDR once).
  */
 export function octaviaAllowedCidrsOrder(cidrs: readonly string[]): string[] {
-  return [...new Set(cidrs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(cidrs)].sort(compareStrings);
 }
 
 export interface OctaviaListener {

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 
 export type ServerGroupPolicy = "anti-affinity" | "soft-anti-affinity";
 

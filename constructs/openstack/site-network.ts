@@ -7,7 +7,7 @@ import { NetworkingRouterRouteV2 } from "../../.gen/providers/openstack/networki
 import { NetworkingRouterV2 } from "../../.gen/providers/openstack/networking-router-v2";
 import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 
 export interface StaticRoute {
   readonly destination: string;

@@ -4,7 +4,7 @@ import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { isValidIpv4, UNREACHABLE_RANGES } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 
 /** Route 53 health-check types the toolkit renders (aws_route53_health_check `type`). */
 export type Route53HealthCheckType = "HTTP" | "HTTPS" | "TCP";

@@ -14,7 +14,7 @@ export const serviceInEverySite: ModelRule = {
     model.services.forEach((service, index) => {
       const counts = model.openstackSites.map((site) => ({
         site: site.name,
-        count: site.services.find((s) => s.service === service.name)?.hosts.length ?? 0,
+        count: site.services.find((s) => s.service.name === service.name)?.hosts.length ?? 0,
       }));
       const running = counts.filter((c) => c.count > 0);
       for (const { site, count } of counts) {

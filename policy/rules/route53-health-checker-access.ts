@@ -1,4 +1,3 @@
-import { coversPublicInternet } from "../../../model";
 import { compliant, nonCompliant, notApplicable, type ModelRule, type TargetedResult } from "../rule";
 
 /** EST-TRF-001: Route 53 can reach the OpenStack VIPs it health-checks. */
@@ -13,9 +12,9 @@ export const route53HealthCheckerAccess: ModelRule = {
   check: (model) => {
     const results: TargetedResult[] = [];
     for (const service of model.services) {
-      const inOpenstack = model.openstackSites.some((site) => site.services.some((s) => s.service === service.name));
+      const inOpenstack = model.openstackSites.some((site) => site.services.some((s) => s.service.name === service.name));
       const target = `services.${service.name}.allowedCidrs`;
-      if (!model.traffic || !inOpenstack || service.exposure === "internal" || coversPublicInternet(service.allowedCidrs)) {
+      if (!model.traffic || !inOpenstack || !service.admitsRoute53HealthCheckers) {
         results.push({ target, result: notApplicable(), service: service.name });
         continue;
       }

@@ -1,4 +1,4 @@
-import { blocksOf, expressionsIn, instancesOf, multiplicityOf, referencesIn, resourceInstanceCount, type TerraformJson } from "../../constructs/policy";
+import { blocksOf, expressionsIn, instancesOf, multiplicityOf, referencesIn, resourceInstanceCount, type TerraformJson } from "../../terraform-json";
 
 const fleet: TerraformJson = {
   locals: { hosts_web: { "dev-os-a-web-002": { ip: "10.10.1.2", az: "az2" }, "dev-os-a-web-001": { ip: "10.10.1.1", az: "az1" } } },

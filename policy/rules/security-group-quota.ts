@@ -1,6 +1,6 @@
-import { DEFAULT_EGRESS_RULES_PER_GROUP, DEFAULT_GROUP_RULES, DEFAULT_SITE_LIMITS, type SiteLimits } from "../../../model";
+import { DEFAULT_EGRESS_RULES_PER_GROUP, DEFAULT_GROUP_RULES, DEFAULT_SITE_LIMITS, type SiteLimits } from "../../model";
 import { compliant, nonCompliant, notApplicable, type PolicyStack, type StackRule } from "../rule";
-import { blocksOf, instanceCount } from "../terraform-json";
+import { blocksOf, instanceCount } from "../../terraform-json";
 
 export const SECURITY_GROUP_TYPE = "openstack_networking_secgroup_v2";
 export const SECURITY_GROUP_RULE_TYPE = "openstack_networking_secgroup_rule_v2";

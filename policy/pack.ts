@@ -3,7 +3,7 @@
  * each environment file applied (suppressed findings stay in the report, with their reason).
  */
 import picomatch from "picomatch";
-import { fileLocator, type EstateModel, type SourceLocation, type Suppression } from "../../model";
+import { fileLocator, type EstateModel, type SourceLocation, type Suppression } from "../model";
 import type { Finding, PolicyRule, PolicyStack, RuleResult, TargetedResult } from "./rule";
 import { adminPortsOpenToWorld } from "./rules/admin-ports-open-to-world";
 import { awsEbsEncryption } from "./rules/aws-ebs-encryption";
@@ -18,7 +18,8 @@ import { securityGroupQuota } from "./rules/security-group-quota";
 import { serviceInEverySite } from "./rules/service-in-every-site";
 import { unusedDefinitions } from "./rules/unused-definitions";
 import { SUPPRESSION_RULE_ID, suppressionFindings } from "./suppressions";
-import { attributesOf, blocksOf, compareStrings, instancesOf, usesEachValue } from "./terraform-json";
+import { attributesOf, blocksOf, instancesOf, usesEachValue } from "../terraform-json";
+import { compareStrings } from "../util";
 
 export const ESTATE_POLICY_PACK: readonly PolicyRule[] = [
   adminPortsOpenToWorld,

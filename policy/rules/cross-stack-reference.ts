@@ -1,4 +1,4 @@
-import { blocksOf, referencesIn, type TerraformJson } from "../terraform-json";
+import { blocksOf, referencesIn, type TerraformJson } from "../../terraform-json";
 import { compliant, nonCompliant, type StackRule, type TargetedResult } from "../rule";
 
 /** EST-STK-001: a stack refers only to what it declares itself; no terraform_remote_state. */

@@ -3,8 +3,8 @@
  * returning compliant / non-compliant / not-applicable; the rule carries its id, level, message, explanation and
  * fix, the pack runs it and attaches findings to their target.
  */
-import type { EstateModel, StackKind } from "../../model";
-import type { TerraformJson, TfBlock, TfConfig } from "./terraform-json";
+import type { EstateModel, StackKind } from "../model";
+import type { TerraformJson, TfBlock, TfConfig } from "../terraform-json";
 
 export type PolicyLevel = "error" | "warning";
 

@@ -3,6 +3,8 @@
  * references inside `${...}` expressions. Plain data in, plain data out: shared by the policy rules and the CLI diff.
  */
 
+import { compareStrings } from "../util";
+
 /** Attributes of one resource or data block, as synthesized. */
 export type TfConfig = Readonly<Record<string, unknown>>;
 
@@ -354,9 +356,4 @@ export function referencesIn(value: unknown): TfReference[] {
 /** True when a string holds a `${...}` expression: its value is only known to Terraform. */
 export function isExpression(value: unknown): value is string {
   return typeof value === "string" && expressionsIn(value).length > 0;
-}
-
-/** Code-point order: stable across locales, so output is byte-identical everywhere. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

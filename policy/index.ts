@@ -3,7 +3,6 @@ export * from "./firewall-rules";
 export * from "./pack";
 export * from "./rule";
 export * from "./suppressions";
-export * from "./terraform-json";
 export * from "./rules/admin-ports-open-to-world";
 export * from "./rules/aws-ebs-encryption";
 export * from "./rules/aws-instance-imdsv2";

@@ -2,8 +2,8 @@
  * Firewall rules of OpenStack and AWS security groups in one shape, so policy rules and the diff reason about
  * "who may reach which port" the same way whatever resource type holds the rule.
  */
-import { cidrContains, isValidCidr, parseCidr } from "../../model";
-import type { TfConfig } from "./terraform-json";
+import { cidrContains, isValidCidr, parseCidr, WORLD_CIDRS, WORLD_IPV4_CIDR, WORLD_IPV6_CIDR } from "../model";
+import type { TfConfig } from "../terraform-json";
 
 export type FirewallDirection = "ingress" | "egress";
 
@@ -17,8 +17,6 @@ export interface FirewallRule {
   /** CIDRs, security-group references (`group:<id>`), prefix lists (`prefix-list:<id>`) or expressions. */
   readonly sources: readonly string[];
 }
-
-export const WORLD_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
 
 /** Resource types whose firewall rules this module reads. */
 export const FIREWALL_RULE_TYPES: readonly string[] = [
@@ -36,7 +34,7 @@ export function firewallRulesOf(type: string, a: TfConfig): FirewallRule[] {
       const remote = str(a.remote_ip_prefix);
       const group = str(a.remote_group_id);
       // Neutron: no remote prefix and no remote group means "from anywhere" for the rule's ethertype.
-      const sources = remote ? [remote] : group ? [`group:${group}`] : [a.ethertype === "IPv6" ? "::/0" : "0.0.0.0/0"];
+      const sources = remote ? [remote] : group ? [`group:${group}`] : [a.ethertype === "IPv6" ? WORLD_IPV6_CIDR : WORLD_IPV4_CIDR];
       return [{ direction: a.direction === "egress" ? "egress" : "ingress", protocol: protocolName(a.protocol), ...ports(a.port_range_min, a.port_range_max), sources }];
     }
     case "aws_security_group_rule":

@@ -1,4 +1,4 @@
-import { referencesIn } from "../terraform-json";
+import { referencesIn } from "../../terraform-json";
 import { compliant, nonCompliant, notApplicable, type ResourceRule } from "../rule";
 
 /** Nova server-group policies that spread a fleet over hypervisors. */

@@ -1,4 +1,4 @@
-import { describeCoverage, isValidCidr, publicCoverage } from "../../../model";
+import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
 import { allowsTcpPort, describePorts, FIREWALL_RULE_TYPES, firewallRulesOf, isWorld } from "../firewall-rules";
 import { compliant, nonCompliant, notApplicable, type ResourceRule } from "../rule";
 

@@ -1,4 +1,4 @@
-import { referencesIn } from "../terraform-json";
+import { referencesIn } from "../../terraform-json";
 import { compliant, nonCompliant, type ResourceRule } from "../rule";
 
 /** EST-LB-001: every Octavia pool has a health monitor and every AWS target group an enabled health check. */

@@ -10,7 +10,7 @@
  * - *peak capacity* is the service's `peakInstances`: hosts it needs at peak, summed over the serving sites;
  * - the *margin* is serving hosts minus peak capacity.
  */
-import type { EstateModel } from "../../model";
+import type { EstateModel } from "../model";
 
 /** Hosts of one service in one site. */
 export interface SiteHosts {
@@ -62,7 +62,7 @@ export interface RedundancyReport {
 /** The redundancy of every service of the estate, in file order. */
 export function redundancyReport(model: EstateModel): RedundancyReport {
   const sites = [...model.openstackSites, ...(model.awsSite ? [model.awsSite] : [])];
-  const hostsIn = (site: (typeof sites)[number], service: string) => site.services.find((s) => s.service === service)?.hosts.length ?? 0;
+  const hostsIn = (site: (typeof sites)[number], service: string) => site.services.find((s) => s.service.name === service)?.hosts.length ?? 0;
   const serving = sites.filter((s) => s.traffic.effectiveWeight > 0);
   const drained = sites.filter((s) => s.traffic.state === "drained");
   const services = model.services.map((service): ServiceRedundancy => {

@@ -4,9 +4,9 @@
  * itself. Each becomes an error finding of rule EST-POL-001, located at the suppression's line.
  */
 import picomatch from "picomatch";
-import { didYouMean, type EstateModel } from "../../model";
+import { didYouMean, type EstateModel } from "../model";
 import type { Finding, PolicyRule, PolicyStack } from "./rule";
-import { blocksOf } from "./terraform-json";
+import { blocksOf } from "../terraform-json";
 
 export const SUPPRESSION_RULE_ID = "EST-POL-001";
 

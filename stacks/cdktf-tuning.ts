@@ -12,7 +12,7 @@
  * when absent, so a cdktf build (or the CDK Terrain fork) that moves it only loses that speed-up; the resolver uses
  * public API only (Tokenization, Token).
  */
-import { installFastResolve } from "./fast-resolve";
+import { installFastResolve } from "./private/fast-resolve";
 
 export function tuneCdktfForSynthesis(): void {
   if (process.env.ESTATE_DEBUG === "1") return;

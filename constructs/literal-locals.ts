@@ -19,13 +19,3 @@ export function literalLocalRegistry(scope: IConstruct): LiteralLocalRegistry {
   }
   return stack as unknown as LiteralLocalRegistry;
 }
-
-/** `PascalCase`, `kebab-case` and `dotted.names` to `snake_case`: Terraform names and local names. */
-export function snakeCase(id: string): string {
-  return id
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9_]+/g, "_")
-    .replace(/_+/g, "_")
-    .replace(/^_|_$/g, "")
-    .toLowerCase();
-}

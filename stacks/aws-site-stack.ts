@@ -14,6 +14,7 @@ import {
 import type { AwsSiteModel, EstateModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
+import { ValidationError } from "../constructs/core";
 
 /**
  * The AWS site of one environment: its own provider (region plus a named profile or an assumed role from the
@@ -42,12 +43,12 @@ export class AwsSiteStack extends EstateStack {
     const images = new Map<string, AwsGoldenImage>();
     for (const placed of site.services) {
       const service = services.get(placed.service);
-      if (!service) throw new Error(`${this.node.path}: site "${site.name}" places service "${placed.service}", which the estate does not define`);
+      if (!service) throw new ValidationError(`site "${site.name}" places service "${placed.service}", which the estate does not define`, this);
       if (placed.hosts.length === 0) continue;
       let image = images.get(service.image);
       if (!image) {
         const ref = site.images[service.image];
-        if (!ref) throw new Error(`${this.node.path}: image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`);
+        if (!ref) throw new ValidationError(`image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`, this);
         image = new AwsGoldenImage(imagesNs, service.image, ref);
         images.set(service.image, image);
       }

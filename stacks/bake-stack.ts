@@ -4,6 +4,7 @@ import { ImageBuilder } from "../constructs/openstack";
 import type { BuilderModel, EstateModel, OpenstackSiteModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
+import { ValidationError } from "../constructs/core";
 
 /**
  * The golden-image builder of one site, in a stack of its own so that baking never touches a serving site.
@@ -12,7 +13,7 @@ import { EstateStack } from "./estate-stack";
 export class BakeStack extends EstateStack {
   constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel, builder: BuilderModel) {
     super(scope, builder.stackName, estate.backend);
-    if (!estate.bake.baseImage || !estate.bake.flavor) throw new Error(`${this.node.path}: bake needs baseImage and flavor in the environment file`);
+    if (!estate.bake.baseImage || !estate.bake.flavor) throw new ValidationError(`bake needs baseImage and flavor in the environment file`, this);
     new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
     new ImageBuilder(this, "Builder", {
       name: builder.name,

@@ -7,6 +7,7 @@ import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
 import { terraformLiteral } from "../private/terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
+import { ValidationError } from "../core";
 
 /** Default for {@link AwsFleetProps.volumeSizeGiB}: the model's default volume size. */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 20;
@@ -118,29 +119,28 @@ export class AwsFleet extends Construct {
   }
 
   private validate(props: AwsFleetProps): void {
-    const path = this.node.path;
-    if (props.hosts.length === 0) throw new Error(`${path}: hosts is empty; a fleet needs at least one host (leave the service out of the site instead)`);
+    if (props.hosts.length === 0) throw new ValidationError(`hosts is empty; a fleet needs at least one host (leave the service out of the site instead)`, this);
     const size = props.volumeSizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB;
     if (!Number.isInteger(size) || size < 1 || size > MAX_ROOT_VOLUME_SIZE_GIB) {
-      throw new Error(`${path}: volumeSizeGiB must be a whole number from 1 to ${MAX_ROOT_VOLUME_SIZE_GIB}, got ${size}`);
+      throw new ValidationError(`volumeSizeGiB must be a whole number from 1 to ${MAX_ROOT_VOLUME_SIZE_GIB}, got ${size}`, this);
     }
     const subnets = new Map(props.network.zones.map((z) => [z.name, parseCidr(z.privateSubnetCidr)]));
     const names = new Set<string>();
     const ips = new Map<string, string>();
     for (const h of props.hosts) {
-      if (names.has(h.name)) throw new Error(`${path}: host "${h.name}" appears twice; host names are the fleet's keys and must be unique`);
+      if (names.has(h.name)) throw new ValidationError(`host "${h.name}" appears twice; host names are the fleet's keys and must be unique`, this);
       names.add(h.name);
-      if (!isValidIpv4(h.ip)) throw new Error(`${path}: host "${h.name}" has ip "${h.ip}", which is not an IPv4 address`);
+      if (!isValidIpv4(h.ip)) throw new ValidationError(`host "${h.name}" has ip "${h.ip}", which is not an IPv4 address`, this);
       const twin = ips.get(h.ip);
-      if (twin) throw new Error(`${path}: hosts "${twin}" and "${h.name}" both have ip ${h.ip}`);
+      if (twin) throw new ValidationError(`hosts "${twin}" and "${h.name}" both have ip ${h.ip}`, this);
       ips.set(h.ip, h.name);
       const subnet = subnets.get(h.availabilityZone);
       if (!subnet) {
-        throw new Error(`${path}: host "${h.name}" is in zone "${h.availabilityZone}", which the network does not have (zones: ${[...subnets.keys()].join(", ")})`);
+        throw new ValidationError(`host "${h.name}" is in zone "${h.availabilityZone}", which the network does not have (zones: ${[...subnets.keys()].join(", ")})`, this);
       }
       if (!cidrContains(subnet, ipToInt(h.ip))) {
         const zone = props.network.zones.find((z) => z.name === h.availabilityZone)!;
-        throw new Error(`${path}: host "${h.name}" has ip ${h.ip}, outside the private subnet ${zone.privateSubnetCidr} of zone "${zone.name}"`);
+        throw new ValidationError(`host "${h.name}" has ip ${h.ip}, outside the private subnet ${zone.privateSubnetCidr} of zone "${zone.name}"`, this);
       }
     }
   }

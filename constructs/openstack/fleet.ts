@@ -6,6 +6,7 @@ import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port
 import { isValidIpv4 } from "../../model";
 import { literalLocalRegistry } from "../private/literal-locals";
 import { terraformLiteral } from "../private/terraform-literal";
+import { ValidationError } from "../core";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface FleetHost {
@@ -65,17 +66,17 @@ export class Fleet extends Construct {
     super(scope, id);
     const names = new Set<string>();
     for (const h of props.hosts) {
-      if (names.has(h.name)) throw new Error(`${this.node.path}: host "${h.name}" appears twice`);
+      if (names.has(h.name)) throw new ValidationError(`host "${h.name}" appears twice`, this);
       names.add(h.name);
-      if (!isValidIpv4(h.ip)) throw new Error(`${this.node.path}: host "${h.name}" has no valid IPv4 address, got "${h.ip}"`);
+      if (!isValidIpv4(h.ip)) throw new ValidationError(`host "${h.name}" has no valid IPv4 address, got "${h.ip}"`, this);
     }
-    if (!props.image.id && !props.image.name) throw new Error(`${this.node.path}: image needs an id or a name`);
-    if (props.hosts.length === 0) throw new Error(`${this.node.path}: a fleet needs at least one host`);
+    if (!props.image.id && !props.image.name) throw new ValidationError(`image needs an id or a name`, this);
+    if (props.hosts.length === 0) throw new ValidationError(`a fleet needs at least one host`, this);
     const groups = props.serverGroupIds ?? [];
     for (const h of props.hosts) {
       const g = h.serverGroup ?? 1;
       if (groups.length > 0 && !(Number.isInteger(g) && g >= 1 && g <= groups.length)) {
-        throw new Error(`${this.node.path}: host "${h.name}" names server group ${g}, but the fleet has ${groups.length} (serverGroupIds)`);
+        throw new ValidationError(`host "${h.name}" names server group ${g}, but the fleet has ${groups.length} (serverGroupIds)`, this);
       }
     }
 

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { NetworkingFloatingipV2 } from "../../.gen/providers/openstack/networking-floatingip-v2";
 import { isValidIpv4 } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
+import { ValidationError } from "../core";
 
 export interface FloatingVipProps {
   /** External network the address comes from. */
@@ -27,7 +28,7 @@ export class FloatingVip extends Construct {
 
   constructor(scope: Construct, id: string, props: FloatingVipProps) {
     super(scope, id);
-    if (!isValidIpv4(props.address)) throw new Error(`${this.node.path}: address must be an IPv4 address, got "${props.address}"`);
+    if (!isValidIpv4(props.address)) throw new ValidationError(`address must be an IPv4 address, got "${props.address}"`, this);
     new NetworkingFloatingipV2(this, "FloatingIp", {
       pool: terraformLiteral(props.pool),
       address: props.address,

@@ -7,6 +7,7 @@ import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port
 import { isValidIpv4 } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 import { ServiceSecurityGroup } from "./service-security-group";
+import { ValidationError } from "../core";
 
 export interface ImageBuilderProps {
   /** Instance name. */
@@ -29,7 +30,7 @@ export class ImageBuilder extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageBuilderProps) {
     super(scope, id);
-    if (!isValidIpv4(props.ip)) throw new Error(`${this.node.path}: ip must be an IPv4 address, got "${props.ip}"`);
+    if (!isValidIpv4(props.ip)) throw new ValidationError(`ip must be an IPv4 address, got "${props.ip}"`, this);
     const network = new DataOpenstackNetworkingNetworkV2(this, "Network", { name: terraformLiteral(props.siteNetworkName) });
     const subnet = new DataOpenstackNetworkingSubnetV2(this, "Subnet", { name: terraformLiteral(props.siteNetworkName), networkId: network.id });
     const image = new DataOpenstackImagesImageV2(this, "BaseImage", { name: terraformLiteral(props.baseImageName), mostRecent: true });

@@ -7,6 +7,7 @@ import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
 import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
+import { ValidationError } from "../core";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 /** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
@@ -87,9 +88,9 @@ export class OctaviaLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: OctaviaLoadBalancerProps) {
     super(scope, id);
     const hm = props.healthMonitor;
-    if (hm.timeoutSec > hm.delaySec) throw new Error(`${this.node.path}: healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`);
-    if (props.listeners.length === 0) throw new Error(`${this.node.path}: a load balancer needs at least one listener`);
-    for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
+    if (hm.timeoutSec > hm.delaySec) throw new ValidationError(`healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`, this);
+    if (props.listeners.length === 0) throw new ValidationError(`a load balancer needs at least one listener`, this);
+    for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new ValidationError(`allowedCidrs: "${cidr}" is not an IPv4 CIDR`, this);
 
     const lb = new LbLoadbalancerV2(this, "LoadBalancer", {
       name: terraformLiteral(props.name),
@@ -103,14 +104,14 @@ export class OctaviaLoadBalancer extends Construct {
 
     for (const l of props.listeners) {
       if (l.protocol === "TERMINATED_HTTPS" && !l.tlsContainerRef) {
-        throw new Error(`${this.node.path}: listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`);
+        throw new ValidationError(`listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`, this);
       }
       const probe = l.monitor;
       if ((probe.protocol === "HTTP" || probe.protocol === "HTTPS") && !probe.path?.startsWith("/")) {
-        throw new Error(`${this.node.path}: listener ${l.port}: an ${probe.protocol} monitor needs a path starting with "/", got "${probe.path ?? ""}"`);
+        throw new ValidationError(`listener ${l.port}: an ${probe.protocol} monitor needs a path starting with "/", got "${probe.path ?? ""}"`, this);
       }
       if ((l.protocol === "UDP") !== (probe.protocol === "UDP-CONNECT")) {
-        throw new Error(`${this.node.path}: listener ${l.port}: a ${l.protocol} pool cannot take a ${probe.protocol} monitor; UDP pools take UDP-CONNECT, which only they take`);
+        throw new ValidationError(`listener ${l.port}: a ${l.protocol} pool cannot take a ${probe.protocol} monitor; UDP pools take UDP-CONNECT, which only they take`, this);
       }
       const scopeForPort = new Construct(this, `Port${l.port}`);
       const listener = new LbListenerV2(scopeForPort, "Listener", {

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 import { terraformLiteral } from "../private/terraform-literal";
+import { ValidationError } from "../core";
 
 export type ServerGroupPolicy = "anti-affinity" | "soft-anti-affinity";
 
@@ -20,7 +21,7 @@ export class ServerGroup extends Construct {
     super(scope, id);
     const policy = props.policy ?? DEFAULT_SERVER_GROUP_POLICY;
     if (policy !== "anti-affinity" && policy !== "soft-anti-affinity") {
-      throw new Error(`${this.node.path}: policy must be "anti-affinity" or "soft-anti-affinity", got "${String(policy)}"`);
+      throw new ValidationError(`policy must be "anti-affinity" or "soft-anti-affinity", got "${String(policy)}"`, this);
     }
     const group = new ComputeServergroupV2(this, "Group", { name: terraformLiteral(props.name), policies: [policy] });
     this.serverGroupId = group.id;

@@ -3,6 +3,7 @@ import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/network
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
 import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
+import { ValidationError } from "../core";
 
 export const SSH_PORT = 22;
 
@@ -36,13 +37,13 @@ export class ServiceSecurityGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {
     super(scope, id);
-    if (props.adminCidrs.length === 0) throw new Error(`${this.node.path}: adminCidrs must list at least one network`);
+    if (props.adminCidrs.length === 0) throw new ValidationError(`adminCidrs must list at least one network`, this);
     for (const cidr of [...props.adminCidrs, ...props.loadBalancerSourceCidrs, ...(props.monitoringCidrs ?? [])]) {
-      if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: "${cidr}" is not an IPv4 CIDR`);
+      if (!isValidCidr(cidr)) throw new ValidationError(`"${cidr}" is not an IPv4 CIDR`, this);
     }
     // Judged by what the networks cover together: 0.0.0.0/1 and 128.0.0.0/1 open as much as 0.0.0.0/0.
     const reach = publicCoverage(props.adminCidrs);
-    if (reach.internetScale) throw new Error(`${this.node.path}: adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks in adminCidrs`);
+    if (reach.internetScale) throw new ValidationError(`adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks in adminCidrs`, this);
     const group = new NetworkingSecgroupV2(this, "Group", { name: terraformLiteral(props.name), description: terraformLiteral(`Instances of ${props.name}`) });
     this.securityGroupId = group.id;
 

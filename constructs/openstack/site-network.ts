@@ -8,6 +8,7 @@ import { NetworkingRouterV2 } from "../../.gen/providers/openstack/networking-ro
 import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
+import { ValidationError } from "../core";
 
 export interface StaticRoute {
   readonly destination: string;
@@ -44,17 +45,17 @@ export class SiteNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteNetworkProps) {
     super(scope, id);
-    if (!isValidCidr(props.subnetCidr)) throw new Error(`${this.node.path}: subnetCidr must be an IPv4 CIDR, got "${props.subnetCidr}"`);
+    if (!isValidCidr(props.subnetCidr)) throw new ValidationError(`subnetCidr must be an IPv4 CIDR, got "${props.subnetCidr}"`, this);
     const subnet = parseCidr(props.subnetCidr);
     for (const [what, ip] of [["gatewayIp", props.gatewayIp], ["allocationPool.start", props.allocationPool.start], ["allocationPool.end", props.allocationPool.end]] as const) {
-      if (!isValidIpv4(ip) || !cidrContains(subnet, ipToInt(ip))) throw new Error(`${this.node.path}: ${what} must be an address inside ${props.subnetCidr}, got "${ip}"`);
+      if (!isValidIpv4(ip) || !cidrContains(subnet, ipToInt(ip))) throw new ValidationError(`${what} must be an address inside ${props.subnetCidr}, got "${ip}"`, this);
     }
     const destinations = new Set<string>();
     for (const r of props.routes ?? []) {
-      if (destinations.has(r.destination)) throw new Error(`${this.node.path}: two routes to ${r.destination}; a router holds one next hop per destination`);
+      if (destinations.has(r.destination)) throw new ValidationError(`two routes to ${r.destination}; a router holds one next hop per destination`, this);
       destinations.add(r.destination);
       if (!isValidIpv4(r.nextHop) || !cidrContains(subnet, ipToInt(r.nextHop))) {
-        throw new Error(`${this.node.path}: route to ${r.destination} has next hop "${r.nextHop}" outside ${props.subnetCidr}; the router only reaches next hops on its subnet`);
+        throw new ValidationError(`route to ${r.destination} has next hop "${r.nextHop}" outside ${props.subnetCidr}; the router only reaches next hops on its subnet`, this);
       }
     }
 

@@ -1,5 +1,6 @@
 import { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
+import { ValidationError } from "../core";
 
 /**
  * What a fleet needs from its stack: somewhere to put a large, token-free host map as a Terraform local without
@@ -13,8 +14,9 @@ export interface LiteralLocalRegistry {
 export function literalLocalRegistry(scope: IConstruct): LiteralLocalRegistry {
   const stack = TerraformStack.of(scope) as TerraformStack & Partial<LiteralLocalRegistry>;
   if (typeof stack.addLiteralLocal !== "function") {
-    throw new Error(
-      `${scope.node.path}: a fleet must live in a stack that renders literal host maps (an EstateStack); stack "${stack.node.id}" is a plain TerraformStack`,
+    throw new ValidationError(
+      `a fleet must live in a stack that renders literal host maps (an EstateStack); stack "${stack.node.id}" is a plain TerraformStack`,
+      scope,
     );
   }
   return stack as unknown as LiteralLocalRegistry;

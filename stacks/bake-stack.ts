@@ -1,6 +1,6 @@
 import type { Construct } from "constructs";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
-import { ImageBuilder } from "../constructs/openstack";
+import { OpenstackImageBuilder } from "../constructs/openstack";
 import type { BuilderModel, EstateModel, OpenstackSiteModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
@@ -15,7 +15,7 @@ export class BakeStack extends EstateStack {
     super(scope, builder.stackName, estate.backend);
     if (!estate.bake.baseImage || !estate.bake.flavor) throw new ValidationError(`bake needs baseImage and flavor in the environment file`, this);
     new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
-    new ImageBuilder(this, "Builder", {
+    new OpenstackImageBuilder(this, "Builder", {
       name: builder.name,
       siteNetworkName: site.stackName,
       ip: builder.ip,

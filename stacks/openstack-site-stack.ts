@@ -2,7 +2,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
-import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
+import { OpenstackFleet, OpenstackFloatingVip, OpenstackServiceLoadBalancer, OpenstackServerGroup, OpenstackServiceSecurityGroup, OpenstackSiteNetwork } from "../constructs/openstack";
 import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack, snakeCase } from "./estate-stack";
@@ -16,7 +16,7 @@ export class OpenstackSiteStack extends EstateStack {
     super(scope, site.stackName, estate.backend);
     new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
 
-    const network = new SiteNetwork(this, "Network", {
+    const network = new OpenstackSiteNetwork(this, "Network", {
       name: site.stackName,
       subnetCidr: site.subnetCidr,
       gatewayIp: site.gatewayIp,
@@ -36,7 +36,7 @@ export class OpenstackSiteStack extends EstateStack {
       const service = services.get(placed.service)!;
       const ns = new Construct(this, service.name);
       const name = `${site.stackName}-${service.name}`;
-      const security = new ServiceSecurityGroup(ns, "SecurityGroup", {
+      const security = new OpenstackServiceSecurityGroup(ns, "SecurityGroup", {
         name,
         servicePorts: servicePorts(service),
         loadBalancerSourceCidrs: [site.loadBalancerSourceCidr],
@@ -50,8 +50,8 @@ export class OpenstackSiteStack extends EstateStack {
       const serverGroupIds =
         policy === "none"
           ? []
-          : placed.serverGroups.map((groupName, i) => new ServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }).serverGroupId);
-      const fleet = new Fleet(ns, "Fleet", {
+          : placed.serverGroups.map((groupName, i) => new OpenstackServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }).serverGroupId);
+      const fleet = new OpenstackFleet(ns, "Fleet", {
         hosts: placed.hosts,
         hostsLocalName: `hosts_${snakeCase(service.name)}`,
         networkId: network.networkId,
@@ -72,7 +72,7 @@ export class OpenstackSiteStack extends EstateStack {
         },
       });
       const hc = service.healthCheck;
-      const lb = new OctaviaLoadBalancer(ns, "LoadBalancer", {
+      const lb = new OpenstackServiceLoadBalancer(ns, "LoadBalancer", {
         name,
         vipSubnetId: network.subnetId,
         vipAddress: placed.lbVipAddress,
@@ -96,7 +96,7 @@ export class OpenstackSiteStack extends EstateStack {
       });
       // Internal services are reached on the site network only: no floating IP, the Octavia VIP is their address.
       if (placed.publicVip) {
-        new FloatingVip(ns, "PublicVip", {
+        new OpenstackFloatingVip(ns, "PublicVip", {
           pool: site.externalNetwork.name,
           address: placed.publicVip,
           portId: lb.vipPortId,

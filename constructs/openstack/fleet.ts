@@ -9,7 +9,7 @@ import { terraformLiteral } from "../private/terraform-literal";
 import { ValidationError } from "../core";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
-export interface FleetHost {
+export interface OpenstackFleetHost {
   readonly name: string;
   readonly ip: string;
   readonly availabilityZone: string;
@@ -17,23 +17,23 @@ export interface FleetHost {
   readonly serverGroup?: number;
 }
 
-export interface FleetImage {
+export interface OpenstackFleetImage {
   /** Glance image id. */
   readonly id?: string;
   /** Glance image name, looked up (most recent) when no id is given. */
   readonly name?: string;
 }
 
-export interface FleetProps {
+export interface OpenstackFleetProps {
   /** Hosts keyed by name; every host becomes one instance and one fixed-IP port, addressed by its name. */
-  readonly hosts: readonly FleetHost[];
+  readonly hosts: readonly OpenstackFleetHost[];
   /** Name of the Terraform local that holds the host map (unique in the stack). */
   readonly hostsLocalName: string;
   readonly networkId: string;
   readonly subnetId: string;
   readonly securityGroupIds: readonly string[];
   readonly flavorName: string;
-  readonly image: FleetImage;
+  readonly image: OpenstackFleetImage;
   readonly keyPairName: string;
   /**
    * Nova server groups for placement; each host names its group with `serverGroup` (1-based). Several groups are
@@ -56,13 +56,13 @@ export interface FleetProps {
  * A fleet of instances from one golden image, each on a port with its fixed IP, spread over availability zones.
  * One `for_each` resource per kind keyed by host name: every host stays individually addressable.
  */
-export class Fleet extends Construct {
+export class OpenstackFleet extends Construct {
   /** Expression of the host map, usable as another resource's for_each (e.g. pool members). */
   readonly hostsExpression: string;
   readonly instances: ComputeInstanceV2;
   readonly ports: NetworkingPortV2;
 
-  constructor(scope: Construct, id: string, props: FleetProps) {
+  constructor(scope: Construct, id: string, props: OpenstackFleetProps) {
     super(scope, id);
     const names = new Set<string>();
     for (const h of props.hosts) {

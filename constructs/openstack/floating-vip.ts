@@ -5,7 +5,7 @@ import { isValidIpv4 } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
 import { ValidationError } from "../core";
 
-export interface FloatingVipProps {
+export interface OpenstackFloatingVipProps {
   /** External network the address comes from. */
   readonly pool: string;
   /** The fixed public address, decided in the environment file. */
@@ -23,10 +23,10 @@ export interface FloatingVipProps {
 }
 
 /** A floating IP that holds a fixed public VIP address and points it at a load balancer. */
-export class FloatingVip extends Construct {
+export class OpenstackFloatingVip extends Construct {
   readonly address: string;
 
-  constructor(scope: Construct, id: string, props: FloatingVipProps) {
+  constructor(scope: Construct, id: string, props: OpenstackFloatingVipProps) {
     super(scope, id);
     if (!isValidIpv4(props.address)) throw new ValidationError(`address must be an IPv4 address, got "${props.address}"`, this);
     new NetworkingFloatingipV2(this, "FloatingIp", {

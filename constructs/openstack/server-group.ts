@@ -5,7 +5,7 @@ import { ValidationError } from "../core";
 
 export type ServerGroupPolicy = "anti-affinity" | "soft-anti-affinity";
 
-export interface ServerGroupProps {
+export interface OpenstackServerGroupProps {
   readonly name: string;
   /** Nova server-group policy. @default "soft-anti-affinity" */
   readonly policy?: ServerGroupPolicy;
@@ -14,10 +14,10 @@ export interface ServerGroupProps {
 export const DEFAULT_SERVER_GROUP_POLICY: ServerGroupPolicy = "soft-anti-affinity";
 
 /** Nova server group that spreads a fleet over hypervisors. */
-export class ServerGroup extends Construct {
+export class OpenstackServerGroup extends Construct {
   readonly serverGroupId: string;
 
-  constructor(scope: Construct, id: string, props: ServerGroupProps) {
+  constructor(scope: Construct, id: string, props: OpenstackServerGroupProps) {
     super(scope, id);
     const policy = props.policy ?? DEFAULT_SERVER_GROUP_POLICY;
     if (policy !== "anti-affinity" && policy !== "soft-anti-affinity") {

@@ -12,7 +12,7 @@ export interface ServicePort {
   readonly port: number;
 }
 
-export interface ServiceSecurityGroupProps {
+export interface OpenstackServiceSecurityGroupProps {
   readonly name: string;
   /** Ports the members serve and answer health checks on. */
   readonly servicePorts: readonly ServicePort[];
@@ -32,10 +32,10 @@ export const DEFAULT_NODE_EXPORTER_PORT = 9100;
  * Security group of one service's instances: service ports from the load balancer, SSH from the admin networks,
  * node_exporter from monitoring. Neutron's default egress rules stay.
  */
-export class ServiceSecurityGroup extends Construct {
+export class OpenstackServiceSecurityGroup extends Construct {
   readonly securityGroupId: string;
 
-  constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {
+  constructor(scope: Construct, id: string, props: OpenstackServiceSecurityGroupProps) {
     super(scope, id);
     if (props.adminCidrs.length === 0) throw new ValidationError(`adminCidrs must list at least one network`, this);
     for (const cidr of [...props.adminCidrs, ...props.loadBalancerSourceCidrs, ...(props.monitoringCidrs ?? [])]) {

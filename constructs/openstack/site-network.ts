@@ -15,7 +15,7 @@ export interface StaticRoute {
   readonly nextHop: string;
 }
 
-export interface SiteNetworkProps {
+export interface OpenstackSiteNetworkProps {
   /** Name of the network, subnet and router in Neutron. */
   readonly name: string;
   readonly subnetCidr: string;
@@ -31,7 +31,7 @@ export interface SiteNetworkProps {
 }
 
 /** Site network: network, subnet, router with external gateway, interface and central routes. */
-export class SiteNetwork extends Construct {
+export class OpenstackSiteNetwork extends Construct {
   readonly networkId: string;
   readonly subnetId: string;
   readonly routerId: string;
@@ -43,7 +43,7 @@ export class SiteNetwork extends Construct {
    */
   readonly routerInterface: ITerraformDependable;
 
-  constructor(scope: Construct, id: string, props: SiteNetworkProps) {
+  constructor(scope: Construct, id: string, props: OpenstackSiteNetworkProps) {
     super(scope, id);
     if (!isValidCidr(props.subnetCidr)) throw new ValidationError(`subnetCidr must be an IPv4 CIDR, got "${props.subnetCidr}"`, this);
     const subnet = parseCidr(props.subnetCidr);

@@ -1,4 +1,4 @@
-import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../../constructs/openstack";
+import { OpenstackFleet, OpenstackFloatingVip, OpenstackServiceLoadBalancer, OpenstackServerGroup, OpenstackServiceSecurityGroup, OpenstackSiteNetwork } from "../../constructs/openstack";
 import { OpenstackProvider } from "../../.gen/providers/openstack/provider";
 import { errorOf as errorIn, resourcesOf, synthJson, testStack as bareStack } from "../support/synth";
 
@@ -19,10 +19,10 @@ const NETWORK = {
   externalNetworkName: "public",
 };
 
-describe("SiteNetwork", () => {
+describe("OpenstackSiteNetwork", () => {
   it("creates network, subnet, router with external gateway and interface (defaults)", () => {
     const stack = testStack();
-    new SiteNetwork(stack, "Network", NETWORK);
+    new OpenstackSiteNetwork(stack, "Network", NETWORK);
     const tf = synthJson(stack);
     expect(tf.data.openstack_networking_network_v2.network_external).toEqual({ name: "public", external: true });
     expect(resourcesOf(tf, "openstack_networking_subnet_v2").network_subnet).toMatchObject({
@@ -42,7 +42,7 @@ describe("SiteNetwork", () => {
 
   it("adds one central route per entry, after the interface (all options)", () => {
     const stack = testStack();
-    new SiteNetwork(stack, "Network", { ...NETWORK, dnsServers: ["10.0.0.53"], routes: [{ destination: "10.0.0.0/16", nextHop: "10.10.0.254" }] });
+    new OpenstackSiteNetwork(stack, "Network", { ...NETWORK, dnsServers: ["10.0.0.53"], routes: [{ destination: "10.0.0.0/16", nextHop: "10.10.0.254" }] });
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "openstack_networking_subnet_v2").network_subnet.dns_nameservers).toEqual(["10.0.0.53"]);
     expect(resourcesOf(tf, "openstack_networking_router_route_v2").network_route_to10_0_0_0_16).toEqual({
@@ -54,58 +54,58 @@ describe("SiteNetwork", () => {
   });
 
   it("refuses a next hop off the subnet", () => {
-    expect(errorOf((s) => new SiteNetwork(s, "Network", { ...NETWORK, routes: [{ destination: "10.0.0.0/16", nextHop: "10.99.0.1" }] }))).toBe(
+    expect(errorOf((s) => new OpenstackSiteNetwork(s, "Network", { ...NETWORK, routes: [{ destination: "10.0.0.0/16", nextHop: "10.99.0.1" }] }))).toBe(
       'test/Network: route to 10.0.0.0/16 has next hop "10.99.0.1" outside 10.10.0.0/20; the router only reaches next hops on its subnet',
     );
   });
 });
 
-describe("ServiceSecurityGroup", () => {
+describe("OpenstackServiceSecurityGroup", () => {
   const props = { name: "t-web", servicePorts: [{ protocol: "tcp" as const, port: 8080 }, { protocol: "tcp" as const, port: 8080 }], loadBalancerSourceCidrs: ["10.10.0.128/25"], adminCidrs: ["192.0.2.0/26"] };
 
   it("opens service ports to the load balancer and SSH to admins only (defaults)", () => {
     const stack = testStack();
-    new ServiceSecurityGroup(stack, "Sg", props);
+    new OpenstackServiceSecurityGroup(stack, "Sg", props);
     const rules = Object.values(resourcesOf(synthJson(stack), "openstack_networking_secgroup_rule_v2")).map((r: any) => `${r.protocol}/${r.port_range_min}-${r.port_range_max} from ${r.remote_ip_prefix}`);
     expect(rules.sort()).toEqual(["tcp/22-22 from 192.0.2.0/26", "tcp/8080-8080 from 10.10.0.128/25"]);
   });
 
   it("opens node_exporter to monitoring networks (all options)", () => {
     const stack = testStack();
-    new ServiceSecurityGroup(stack, "Sg", { ...props, monitoringCidrs: ["10.0.0.0/16"], nodeExporterPort: 9200 });
+    new OpenstackServiceSecurityGroup(stack, "Sg", { ...props, monitoringCidrs: ["10.0.0.0/16"], nodeExporterPort: 9200 });
     const rule = resourcesOf(synthJson(stack), "openstack_networking_secgroup_rule_v2").sg_node_exporter_from10_0_0_0_16;
     expect(rule).toMatchObject({ direction: "ingress", ethertype: "IPv4", protocol: "tcp", port_range_min: 9200, port_range_max: 9200, remote_ip_prefix: "10.0.0.0/16" });
   });
 
   it("refuses SSH open to the world", () => {
-    expect(errorOf((s) => new ServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["0.0.0.0/0"] }))).toBe(
+    expect(errorOf((s) => new OpenstackServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["0.0.0.0/0"] }))).toBe(
       "test/Sg: adminCidrs would open SSH to the whole public IPv4 internet; list the admin networks in adminCidrs",
     );
   });
 
   it("refuses SSH open to the world in two halves, and to an internet-sized share of it", () => {
-    expect(errorOf((s) => new ServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }))).toBe(
+    expect(errorOf((s) => new OpenstackServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }))).toBe(
       "test/Sg: adminCidrs would open SSH to the whole public IPv4 internet; list the admin networks in adminCidrs",
     );
-    expect(errorOf((s) => new ServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["11.0.0.0/9", "11.128.0.0/9"] }))).toBe(
+    expect(errorOf((s) => new OpenstackServiceSecurityGroup(s, "Sg", { ...props, adminCidrs: ["11.0.0.0/9", "11.128.0.0/9"] }))).toBe(
       "test/Sg: adminCidrs would open SSH to 16,777,216 public addresses (0.5% of the public IPv4 space); list the admin networks in adminCidrs",
     );
   });
 });
 
-describe("ServerGroup", () => {
+describe("OpenstackServerGroup", () => {
   it("defaults to soft anti-affinity", () => {
     const stack = testStack();
-    new ServerGroup(stack, "Group", { name: "t-web" });
+    new OpenstackServerGroup(stack, "Group", { name: "t-web" });
     expect(resourcesOf(synthJson(stack), "openstack_compute_servergroup_v2").group_group).toEqual({ name: "t-web", policies: ["soft-anti-affinity"] });
   });
 
   it("refuses an unknown policy", () => {
-    expect(errorOf((s) => new ServerGroup(s, "Group", { name: "x", policy: "affinity" as any }))).toBe('test/Group: policy must be "anti-affinity" or "soft-anti-affinity", got "affinity"');
+    expect(errorOf((s) => new OpenstackServerGroup(s, "Group", { name: "x", policy: "affinity" as any }))).toBe('test/Group: policy must be "anti-affinity" or "soft-anti-affinity", got "affinity"');
   });
 });
 
-describe("Fleet", () => {
+describe("OpenstackFleet", () => {
   const hosts = [
     { name: "t-os-a-web-001", ip: "10.10.1.1", availabilityZone: "az1" },
     { name: "t-os-a-web-002", ip: "10.10.1.2", availabilityZone: "az2" },
@@ -114,7 +114,7 @@ describe("Fleet", () => {
 
   it("renders one port and one instance per host, keyed by host name (defaults)", () => {
     const stack = testStack();
-    new Fleet(stack, "Fleet", base);
+    new OpenstackFleet(stack, "Fleet", base);
     const tf = synthJson(stack);
     expect(tf.locals.hosts_web).toEqual({ "t-os-a-web-001": { ip: "10.10.1.1", az: "az1" }, "t-os-a-web-002": { ip: "10.10.1.2", az: "az2" } });
     expect(resourcesOf(tf, "openstack_networking_port_v2").fleet_port).toMatchObject({
@@ -138,7 +138,7 @@ describe("Fleet", () => {
 
   it("boots from a volume in a server group (all options)", () => {
     const stack = testStack();
-    new Fleet(stack, "Fleet", { ...base, image: { id: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" }, serverGroupIds: ["sg-1"], volumeSizeGiB: 40, metadata: { estate_env: "t" } });
+    new OpenstackFleet(stack, "Fleet", { ...base, image: { id: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" }, serverGroupIds: ["sg-1"], volumeSizeGiB: 40, metadata: { estate_env: "t" } });
     const instance = resourcesOf(synthJson(stack), "openstack_compute_instance_v2").fleet_instance;
     expect(instance.scheduler_hints).toEqual([{ group: "sg-1" }]);
     expect(instance.image_id).toBeUndefined();
@@ -153,7 +153,7 @@ describe("Fleet", () => {
     const stack = testStack();
     const grown = [...hosts.map((h) => ({ ...h, serverGroup: 1 })), { name: "t-os-a-web-003", ip: "10.10.1.3", availabilityZone: "az3", serverGroup: 2 }];
     // WHEN
-    new Fleet(stack, "Fleet", { ...base, hosts: grown, serverGroupIds: ["sg-1", "sg-2"] });
+    new OpenstackFleet(stack, "Fleet", { ...base, hosts: grown, serverGroupIds: ["sg-1", "sg-2"] });
     const tf = synthJson(stack);
     // THEN each host carries its group in the host map and the instance looks it up
     expect(tf.locals.hosts_web).toEqual({
@@ -165,17 +165,17 @@ describe("Fleet", () => {
   });
 
   it("refuses a host naming a server group the fleet does not have", () => {
-    expect(errorOf((s) => new Fleet(s, "Fleet", { ...base, hosts: [{ ...hosts[0], serverGroup: 3 }], serverGroupIds: ["sg-1", "sg-2"] }))).toBe(
+    expect(errorOf((s) => new OpenstackFleet(s, "Fleet", { ...base, hosts: [{ ...hosts[0], serverGroup: 3 }], serverGroupIds: ["sg-1", "sg-2"] }))).toBe(
       'test/Fleet: host "t-os-a-web-001" names server group 3, but the fleet has 2 (serverGroupIds)',
     );
   });
 
   it("refuses a duplicate host", () => {
-    expect(errorOf((s) => new Fleet(s, "Fleet", { ...base, hosts: [hosts[0], hosts[0]] }))).toBe('test/Fleet: host "t-os-a-web-001" appears twice');
+    expect(errorOf((s) => new OpenstackFleet(s, "Fleet", { ...base, hosts: [hosts[0], hosts[0]] }))).toBe('test/Fleet: host "t-os-a-web-001" appears twice');
   });
 });
 
-describe("OctaviaLoadBalancer", () => {
+describe("OpenstackServiceLoadBalancer", () => {
   const props = {
     name: "t-web",
     vipSubnetId: "sub",
@@ -189,7 +189,7 @@ describe("OctaviaLoadBalancer", () => {
 
   it("wires listener, pool, monitor and one member per host (defaults)", () => {
     const stack = testStack();
-    new OctaviaLoadBalancer(stack, "Lb", props);
+    new OpenstackServiceLoadBalancer(stack, "Lb", props);
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "openstack_lb_loadbalancer_v2").lb_load_balancer).toMatchObject({ vip_subnet_id: "sub", vip_address: "10.10.0.17" });
     expect(resourcesOf(tf, "openstack_lb_listener_v2").lb_port80_listener).toMatchObject({ protocol: "HTTP", protocol_port: 80, allowed_cidrs: ["0.0.0.0/0"] });
@@ -207,7 +207,7 @@ describe("OctaviaLoadBalancer", () => {
 
   it("terminates TLS, uses an HTTP pool and a separate monitor port (all options)", () => {
     const stack = testStack();
-    new OctaviaLoadBalancer(stack, "Lb", {
+    new OpenstackServiceLoadBalancer(stack, "Lb", {
       ...props,
       lbMethod: "LEAST_CONNECTIONS",
       listeners: [
@@ -230,7 +230,7 @@ describe("OctaviaLoadBalancer", () => {
 
   it("gives a UDP pool a UDP-CONNECT monitor without HTTP settings", () => {
     const stack = testStack();
-    new OctaviaLoadBalancer(stack, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "UDP-CONNECT", port: 5353 } }] });
+    new OpenstackServiceLoadBalancer(stack, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "UDP-CONNECT", port: 5353 } }] });
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "openstack_lb_monitor_v2").lb_port53_monitor).toEqual({
       name: "t-web-53",
@@ -245,26 +245,26 @@ describe("OctaviaLoadBalancer", () => {
   });
 
   it("refuses a monitor the pool's protocol cannot take", () => {
-    expect(errorOf((s) => new OctaviaLoadBalancer(s, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "TCP", port: 853 } }] }))).toBe(
+    expect(errorOf((s) => new OpenstackServiceLoadBalancer(s, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "TCP", port: 853 } }] }))).toBe(
       "test/Lb: listener 53: a UDP pool cannot take a TCP monitor; UDP pools take UDP-CONNECT, which only they take",
     );
   });
 
   it("refuses a monitor timeout above its delay", () => {
-    expect(errorOf((s) => new OctaviaLoadBalancer(s, "Lb", { ...props, healthMonitor: { ...props.healthMonitor, timeoutSec: 20 } }))).toBe(
+    expect(errorOf((s) => new OpenstackServiceLoadBalancer(s, "Lb", { ...props, healthMonitor: { ...props.healthMonitor, timeoutSec: 20 } }))).toBe(
       "test/Lb: healthMonitor.timeoutSec (20) must not exceed delaySec (10); Octavia rejects it",
     );
   });
 });
 
-describe("FloatingVip", () => {
+describe("OpenstackFloatingVip", () => {
   it("holds the fixed public address on the LB's VIP port", () => {
     const stack = testStack();
-    new FloatingVip(stack, "Vip", { pool: "public", address: "198.51.100.10", portId: "port-1" });
+    new OpenstackFloatingVip(stack, "Vip", { pool: "public", address: "198.51.100.10", portId: "port-1" });
     expect(resourcesOf(synthJson(stack), "openstack_networking_floatingip_v2").vip_floating_ip).toEqual({ pool: "public", address: "198.51.100.10", port_id: "port-1" });
   });
 
   it("refuses a malformed address", () => {
-    expect(errorOf((s) => new FloatingVip(s, "Vip", { pool: "public", address: "198.51.100", portId: "p" }))).toBe('test/Vip: address must be an IPv4 address, got "198.51.100"');
+    expect(errorOf((s) => new OpenstackFloatingVip(s, "Vip", { pool: "public", address: "198.51.100", portId: "p" }))).toBe('test/Vip: address must be an IPv4 address, got "198.51.100"');
   });
 });

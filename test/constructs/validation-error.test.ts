@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { ValidationError } from "../../constructs/core";
 import { OpenstackProvider } from "../../.gen/providers/openstack/provider";
-import { FloatingVip } from "../../constructs/openstack";
+import { OpenstackFloatingVip } from "../../constructs/openstack";
 
 describe("ValidationError", () => {
   it("is what a construct throws for props it refuses: the construct path, then the detail", () => {
@@ -11,7 +11,7 @@ describe("ValidationError", () => {
     // WHEN a construct gets an address that is not one
     let error: unknown;
     try {
-      new FloatingVip(stack, "Vip", { pool: "public", address: "198.51.100", portId: "p" });
+      new OpenstackFloatingVip(stack, "Vip", { pool: "public", address: "198.51.100", portId: "p" });
     } catch (err) {
       error = err;
     }

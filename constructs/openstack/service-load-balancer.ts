@@ -61,7 +61,7 @@ export interface OctaviaHealthMonitor {
   readonly expectedCodes?: string;
 }
 
-export interface OctaviaLoadBalancerProps {
+export interface OpenstackServiceLoadBalancerProps {
   readonly name: string;
   /** Subnet the VIP port lives on (the site subnet). */
   readonly vipSubnetId: string;
@@ -80,12 +80,12 @@ export interface OctaviaLoadBalancerProps {
 }
 
 /** Octavia load balancer of one service in one site: a listener, pool, monitor and members per service listener. */
-export class OctaviaLoadBalancer extends Construct {
+export class OpenstackServiceLoadBalancer extends Construct {
   readonly loadBalancerId: string;
   readonly vipPortId: string;
   readonly vipAddress: string;
 
-  constructor(scope: Construct, id: string, props: OctaviaLoadBalancerProps) {
+  constructor(scope: Construct, id: string, props: OpenstackServiceLoadBalancerProps) {
     super(scope, id);
     const hm = props.healthMonitor;
     if (hm.timeoutSec > hm.delaySec) throw new ValidationError(`healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`, this);

@@ -1,6 +1,6 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
-import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
+import { LOCAL_NAME_PATTERN, snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
 import { escapeTemplateStrings, terraformLiteral } from "../constructs/private/terraform-literal";
 
 export { snakeCase };
@@ -33,7 +33,7 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
    * written with Terraform's template sequences escaped, so Terraform reads it back exactly as given.
    */
   addLiteralLocal(name: string, value: unknown): string {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new ValidationError(`local name "${name}" must be lower snake case`, this);
+    if (!LOCAL_NAME_PATTERN.test(name)) throw new ValidationError(`local name "${name}" must be lower snake case`, this);
     if (this.literalLocals.has(name)) throw new ValidationError(`local "${name}" is defined twice`, this);
     this.literalLocals.set(name, value);
     return `\${local.${name}}`;

@@ -54,15 +54,13 @@ export class OpenstackSiteStack extends EstateStack {
       const fleet = new OpenstackFleet(ns, "Fleet", {
         hosts: placed.hosts,
         hostsLocalName: `hosts_${snakeCase(service.name)}`,
-        networkId: network.networkId,
-        subnetId: network.subnetId,
+        network,
         securityGroupIds: [security.securityGroupId],
         flavorName: service.flavor,
         image: site.images[service.image],
         keyPairName,
         ...(serverGroupIds.length > 0 ? { serverGroupIds } : {}),
         volumeSizeGiB: service.volumeSizeGiB,
-        dependsOn: [network.routerInterface],
         metadata: {
           estate_env: estate.env,
           estate_site: site.name,
@@ -74,7 +72,7 @@ export class OpenstackSiteStack extends EstateStack {
       const hc = service.healthCheck;
       const lb = new OpenstackServiceLoadBalancer(ns, "LoadBalancer", {
         name,
-        vipSubnetId: network.subnetId,
+        network,
         vipAddress: placed.lbVipAddress,
         listeners: service.listeners.map((l) => ({
           protocol: l.protocol,
@@ -91,17 +89,15 @@ export class OpenstackSiteStack extends EstateStack {
           expectedCodes: hc.expectedCodes,
         },
         allowedCidrs: listenerAllowedCidrs(estate, service),
-        membersExpression: fleet.hostsExpression,
-        memberSubnetId: network.subnetId,
+        members: fleet.hosts,
       });
       // Internal services are reached on the site network only: no floating IP, the Octavia VIP is their address.
       if (placed.publicVip) {
         new OpenstackFloatingVip(ns, "PublicVip", {
-          pool: site.externalNetwork.name,
+          network,
           address: placed.publicVip,
-          portId: lb.vipPortId,
+          loadBalancer: lb,
           description: `Public VIP of ${name}`,
-          dependsOn: [network.routerInterface],
         });
       }
       new TerraformOutput(ns, "Vip", {

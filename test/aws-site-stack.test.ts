@@ -579,11 +579,15 @@ describe("AwsFleet", () => {
     );
   });
 
-  it("must live in an EstateStack, which renders the host map", () => {
+  it("works in a plain TerraformStack, its host map a Terraform local there too", () => {
+    // GIVEN a plain cdktf stack, as a user's own app has one
     const plain = new TerraformStack(Testing.app(), "plain");
-    const network = new AwsSiteNetwork(plain, "Network", NETWORK);
-    expect(errorOf((s) => new AwsFleet(s, "Fleet", fleetProps(network)), plain)).toBe(
-      'plain/Fleet: a fleet must live in a stack that renders literal host maps (an EstateStack); stack "plain" is a plain TerraformStack',
-    );
+    new AwsProvider(plain, "aws", { region: "eu-west-1" });
+    // WHEN a fleet is added to it
+    new AwsFleet(plain, "Fleet", fleetProps(new AwsSiteNetwork(plain, "Network", NETWORK)));
+    const tf = JSON.parse(Testing.synth(plain, true));
+    // THEN the instances iterate over the local hosts_web, which holds the hosts
+    expect(tf.locals.hosts_web).toEqual({ "t-aws-web-001": { ip: "10.40.1.1", zone: "eu-west-1a" }, "t-aws-web-002": { ip: "10.40.17.1", zone: "eu-west-1b" } });
+    expect(Object.values(resourcesOf(tf, "aws_instance")).map((r: any) => r.for_each)).toEqual(["${local.hosts_web}"]);
   });
 });

@@ -1,13 +1,13 @@
-import { Lazy, TerraformIterator } from "cdktf";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
-import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
+import { snakeCase } from "../private/literal-locals";
 import { terraformLiteral } from "../private/terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
-import { ValidationError } from "../core";
+import { HostMap, ValidationError } from "../core";
 
 /** Default for {@link AwsFleetProps.volumeSizeGiB}: the model's default volume size. */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 20;
@@ -63,8 +63,8 @@ export interface AwsFleetProps {
  * volume; it is registered in each target group by one attachment resource per group, keyed the same way.
  */
 export class AwsFleet extends Construct {
-  /** `${local.hosts_<service>}`: the host map, usable as another resource's for_each. */
-  readonly hostsExpression: string;
+  /** The host map (`local.hosts_<service>`): what the target-group attachments and other per-host resources iterate over. */
+  readonly hosts: HostMap;
   readonly instances: Instance;
 
   constructor(scope: Construct, id: string, props: AwsFleetProps) {
@@ -73,9 +73,9 @@ export class AwsFleet extends Construct {
 
     const map: Record<string, { ip: string; zone: string }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone };
-    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(`hosts_${snakeCase(props.service)}`, map);
+    this.hosts = HostMap.define(this, `hosts_${snakeCase(props.service)}`, map);
 
-    const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    const hosts = this.hosts.forEach();
     this.instances = new Instance(this, "Instances", {
       forEach: hosts,
       ami: props.imageId,
@@ -108,7 +108,7 @@ export class AwsFleet extends Construct {
     });
     const attachments = new Construct(this, "TargetGroupAttachments");
     for (const group of props.targetGroups ?? []) {
-      const each = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+      const each = this.hosts.forEach();
       new LbTargetGroupAttachment(attachments, String(group.listenerPort), {
         forEach: each,
         targetGroupArn: group.targetGroupArn,

@@ -1,12 +1,12 @@
-import { Fn, TerraformIterator, type ITerraformDependable } from "cdktf";
+import { Fn, type TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
-import { literalLocalRegistry } from "../private/literal-locals";
 import { terraformLiteral } from "../private/terraform-literal";
-import { ValidationError } from "../core";
+import { HostMap, ValidationError } from "../core";
+import type { IOpenstackSiteNetwork } from "./site-network";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface OpenstackFleetHost {
@@ -29,8 +29,8 @@ export interface OpenstackFleetProps {
   readonly hosts: readonly OpenstackFleetHost[];
   /** Name of the Terraform local that holds the host map (unique in the stack). */
   readonly hostsLocalName: string;
-  readonly networkId: string;
-  readonly subnetId: string;
+  /** Where the ports go (the site subnet); the instances wait for its router interface when it names one. */
+  readonly network: Pick<IOpenstackSiteNetwork, "networkId" | "subnetId" | "routerInterface">;
   readonly securityGroupIds: readonly string[];
   readonly flavorName: string;
   readonly image: OpenstackFleetImage;
@@ -45,11 +45,6 @@ export interface OpenstackFleetProps {
   readonly volumeSizeGiB?: number;
   /** Nova metadata on every instance. @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
-  /**
-   * Resources the instances must wait for and do not refer to: the router interface of their subnet (metadata
-   * service, package mirrors). Never a data source. @default []
-   */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -57,8 +52,8 @@ export interface OpenstackFleetProps {
  * One `for_each` resource per kind keyed by host name: every host stays individually addressable.
  */
 export class OpenstackFleet extends Construct {
-  /** Expression of the host map, usable as another resource's for_each (e.g. pool members). */
-  readonly hostsExpression: string;
+  /** The host map (`local.<hostsLocalName>`): what pool members and other per-host resources iterate over. */
+  readonly hosts: HostMap;
   readonly instances: ComputeInstanceV2;
   readonly ports: NetworkingPortV2;
 
@@ -83,21 +78,21 @@ export class OpenstackFleet extends Construct {
     // The group goes into the host map only when there are several: a one-group fleet keeps the map it always had.
     const map: Record<string, { ip: string; az: string; group?: number }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone, ...(groups.length > 1 ? { group: h.serverGroup ?? 1 } : {}) };
-    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(props.hostsLocalName, map);
+    this.hosts = HostMap.define(this, props.hostsLocalName, map);
 
     const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: terraformLiteral(props.image.name!), mostRecent: true }).id;
 
-    const portHosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    const portHosts = this.hosts.forEach();
     this.ports = new NetworkingPortV2(this, "Port", {
       forEach: portHosts,
       name: portHosts.key,
-      networkId: props.networkId,
+      networkId: props.network.networkId,
       adminStateUp: true,
       securityGroupIds: [...props.securityGroupIds],
-      fixedIp: [{ subnetId: props.subnetId, ipAddress: portHosts.getString("ip") }],
+      fixedIp: [{ subnetId: props.network.subnetId, ipAddress: portHosts.getString("ip") }],
     });
 
-    const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    const hosts = this.hosts.forEach();
     this.instances = new ComputeInstanceV2(this, "Instance", {
       forEach: hosts,
       name: hosts.key,
@@ -117,7 +112,8 @@ export class OpenstackFleet extends Construct {
             ],
           }
         : {}),
-      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
+      // The router interface, never a data source: instances reach the metadata service and mirrors through it.
+      ...(props.network.routerInterface ? { dependsOn: [props.network.routerInterface] } : {}),
     });
   }
 }

@@ -1,4 +1,3 @@
-import { TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { LbListenerV2 } from "../../.gen/providers/openstack/lb-listener-v2";
 import { LbLoadbalancerV2 } from "../../.gen/providers/openstack/lb-loadbalancer-v2";
@@ -7,7 +6,8 @@ import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
 import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
 import { terraformLiteral } from "../private/terraform-literal";
-import { ValidationError } from "../core";
+import { type HostMap, ValidationError } from "../core";
+import type { IOpenstackSiteNetwork } from "./site-network";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 /** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
@@ -63,18 +63,16 @@ export interface OctaviaHealthMonitor {
 
 export interface OpenstackServiceLoadBalancerProps {
   readonly name: string;
-  /** Subnet the VIP port lives on (the site subnet). */
-  readonly vipSubnetId: string;
-  /** Fixed VIP address on that subnet. */
+  /** The site network: the VIP port and the members' addresses are on its subnet. */
+  readonly network: Pick<IOpenstackSiteNetwork, "subnetId">;
+  /** Fixed VIP address on the site subnet. */
   readonly vipAddress: string;
   readonly listeners: readonly OctaviaListener[];
   readonly healthMonitor: OctaviaHealthMonitor;
   /** Client networks allowed on every listener (Octavia enforces them on the VIP); any order, written sorted. */
   readonly allowedCidrs: readonly string[];
-  /** Host map expression (`${local.hosts_x}`) with an `ip` per host name; one member per host and listener. */
-  readonly membersExpression: string;
-  /** Subnet the members' addresses are on. */
-  readonly memberSubnetId: string;
+  /** The hosts behind the load balancer (a fleet's host map, with an `ip` per host name): one member per host and listener. */
+  readonly members: HostMap;
   /** @default "ROUND_ROBIN" */
   readonly lbMethod?: OctaviaLbMethod;
 }
@@ -94,7 +92,7 @@ export class OpenstackServiceLoadBalancer extends Construct {
 
     const lb = new LbLoadbalancerV2(this, "LoadBalancer", {
       name: terraformLiteral(props.name),
-      vipSubnetId: props.vipSubnetId,
+      vipSubnetId: props.network.subnetId,
       vipAddress: props.vipAddress,
       adminStateUp: true,
     });
@@ -144,14 +142,14 @@ export class OpenstackServiceLoadBalancer extends Construct {
       // One member per host, keyed and named by the host: the provider records a member only once Octavia reports
       // it ACTIVE (terraform-provider-openstack v3.x, resource_openstack_lb_member_v2.go), so one left in ERROR by a
       // failed apply is deleted or imported by hand at this address (README, "Recovering from a failed apply").
-      const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
+      const members = props.members.forEach();
       new LbMemberV2(scopeForPort, "Member", {
         forEach: members,
         name: members.key,
         poolId: pool.id,
         address: members.getString("ip"),
         protocolPort: l.backendPort,
-        subnetId: props.memberSubnetId,
+        subnetId: props.network.subnetId,
         ...(probe.port !== l.backendPort ? { monitorPort: probe.port } : {}),
       });
     }

@@ -15,6 +15,23 @@ export interface StaticRoute {
   readonly nextHop: string;
 }
 
+/** What the other OpenStack constructs need from a site network. */
+export interface IOpenstackSiteNetwork {
+  /** Neutron network id of the site network. */
+  readonly networkId: string;
+  /** Neutron subnet id of the site subnet: fixed host addresses, load balancer VIPs and members live on it. */
+  readonly subnetId: string;
+  /** Name of the external (provider) network the router uplinks to: the pool floating IPs come from. */
+  readonly externalNetworkName: string;
+  /**
+   * The subnet's attachment to the router. Neutron only associates a floating IP with a port whose subnet is on a
+   * router with an external gateway (else ExternalGatewayForFloatingIPNotFound), and instances reach the metadata
+   * service and package mirrors through it; nothing those resources refer to says so, hence `depends_on` on it.
+   * @default - none known: nothing waits for it
+   */
+  readonly routerInterface?: ITerraformDependable;
+}
+
 export interface OpenstackSiteNetworkProps {
   /** Name of the network, subnet and router in Neutron. */
   readonly name: string;
@@ -31,16 +48,12 @@ export interface OpenstackSiteNetworkProps {
 }
 
 /** Site network: network, subnet, router with external gateway, interface and central routes. */
-export class OpenstackSiteNetwork extends Construct {
+export class OpenstackSiteNetwork extends Construct implements IOpenstackSiteNetwork {
   readonly networkId: string;
   readonly subnetId: string;
   readonly routerId: string;
   readonly externalNetworkId: string;
-  /**
-   * The subnet's attachment to the router. Neutron only associates a floating IP with a port whose subnet is on a
-   * router with an external gateway (else ExternalGatewayForFloatingIPNotFound), and instances reach the metadata
-   * service and package mirrors through it; nothing those resources refer to says so, hence `depends_on` on it.
-   */
+  readonly externalNetworkName: string;
   readonly routerInterface: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: OpenstackSiteNetworkProps) {
@@ -88,6 +101,7 @@ export class OpenstackSiteNetwork extends Construct {
     this.subnetId = subnetResource.id;
     this.routerId = router.id;
     this.externalNetworkId = external.id;
+    this.externalNetworkName = props.externalNetworkName;
     this.routerInterface = iface;
   }
 }

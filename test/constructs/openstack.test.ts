@@ -1,4 +1,5 @@
 import { OpenstackFleet, OpenstackFloatingVip, OpenstackServiceLoadBalancer, OpenstackServerGroup, OpenstackServiceSecurityGroup, OpenstackSiteNetwork } from "../../constructs/openstack";
+import { HostMap } from "../../constructs/core";
 import { OpenstackProvider } from "../../.gen/providers/openstack/provider";
 import { errorOf as errorIn, resourcesOf, synthJson, testStack as bareStack } from "../support/synth";
 
@@ -110,7 +111,7 @@ describe("OpenstackFleet", () => {
     { name: "t-os-a-web-001", ip: "10.10.1.1", availabilityZone: "az1" },
     { name: "t-os-a-web-002", ip: "10.10.1.2", availabilityZone: "az2" },
   ];
-  const base = { hosts, hostsLocalName: "hosts_web", networkId: "net", subnetId: "sub", securityGroupIds: ["sg"], flavorName: "m1.small", image: { name: "golden" }, keyPairName: "admin" };
+  const base = { hosts, hostsLocalName: "hosts_web", network: { networkId: "net", subnetId: "sub" }, securityGroupIds: ["sg"], flavorName: "m1.small", image: { name: "golden" }, keyPairName: "admin" };
 
   it("renders one port and one instance per host, keyed by host name (defaults)", () => {
     const stack = testStack();
@@ -178,13 +179,12 @@ describe("OpenstackFleet", () => {
 describe("OpenstackServiceLoadBalancer", () => {
   const props = {
     name: "t-web",
-    vipSubnetId: "sub",
+    network: { subnetId: "sub" },
     vipAddress: "10.10.0.17",
     listeners: [{ protocol: "HTTP" as const, port: 80, backendPort: 8080, monitor: { protocol: "HTTP" as const, port: 8080, path: "/healthz" } }],
     healthMonitor: { delaySec: 10, timeoutSec: 5, maxRetries: 3, maxRetriesDown: 3 },
     allowedCidrs: ["0.0.0.0/0"],
-    membersExpression: "${local.hosts_web}",
-    memberSubnetId: "sub",
+    members: HostMap.fromLocalName("hosts_web"),
   };
 
   it("wires listener, pool, monitor and one member per host (defaults)", () => {
@@ -260,11 +260,11 @@ describe("OpenstackServiceLoadBalancer", () => {
 describe("OpenstackFloatingVip", () => {
   it("holds the fixed public address on the LB's VIP port", () => {
     const stack = testStack();
-    new OpenstackFloatingVip(stack, "Vip", { pool: "public", address: "198.51.100.10", portId: "port-1" });
+    new OpenstackFloatingVip(stack, "Vip", { network: { externalNetworkName: "public" }, address: "198.51.100.10", loadBalancer: { vipPortId: "port-1" } });
     expect(resourcesOf(synthJson(stack), "openstack_networking_floatingip_v2").vip_floating_ip).toEqual({ pool: "public", address: "198.51.100.10", port_id: "port-1" });
   });
 
   it("refuses a malformed address", () => {
-    expect(errorOf((s) => new OpenstackFloatingVip(s, "Vip", { pool: "public", address: "198.51.100", portId: "p" }))).toBe('test/Vip: address must be an IPv4 address, got "198.51.100"');
+    expect(errorOf((s) => new OpenstackFloatingVip(s, "Vip", { network: { externalNetworkName: "public" }, address: "198.51.100", loadBalancer: { vipPortId: "p" } }))).toBe('test/Vip: address must be an IPv4 address, got "198.51.100"');
   });
 });

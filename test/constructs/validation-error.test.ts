@@ -11,7 +11,7 @@ describe("ValidationError", () => {
     // WHEN a construct gets an address that is not one
     let error: unknown;
     try {
-      new OpenstackFloatingVip(stack, "Vip", { pool: "public", address: "198.51.100", portId: "p" });
+      new OpenstackFloatingVip(stack, "Vip", { network: { externalNetworkName: "public" }, address: "198.51.100", loadBalancer: { vipPortId: "p" } });
     } catch (err) {
       error = err;
     }

@@ -513,11 +513,7 @@ describe("AwsFleet", () => {
     { name: "t-aws-web-002", ip: "10.40.17.1", availabilityZone: "eu-west-1b" },
   ];
   const fleetProps = (network: AwsSiteNetwork) => ({
-    env: "t",
-    site: "aws",
-    service: "web",
-    image: "debian12",
-    imageVersion: "1",
+    hostsLocalName: "hosts_web",
     imageId: "ami-0123456789abcdef0",
     instanceType: "t3.small",
     hosts,
@@ -549,10 +545,12 @@ describe("AwsFleet", () => {
     new AwsFleet(stack, "Fleet", {
       ...fleetProps(new AwsSiteNetwork(stack, "Network", NETWORK)),
       volumeSizeGiB: 50,
+      tags: { "estate:image": "debian12 ${x}" },
       targetGroups: [{ listenerPort: 443, port: 8443, targetGroupArn: "arn:tg" }],
     });
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "aws_instance").fleet_instances.root_block_device.volume_size).toBe(50);
+    expect(resourcesOf(tf, "aws_instance").fleet_instances.tags).toEqual({ Name: "${each.key}", "estate:image": "debian12 $${x}" });
     expect(resourcesOf(tf, "aws_lb_target_group_attachment").fleet_target_group_attachments_443).toEqual({
       for_each: "${local.hosts_web}",
       target_group_arn: "arn:tg",

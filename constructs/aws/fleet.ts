@@ -3,7 +3,6 @@ import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
-import { snakeCase } from "../private/literal-locals";
 import { terraformLiteral } from "../private/terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
@@ -31,15 +30,10 @@ export interface AwsFleetHost {
 }
 
 export interface AwsFleetProps {
-  /** Environment name, for the `estate:env` tag. */
-  readonly env: string;
-  /** Site name, for the `estate:site` tag. */
-  readonly site: string;
-  /** Service name: `estate:service` tag, and names the host-map local `hosts_<service>`. */
-  readonly service: string;
-  /** Golden image name and version, for the `estate:image` and `estate:version` tags. */
-  readonly image: string;
-  readonly imageVersion: string;
+  /** Name of the Terraform local that holds the host map (unique in the stack), e.g. `hosts_web`. */
+  readonly hostsLocalName: string;
+  /** EC2 tags of every instance, after its `Name` tag (the host name); values are literal text. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
   /** AMI of the golden image. */
   readonly imageId: string;
   readonly instanceType: string;
@@ -57,13 +51,13 @@ export interface AwsFleetProps {
 
 /**
  * The instances of one service in one AWS site: a single `aws_instance` with `for_each` over a literal map of
- * hosts keyed by host name (registered as the local `hosts_<service>`), so each host keeps its own address
+ * hosts keyed by host name (the local `hostsLocalName`), so each host keeps its own address
  * (`aws_instance.<id>["dev-aws-web-001"]`) and ten thousand hosts cost one resource to synthesize. Every host gets
  * its fixed private IP in its zone's private subnet, no public address, IMDSv2 only and an encrypted gp3 root
  * volume; it is registered in each target group by one attachment resource per group, keyed the same way.
  */
 export class AwsFleet extends Construct {
-  /** The host map (`local.hosts_<service>`): what the target-group attachments and other per-host resources iterate over. */
+  /** The host map (`local.<hostsLocalName>`): what the target-group attachments and other per-host resources iterate over. */
   readonly hosts: HostMap;
   readonly instances: Instance;
 
@@ -73,7 +67,7 @@ export class AwsFleet extends Construct {
 
     const map: Record<string, { ip: string; zone: string }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone };
-    this.hosts = HostMap.define(this, `hosts_${snakeCase(props.service)}`, map);
+    this.hosts = HostMap.define(this, props.hostsLocalName, map);
 
     const hosts = this.hosts.forEach();
     this.instances = new Instance(this, "Instances", {
@@ -93,14 +87,7 @@ export class AwsFleet extends Construct {
         deleteOnTermination: true,
       },
       ...(props.network.privateEgress && props.network.privateEgress.length > 0 ? { dependsOn: [...props.network.privateEgress] } : {}),
-      tags: {
-        Name: hosts.key,
-        "estate:env": props.env,
-        "estate:site": props.site,
-        "estate:service": props.service,
-        "estate:image": terraformLiteral(props.image),
-        "estate:version": terraformLiteral(props.imageVersion),
-      },
+      tags: { Name: hosts.key, ...Object.fromEntries(Object.entries(props.tags ?? {}).map(([k, v]) => [k, terraformLiteral(v)])) },
     });
 
     const instanceId = Lazy.stringValue({

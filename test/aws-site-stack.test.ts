@@ -184,24 +184,31 @@ describe("AwsSiteStack (dev estate)", () => {
   });
 
   it("gives every target group the service's health check", () => {
+    // dev.yaml: web checks HTTP /healthz on 8080, api TCP on its backend port; timings are the model's defaults.
     const groups = resourcesOf(tf, "aws_lb_target_group");
-    for (const service of estate.services) {
-      const hc = service.healthCheck;
-      for (const l of service.listeners) {
-        const group = groups[`${service.name}_load_balancer_target_groups_${l.port}`];
-        expect(group).toMatchObject({ port: l.backendPort, target_type: "instance" });
-        expect(group.health_check).toEqual({
-          enabled: true,
-          protocol: hc.protocol,
-          port: String(hc.port),
-          ...(hc.protocol === "TCP" ? {} : { path: hc.path, matcher: hc.expectedCodes }),
-          interval: hc.intervalSec,
-          timeout: hc.timeoutSec,
-          healthy_threshold: hc.healthyThreshold,
-          unhealthy_threshold: hc.unhealthyThreshold,
-        });
-      }
-    }
+    expect(Object.keys(groups).sort()).toEqual(["api_load_balancer_target_groups_5432", "web_load_balancer_target_groups_80"]);
+    expect(groups.web_load_balancer_target_groups_80).toMatchObject({ port: 8080, protocol: "HTTP", target_type: "instance" });
+    expect(groups.web_load_balancer_target_groups_80.health_check).toEqual({
+      enabled: true,
+      protocol: "HTTP",
+      port: "8080",
+      path: "/healthz",
+      matcher: "200",
+      interval: 10,
+      timeout: 5,
+      healthy_threshold: 3,
+      unhealthy_threshold: 3,
+    });
+    expect(groups.api_load_balancer_target_groups_5432).toMatchObject({ port: 5432, protocol: "TCP", target_type: "instance" });
+    expect(groups.api_load_balancer_target_groups_5432.health_check).toEqual({
+      enabled: true,
+      protocol: "TCP",
+      port: "5432",
+      interval: 10,
+      timeout: 5,
+      healthy_threshold: 3,
+      unhealthy_threshold: 3,
+    });
   });
 
   it("registers every host in every target group of its service, keyed by host name", () => {

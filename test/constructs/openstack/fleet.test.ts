@@ -4,6 +4,7 @@ import { DataOpenstackImagesImageV2 } from "../../../.gen/providers/openstack/da
 import { NetworkingPortV2 } from "../../../.gen/providers/openstack/networking-port-v2";
 import { OpenstackProvider } from "../../../.gen/providers/openstack/provider";
 import { OpenstackFleet, type OpenstackFleetProps } from "../../../constructs/openstack";
+import { openstackErrorOf, openstackTestStack, resourcesOf, synthJson } from "../../support/synth";
 
 const HOSTS = [
   { name: "t-os-a-web-001", ip: "10.10.1.1", availabilityZone: "az1" },
@@ -104,5 +105,75 @@ describe("OpenstackFleet", () => {
         new OpenstackFleet(scope, "Other", PROPS);
       }),
     ).toThrow('stack: local "hosts_web" is defined twice');
+  });
+});
+
+describe("OpenstackFleet in an estate stack", () => {
+  const hosts = [
+    { name: "t-os-a-web-001", ip: "10.10.1.1", availabilityZone: "az1" },
+    { name: "t-os-a-web-002", ip: "10.10.1.2", availabilityZone: "az2" },
+  ];
+  const base = { hosts, hostsLocalName: "hosts_web", network: { networkId: "net", subnetId: "sub" }, securityGroupIds: ["sg"], flavorName: "m1.small", image: { name: "golden" }, keyPairName: "admin" };
+
+  it("renders one port and one instance per host, keyed by host name (defaults)", () => {
+    const stack = openstackTestStack();
+    new OpenstackFleet(stack, "Fleet", base);
+    const tf = synthJson(stack);
+    expect(tf.locals.hosts_web).toEqual({ "t-os-a-web-001": { ip: "10.10.1.1", az: "az1" }, "t-os-a-web-002": { ip: "10.10.1.2", az: "az2" } });
+    expect(resourcesOf(tf, "openstack_networking_port_v2").fleet_port).toMatchObject({
+      for_each: "${local.hosts_web}",
+      name: "${each.key}",
+      fixed_ip: [{ subnet_id: "sub", ip_address: "${each.value.ip}" }],
+      security_group_ids: ["sg"],
+    });
+    const instance = resourcesOf(tf, "openstack_compute_instance_v2").fleet_instance;
+    expect(instance).toMatchObject({
+      for_each: "${local.hosts_web}",
+      name: "${each.key}",
+      availability_zone: "${each.value.az}",
+      image_id: "${data.openstack_images_image_v2.fleet_image.id}",
+      network: [{ port: "${openstack_networking_port_v2.fleet_port[each.key].id}" }],
+    });
+    expect(instance.block_device).toBeUndefined();
+    expect(instance.scheduler_hints).toBeUndefined();
+    expect(tf.data.openstack_images_image_v2.fleet_image).toEqual({ name: "golden", most_recent: true });
+  });
+
+  it("boots from a volume in a server group (all options)", () => {
+    const stack = openstackTestStack();
+    new OpenstackFleet(stack, "Fleet", { ...base, image: { id: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" }, serverGroupIds: ["sg-1"], volumeSizeGiB: 40, metadata: { estate_env: "t" } });
+    const instance = resourcesOf(synthJson(stack), "openstack_compute_instance_v2").fleet_instance;
+    expect(instance.scheduler_hints).toEqual([{ group: "sg-1" }]);
+    expect(instance.image_id).toBeUndefined();
+    expect(instance.block_device).toEqual([
+      { uuid: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11", source_type: "image", destination_type: "volume", volume_size: 40, boot_index: 0, delete_on_termination: true },
+    ]);
+    expect(instance.metadata).toEqual({ estate_env: "t" });
+  });
+
+  it("places hosts in several server groups by the group each host names", () => {
+    // GIVEN three hosts, the third in a second group (a fleet grown past the group's member quota)
+    const stack = openstackTestStack();
+    const grown = [...hosts.map((h) => ({ ...h, serverGroup: 1 })), { name: "t-os-a-web-003", ip: "10.10.1.3", availabilityZone: "az3", serverGroup: 2 }];
+    // WHEN
+    new OpenstackFleet(stack, "Fleet", { ...base, hosts: grown, serverGroupIds: ["sg-1", "sg-2"] });
+    const tf = synthJson(stack);
+    // THEN each host carries its group in the host map and the instance looks it up
+    expect(tf.locals.hosts_web).toEqual({
+      "t-os-a-web-001": { ip: "10.10.1.1", az: "az1", group: 1 },
+      "t-os-a-web-002": { ip: "10.10.1.2", az: "az2", group: 1 },
+      "t-os-a-web-003": { ip: "10.10.1.3", az: "az3", group: 2 },
+    });
+    expect(resourcesOf(tf, "openstack_compute_instance_v2").fleet_instance.scheduler_hints).toEqual([{ group: '${{"1" = "sg-1", "2" = "sg-2"}[each.value.group]}' }]);
+  });
+
+  it("refuses a host naming a server group the fleet does not have", () => {
+    expect(openstackErrorOf((s) => new OpenstackFleet(s, "Fleet", { ...base, hosts: [{ ...hosts[0], serverGroup: 3 }], serverGroupIds: ["sg-1", "sg-2"] }))).toBe(
+      'test/Fleet: host "t-os-a-web-001" names server group 3, but the fleet has 2 (serverGroupIds)',
+    );
+  });
+
+  it("refuses a duplicate host", () => {
+    expect(openstackErrorOf((s) => new OpenstackFleet(s, "Fleet", { ...base, hosts: [hosts[0], hosts[0]] }))).toBe('test/Fleet: host "t-os-a-web-001" appears twice');
   });
 });

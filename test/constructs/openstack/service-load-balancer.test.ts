@@ -7,6 +7,7 @@ import { LbPoolV2 } from "../../../.gen/providers/openstack/lb-pool-v2";
 import { OpenstackProvider } from "../../../.gen/providers/openstack/provider";
 import { HostMap } from "../../../constructs/core";
 import { OpenstackServiceLoadBalancer, type OpenstackServiceLoadBalancerProps } from "../../../constructs/openstack";
+import { openstackErrorOf, openstackTestStack, resourcesOf, synthJson } from "../../support/synth";
 
 const PROPS: OpenstackServiceLoadBalancerProps = {
   name: "t-os-a-web",
@@ -106,6 +107,87 @@ describe("OpenstackServiceLoadBalancer", () => {
   it("refuses a TERMINATED_HTTPS listener without a certificate container", () => {
     expect(() => synthLoadBalancer({ ...PROPS, listeners: [{ protocol: "TERMINATED_HTTPS", port: 443, backendPort: 8080, monitor: { protocol: "HTTP", port: 8080, path: "/" } }] })).toThrow(
       "stack/Lb: listener 443 is TERMINATED_HTTPS and needs tlsContainerRef",
+    );
+  });
+});
+
+describe("OpenstackServiceLoadBalancer in an estate stack", () => {
+  const props = {
+    name: "t-web",
+    network: { subnetId: "sub" },
+    vipAddress: "10.10.0.17",
+    listeners: [{ protocol: "HTTP" as const, port: 80, backendPort: 8080, monitor: { protocol: "HTTP" as const, port: 8080, path: "/healthz" } }],
+    healthMonitor: { delaySec: 10, timeoutSec: 5, maxRetries: 3, maxRetriesDown: 3 },
+    allowedCidrs: ["0.0.0.0/0"],
+    members: HostMap.fromLocalName("hosts_web"),
+  };
+
+  it("wires listener, pool, monitor and one member per host (defaults)", () => {
+    const stack = openstackTestStack();
+    new OpenstackServiceLoadBalancer(stack, "Lb", props);
+    const tf = synthJson(stack);
+    expect(resourcesOf(tf, "openstack_lb_loadbalancer_v2").lb_load_balancer).toMatchObject({ vip_subnet_id: "sub", vip_address: "10.10.0.17" });
+    expect(resourcesOf(tf, "openstack_lb_listener_v2").lb_port80_listener).toMatchObject({ protocol: "HTTP", protocol_port: 80, allowed_cidrs: ["0.0.0.0/0"] });
+    expect(resourcesOf(tf, "openstack_lb_pool_v2").lb_port80_pool).toMatchObject({ protocol: "HTTP", lb_method: "ROUND_ROBIN", listener_id: "${openstack_lb_listener_v2.lb_port80_listener.id}" });
+    expect(resourcesOf(tf, "openstack_lb_monitor_v2").lb_port80_monitor).toMatchObject({ type: "HTTP", url_path: "/healthz", delay: 10, timeout: 5, max_retries: 3, max_retries_down: 3, expected_codes: "200" });
+    expect(resourcesOf(tf, "openstack_lb_member_v2").lb_port80_member).toEqual({
+      for_each: "${local.hosts_web}",
+      name: "${each.key}",
+      pool_id: "${openstack_lb_pool_v2.lb_port80_pool.id}",
+      address: "${each.value.ip}",
+      protocol_port: 8080,
+      subnet_id: "sub",
+    });
+  });
+
+  it("terminates TLS, uses an HTTP pool and a separate monitor port (all options)", () => {
+    const stack = openstackTestStack();
+    new OpenstackServiceLoadBalancer(stack, "Lb", {
+      ...props,
+      lbMethod: "LEAST_CONNECTIONS",
+      listeners: [
+        {
+          protocol: "TERMINATED_HTTPS",
+          port: 443,
+          backendPort: 8080,
+          tlsContainerRef: "https://barbican.example.net/v1/containers/1",
+          monitor: { protocol: "HTTP", port: 8081, path: "/healthz" },
+        },
+      ],
+      healthMonitor: { ...props.healthMonitor, expectedCodes: "200-299" },
+    });
+    const tf = synthJson(stack);
+    expect(resourcesOf(tf, "openstack_lb_listener_v2").lb_port443_listener.default_tls_container_ref).toBe("https://barbican.example.net/v1/containers/1");
+    expect(resourcesOf(tf, "openstack_lb_pool_v2").lb_port443_pool).toMatchObject({ protocol: "HTTP", lb_method: "LEAST_CONNECTIONS" });
+    expect(resourcesOf(tf, "openstack_lb_member_v2").lb_port443_member.monitor_port).toBe(8081);
+    expect(resourcesOf(tf, "openstack_lb_monitor_v2").lb_port443_monitor.expected_codes).toBe("200-299");
+  });
+
+  it("gives a UDP pool a UDP-CONNECT monitor without HTTP settings", () => {
+    const stack = openstackTestStack();
+    new OpenstackServiceLoadBalancer(stack, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "UDP-CONNECT", port: 5353 } }] });
+    const tf = synthJson(stack);
+    expect(resourcesOf(tf, "openstack_lb_monitor_v2").lb_port53_monitor).toEqual({
+      name: "t-web-53",
+      pool_id: "${openstack_lb_pool_v2.lb_port53_pool.id}",
+      type: "UDP-CONNECT",
+      delay: 10,
+      timeout: 5,
+      max_retries: 3,
+      max_retries_down: 3,
+    });
+    expect(resourcesOf(tf, "openstack_lb_member_v2").lb_port53_member.monitor_port).toBeUndefined();
+  });
+
+  it("refuses a monitor the pool's protocol cannot take", () => {
+    expect(openstackErrorOf((s) => new OpenstackServiceLoadBalancer(s, "Lb", { ...props, listeners: [{ protocol: "UDP", port: 53, backendPort: 5353, monitor: { protocol: "TCP", port: 853 } }] }))).toBe(
+      "test/Lb: listener 53: a UDP pool cannot take a TCP monitor; UDP pools take UDP-CONNECT, which only they take",
+    );
+  });
+
+  it("refuses a monitor timeout above its delay", () => {
+    expect(openstackErrorOf((s) => new OpenstackServiceLoadBalancer(s, "Lb", { ...props, healthMonitor: { ...props.healthMonitor, timeoutSec: 20 } }))).toBe(
+      "test/Lb: healthMonitor.timeoutSec (20) must not exceed delaySec (10); Octavia rejects it",
     );
   });
 });

@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
-import { ValidationError } from "../../constructs/core";
-import { OpenstackProvider } from "../../.gen/providers/openstack/provider";
-import { OpenstackFloatingVip } from "../../constructs/openstack";
+import { ValidationError } from "../../../constructs/core";
+import { OpenstackProvider } from "../../../.gen/providers/openstack/provider";
+import { OpenstackFloatingVip } from "../../../constructs/openstack";
 
 describe("ValidationError", () => {
   it("is what a construct throws for props it refuses: the construct path, then the detail", () => {

@@ -18,7 +18,7 @@ import { LbPoolV2 } from "../.gen/providers/openstack/lb-pool-v2";
 import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
 import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
-import { SiteNetwork } from "../constructs/openstack";
+import { OpenstackSiteNetwork } from "../constructs/openstack";
 import type { EstateModel } from "../model";
 import { EstateStack } from "../stacks/estate-stack";
 
@@ -26,7 +26,7 @@ export function buildNaiveStacks(app: App, estate: EstateModel): void {
   for (const site of estate.openstackSites) {
     const stack = new EstateStack(app, site.stackName, estate.backend);
     new OpenstackProvider(stack, "openstack", { cloud: site.cloud, region: site.region });
-    const network = new SiteNetwork(stack, "Network", {
+    const network = new OpenstackSiteNetwork(stack, "Network", {
       name: site.stackName,
       subnetCidr: site.subnetCidr,
       gatewayIp: site.gatewayIp,

@@ -1,7 +1,8 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
-import type { LiteralLocalRegistry } from "../constructs/literal-locals";
+import { LOCAL_NAME_PATTERN, type LiteralLocalRegistry } from "../constructs/literal-locals";
 import { escapeTemplateStrings, terraformLiteral } from "../constructs/terraform-literal";
+import { ValidationError } from "../constructs/core";
 import { snakeCase, type BackendModel } from "../model";
 
 /**
@@ -30,8 +31,8 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
    * written with Terraform's template sequences escaped, so Terraform reads it back exactly as given.
    */
   addLiteralLocal(name: string, value: unknown): string {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${this.node.path}: local name "${name}" must be lower snake case`);
-    if (this.literalLocals.has(name)) throw new Error(`${this.node.path}: local "${name}" is defined twice`);
+    if (!LOCAL_NAME_PATTERN.test(name)) throw new ValidationError(`local name "${name}" must be lower snake case`, this);
+    if (this.literalLocals.has(name)) throw new ValidationError(`local "${name}" is defined twice`, this);
     this.literalLocals.set(name, value);
     return `\${local.${name}}`;
   }
@@ -48,7 +49,7 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
     const id = below.join("_");
     const owner = this.logicalIds.get(id);
     if (owner !== undefined && owner !== node.path) {
-      throw new Error(`${node.path}: Terraform name "${id}" is already used by ${owner}; rename one of the constructs`);
+      throw new ValidationError(`Terraform name "${id}" is already used by ${owner}; rename one of the constructs`, scopes[scopes.length - 1]);
     }
     this.logicalIds.set(id, node.path);
     return id;

@@ -7,6 +7,7 @@ import { serviceRecordName, trafficStackName, type EstateModel, type ServiceMode
 import { terraformLiteral } from "../constructs/terraform-literal";
 import { awsProviderConfig } from "./aws-site-stack";
 import { EstateStack } from "./estate-stack";
+import { ValidationError } from "../constructs/core";
 
 /** Route 53 is global; without an AWS site the provider still needs a region to sign requests in. */
 export const DEFAULT_TRAFFIC_REGION = "us-east-1";
@@ -23,7 +24,7 @@ export class TrafficStack extends EstateStack {
     super(scope, stackName, estate.backend);
     const traffic = estate.traffic;
     if (!traffic) {
-      throw new Error(`${this.node.path}: environment "${estate.env}" has no traffic section; build a traffic stack only when traffic.hostedZone is set`);
+      throw new ValidationError(`environment "${estate.env}" has no traffic section; build a traffic stack only when traffic.hostedZone is set`, this);
     }
     const aws = estate.awsSite;
     const tags = { "estate:env": estate.env, "estate:stack": stackName };
@@ -41,7 +42,7 @@ export class TrafficStack extends EstateStack {
     } else if (traffic.zoneId) {
       zoneId = traffic.zoneId;
     } else {
-      throw new Error(`${this.node.path}: traffic.hostedZone needs an existing zone id or create: true`);
+      throw new ValidationError(`traffic.hostedZone needs an existing zone id or create: true`, this);
     }
 
     // Internal services are reached on the sites' private networks: no public record.
@@ -50,7 +51,7 @@ export class TrafficStack extends EstateStack {
       if (endpoints.length === 0) continue;
       const recordName = serviceRecordName(service.name, traffic.domain);
       if (!service.publicHealthCheck) {
-        throw new Error(`${this.node.path}: every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
+        throw new ValidationError(`every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`, this);
       }
       new ServiceTraffic(this, service.name, {
         zoneId,
@@ -69,7 +70,7 @@ export class TrafficStack extends EstateStack {
     for (const site of estate.openstackSites) {
       const placed = site.services.find((s) => s.service.name === service.name);
       if (!placed || placed.hosts.length === 0) continue;
-      if (!placed.publicVip) throw new Error(`${this.node.path}: service "${service.name}" runs in site "${site.name}" without a public VIP`);
+      if (!placed.publicVip) throw new ValidationError(`service "${service.name}" runs in site "${site.name}" without a public VIP`, this);
       endpoints.push({ site: site.name, weight: site.traffic.effectiveWeight, target: { ipAddress: placed.publicVip } });
     }
     const aws = estate.awsSite;

@@ -184,24 +184,31 @@ describe("AwsSiteStack (dev estate)", () => {
   });
 
   it("gives every target group the service's health check", () => {
+    // dev.yaml: web checks HTTP /healthz on 8080, api TCP on its backend port; timings are the model's defaults.
     const groups = resourcesOf(tf, "aws_lb_target_group");
-    for (const service of estate.services) {
-      const hc = service.healthCheck;
-      for (const l of service.listeners) {
-        const group = groups[`${service.name}_load_balancer_target_groups_${l.port}`];
-        expect(group).toMatchObject({ port: l.backendPort, target_type: "instance" });
-        expect(group.health_check).toEqual({
-          enabled: true,
-          protocol: hc.protocol,
-          port: String(hc.port),
-          ...(hc.protocol === "TCP" ? {} : { path: hc.path, matcher: hc.expectedCodes }),
-          interval: hc.intervalSec,
-          timeout: hc.timeoutSec,
-          healthy_threshold: hc.healthyThreshold,
-          unhealthy_threshold: hc.unhealthyThreshold,
-        });
-      }
-    }
+    expect(Object.keys(groups).sort()).toEqual(["api_load_balancer_target_groups_5432", "web_load_balancer_target_groups_80"]);
+    expect(groups.web_load_balancer_target_groups_80).toMatchObject({ port: 8080, protocol: "HTTP", target_type: "instance" });
+    expect(groups.web_load_balancer_target_groups_80.health_check).toEqual({
+      enabled: true,
+      protocol: "HTTP",
+      port: "8080",
+      path: "/healthz",
+      matcher: "200",
+      interval: 10,
+      timeout: 5,
+      healthy_threshold: 3,
+      unhealthy_threshold: 3,
+    });
+    expect(groups.api_load_balancer_target_groups_5432).toMatchObject({ port: 5432, protocol: "TCP", target_type: "instance" });
+    expect(groups.api_load_balancer_target_groups_5432.health_check).toEqual({
+      enabled: true,
+      protocol: "TCP",
+      port: "5432",
+      interval: 10,
+      timeout: 5,
+      healthy_threshold: 3,
+      unhealthy_threshold: 3,
+    });
   });
 
   it("registers every host in every target group of its service, keyed by host name", () => {
@@ -513,11 +520,7 @@ describe("AwsFleet", () => {
     { name: "t-aws-web-002", ip: "10.40.17.1", availabilityZone: "eu-west-1b" },
   ];
   const fleetProps = (network: AwsSiteNetwork) => ({
-    env: "t",
-    site: "aws",
-    service: "web",
-    image: "debian12",
-    imageVersion: "1",
+    hostsLocalName: "hosts_web",
     imageId: "ami-0123456789abcdef0",
     instanceType: "t3.small",
     hosts,
@@ -549,10 +552,12 @@ describe("AwsFleet", () => {
     new AwsFleet(stack, "Fleet", {
       ...fleetProps(new AwsSiteNetwork(stack, "Network", NETWORK)),
       volumeSizeGiB: 50,
+      tags: { "estate:image": "debian12 ${x}" },
       targetGroups: [{ listenerPort: 443, port: 8443, targetGroupArn: "arn:tg" }],
     });
     const tf = synthJson(stack);
     expect(resourcesOf(tf, "aws_instance").fleet_instances.root_block_device.volume_size).toBe(50);
+    expect(resourcesOf(tf, "aws_instance").fleet_instances.tags).toEqual({ Name: "${each.key}", "estate:image": "debian12 $${x}" });
     expect(resourcesOf(tf, "aws_lb_target_group_attachment").fleet_target_group_attachments_443).toEqual({
       for_each: "${local.hosts_web}",
       target_group_arn: "arn:tg",
@@ -579,11 +584,15 @@ describe("AwsFleet", () => {
     );
   });
 
-  it("must live in an EstateStack, which renders the host map", () => {
+  it("works in a plain TerraformStack, its host map a Terraform local there too", () => {
+    // GIVEN a plain cdktf stack, as a user's own app has one
     const plain = new TerraformStack(Testing.app(), "plain");
-    const network = new AwsSiteNetwork(plain, "Network", NETWORK);
-    expect(errorOf((s) => new AwsFleet(s, "Fleet", fleetProps(network)), plain)).toBe(
-      'plain/Fleet: a fleet must live in a stack that renders literal host maps (an EstateStack); stack "plain" is a plain TerraformStack',
-    );
+    new AwsProvider(plain, "aws", { region: "eu-west-1" });
+    // WHEN a fleet is added to it
+    new AwsFleet(plain, "Fleet", fleetProps(new AwsSiteNetwork(plain, "Network", NETWORK)));
+    const tf = JSON.parse(Testing.synth(plain, true));
+    // THEN the instances iterate over the local hosts_web, which holds the hosts
+    expect(tf.locals.hosts_web).toEqual({ "t-aws-web-001": { ip: "10.40.1.1", zone: "eu-west-1a" }, "t-aws-web-002": { ip: "10.40.17.1", zone: "eu-west-1b" } });
+    expect(Object.values(resourcesOf(tf, "aws_instance")).map((r: any) => r.for_each)).toEqual(["${local.hosts_web}"]);
   });
 });

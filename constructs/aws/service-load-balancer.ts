@@ -5,6 +5,7 @@ import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aw
 import type { HealthCheckModel, ListenerModel, ListenerProtocol, TargetHealthCheckModel } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
 import { terraformLiteral } from "../terraform-literal";
+import { ValidationError } from "../core";
 
 export type AwsLoadBalancerType = "application" | "network";
 
@@ -130,55 +131,57 @@ export class AwsServiceLoadBalancer extends Construct {
   }
 
   private validate(props: AwsServiceLoadBalancerProps): void {
-    const path = this.node.path;
     const name = props.loadBalancerName;
     if (name.length === 0 || name.length > MAX_LOAD_BALANCER_NAME_LENGTH || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name) || name.startsWith("internal-")) {
-      throw new Error(
-        `${path}: loadBalancerName "${name}" is not a valid AWS load balancer name: 1-${MAX_LOAD_BALANCER_NAME_LENGTH} letters, digits and dashes, not starting or ending with a dash nor starting with "internal-"`,
+      throw new ValidationError(
+        `loadBalancerName "${name}" is not a valid AWS load balancer name: 1-${MAX_LOAD_BALANCER_NAME_LENGTH} letters, digits and dashes, not starting or ending with a dash nor starting with "internal-"`,
+        this,
       );
     }
     if (props.network.publicSubnetIds.length < 2) {
-      throw new Error(`${path}: a load balancer needs public subnets in at least two availability zones, got ${props.network.publicSubnetIds.length}`);
+      throw new ValidationError(`a load balancer needs public subnets in at least two availability zones, got ${props.network.publicSubnetIds.length}`, this);
     }
-    if (props.listeners.length === 0) throw new Error(`${path}: listeners is empty; a load balancer needs at least one listener`);
+    if (props.listeners.length === 0) throw new ValidationError(`listeners is empty; a load balancer needs at least one listener`, this);
     const alb = props.loadBalancerType === "application";
     const ports = new Set<number>();
     for (const l of props.listeners) {
-      if (ports.has(l.port)) throw new Error(`${path}: port ${l.port} has two listeners; a load balancer listens once per port`);
+      if (ports.has(l.port)) throw new ValidationError(`port ${l.port} has two listeners; a load balancer listens once per port`, this);
       ports.add(l.port);
       if (alb && !LAYER7.includes(l.protocol)) {
-        throw new Error(`${path}: an application load balancer cannot carry the ${l.protocol} listener on port ${l.port}; use loadBalancerType "network"`);
+        throw new ValidationError(`an application load balancer cannot carry the ${l.protocol} listener on port ${l.port}; use loadBalancerType "network"`, this);
       }
       if (alb && l.protocol === "HTTPS") {
-        throw new Error(
-          `${path}: the HTTPS listener on port ${l.port} passes TLS through to the backends, which an application load balancer cannot do; use loadBalancerType "network", or TERMINATED_HTTPS with a certificate`,
+        throw new ValidationError(
+          `the HTTPS listener on port ${l.port} passes TLS through to the backends, which an application load balancer cannot do; use loadBalancerType "network", or TERMINATED_HTTPS with a certificate`,
+          this,
         );
       }
       if (l.protocol === "TERMINATED_HTTPS" && !l.tls?.awsCertificateArn) {
-        throw new Error(`${path}: the TERMINATED_HTTPS listener on port ${l.port} needs tls.awsCertificateArn (an ACM certificate ARN)`);
+        throw new ValidationError(`the TERMINATED_HTTPS listener on port ${l.port} needs tls.awsCertificateArn (an ACM certificate ARN)`, this);
       }
       if (l.protocol !== "TERMINATED_HTTPS" && l.tls) {
-        throw new Error(`${path}: the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`);
+        throw new ValidationError(`the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`, this);
       }
     }
     for (const l of props.listeners) {
       const check = l.targetHealthCheck;
       if (alb && check.protocol === "TCP") {
-        throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check of listener ${l.port} is TCP; give it protocol HTTP and a path`);
+        throw new ValidationError(`application load balancers check targets over HTTP or HTTPS, but the health check of listener ${l.port} is TCP; give it protocol HTTP and a path`, this);
       }
       if (check.protocol !== "TCP" && !check.path?.startsWith("/")) {
-        throw new Error(`${path}: an ${check.protocol} health check needs a path starting with "/", got "${check.path ?? ""}"`);
+        throw new ValidationError(`an ${check.protocol} health check needs a path starting with "/", got "${check.path ?? ""}"`, this);
       }
     }
     const hc = props.healthCheck;
     if (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec) {
-      throw new Error(
-        `${path}: health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
+      throw new ValidationError(
+        `health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
+        this,
       );
     }
-    if (hc.intervalSec < 5 || hc.intervalSec > 300) throw new Error(`${path}: health-check intervalSec must be from 5 to 300, got ${hc.intervalSec}`);
+    if (hc.intervalSec < 5 || hc.intervalSec > 300) throw new ValidationError(`health-check intervalSec must be from 5 to 300, got ${hc.intervalSec}`, this);
     for (const [what, n] of [["healthyThreshold", hc.healthyThreshold], ["unhealthyThreshold", hc.unhealthyThreshold]] as const) {
-      if (!Number.isInteger(n) || n < 2 || n > 10) throw new Error(`${path}: health-check ${what} must be from 2 to 10, got ${n}`);
+      if (!Number.isInteger(n) || n < 2 || n > 10) throw new ValidationError(`health-check ${what} must be from 2 to 10, got ${n}`, this);
     }
   }
 }

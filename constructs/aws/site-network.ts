@@ -9,6 +9,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { cidrContains, cidrsOverlap, isValidCidr, parseCidr, WORLD_IPV4_CIDR } from "../../model";
+import { ValidationError } from "../core";
 
 /** Default for {@link AwsSiteNetworkProps.natGatewayPerZone}. */
 export const DEFAULT_NAT_GATEWAY_PER_ZONE = true;
@@ -168,32 +169,32 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
   }
 
   private validate(props: AwsSiteNetworkProps): void {
-    const path = this.node.path;
-    if (!isValidCidr(props.vpcCidr)) throw new Error(`${path}: vpcCidr must be an IPv4 network such as 10.40.0.0/16, got "${props.vpcCidr}"`);
+    if (!isValidCidr(props.vpcCidr)) throw new ValidationError(`vpcCidr must be an IPv4 network such as 10.40.0.0/16, got "${props.vpcCidr}"`, this);
     const vpcPrefix = parseCidr(props.vpcCidr).prefix;
     if (vpcPrefix < 16 || vpcPrefix > 28) {
-      throw new Error(`${path}: vpcCidr ${props.vpcCidr} has a /${vpcPrefix} prefix; AWS accepts VPCs from /16 to /28`);
+      throw new ValidationError(`vpcCidr ${props.vpcCidr} has a /${vpcPrefix} prefix; AWS accepts VPCs from /16 to /28`, this);
     }
     if (props.zones.length < MIN_AWS_ZONES) {
-      throw new Error(
-        `${path}: zones lists ${props.zones.length} availability zone(s); load balancers need subnets in at least ${MIN_AWS_ZONES}, so list at least ${MIN_AWS_ZONES} zones`,
+      throw new ValidationError(
+        `zones lists ${props.zones.length} availability zone(s); load balancers need subnets in at least ${MIN_AWS_ZONES}, so list at least ${MIN_AWS_ZONES} zones`,
+        this,
       );
     }
     const vpc = parseCidr(props.vpcCidr);
     const seenZones = new Set<string>();
     const subnets: { cidr: string; what: string }[] = [];
     for (const zone of props.zones) {
-      if (seenZones.has(zone.name)) throw new Error(`${path}: zone "${zone.name}" is listed twice; each availability zone gets one pair of subnets`);
+      if (seenZones.has(zone.name)) throw new ValidationError(`zone "${zone.name}" is listed twice; each availability zone gets one pair of subnets`, this);
       seenZones.add(zone.name);
       for (const [kind, cidr] of [["private", zone.privateSubnetCidr], ["public", zone.publicSubnetCidr]] as const) {
         const what = `${kind} subnet ${cidr} of zone "${zone.name}"`;
-        if (!isValidCidr(cidr)) throw new Error(`${path}: ${kind}SubnetCidr of zone "${zone.name}" must be an IPv4 network such as 10.40.0.0/20, got "${cidr}"`);
+        if (!isValidCidr(cidr)) throw new ValidationError(`${kind}SubnetCidr of zone "${zone.name}" must be an IPv4 network such as 10.40.0.0/20, got "${cidr}"`, this);
         const net = parseCidr(cidr);
         if (!cidrContains(vpc, net.base) || !cidrContains(vpc, net.base + net.size - 1)) {
-          throw new Error(`${path}: ${what} is not inside the VPC ${props.vpcCidr}; carve every subnet from the VPC range`);
+          throw new ValidationError(`${what} is not inside the VPC ${props.vpcCidr}; carve every subnet from the VPC range`, this);
         }
         const clash = subnets.find((s) => cidrsOverlap(parseCidr(s.cidr), net));
-        if (clash) throw new Error(`${path}: ${what} overlaps ${clash.what}; subnets of a VPC must not overlap`);
+        if (clash) throw new ValidationError(`${what} overlaps ${clash.what}; subnets of a VPC must not overlap`, this);
         subnets.push({ cidr, what });
       }
     }

@@ -3,6 +3,7 @@ import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/network
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
 import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
 import { terraformLiteral } from "../terraform-literal";
+import { ValidationError } from "../core";
 
 export const SSH_PORT = 22;
 
@@ -11,7 +12,7 @@ export interface ServicePort {
   readonly port: number;
 }
 
-export interface ServiceSecurityGroupProps {
+export interface OpenstackServiceSecurityGroupProps {
   readonly name: string;
   /** Ports the members serve and answer health checks on. */
   readonly servicePorts: readonly ServicePort[];
@@ -31,18 +32,18 @@ export const DEFAULT_NODE_EXPORTER_PORT = 9100;
  * Security group of one service's instances: service ports from the load balancer, SSH from the admin networks,
  * node_exporter from monitoring. Neutron's default egress rules stay.
  */
-export class ServiceSecurityGroup extends Construct {
+export class OpenstackServiceSecurityGroup extends Construct {
   readonly securityGroupId: string;
 
-  constructor(scope: Construct, id: string, props: ServiceSecurityGroupProps) {
+  constructor(scope: Construct, id: string, props: OpenstackServiceSecurityGroupProps) {
     super(scope, id);
-    if (props.adminCidrs.length === 0) throw new Error(`${this.node.path}: adminCidrs must list at least one network`);
+    if (props.adminCidrs.length === 0) throw new ValidationError(`adminCidrs must list at least one network`, this);
     for (const cidr of [...props.adminCidrs, ...props.loadBalancerSourceCidrs, ...(props.monitoringCidrs ?? [])]) {
-      if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: "${cidr}" is not an IPv4 CIDR`);
+      if (!isValidCidr(cidr)) throw new ValidationError(`"${cidr}" is not an IPv4 CIDR`, this);
     }
     // Judged by what the networks cover together: 0.0.0.0/1 and 128.0.0.0/1 open as much as 0.0.0.0/0.
     const reach = publicCoverage(props.adminCidrs);
-    if (reach.internetScale) throw new Error(`${this.node.path}: adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks in adminCidrs`);
+    if (reach.internetScale) throw new ValidationError(`adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks in adminCidrs`, this);
     const group = new NetworkingSecgroupV2(this, "Group", { name: terraformLiteral(props.name), description: terraformLiteral(`Instances of ${props.name}`) });
     this.securityGroupId = group.id;
 

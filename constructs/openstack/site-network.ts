@@ -8,13 +8,31 @@ import { NetworkingRouterV2 } from "../../.gen/providers/openstack/networking-ro
 import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../../model";
 import { terraformLiteral } from "../terraform-literal";
+import { ValidationError } from "../core";
 
 export interface StaticRoute {
   readonly destination: string;
   readonly nextHop: string;
 }
 
-export interface SiteNetworkProps {
+/** What the other OpenStack constructs need from a site network. */
+export interface IOpenstackSiteNetwork {
+  /** Neutron network id of the site network. */
+  readonly networkId: string;
+  /** Neutron subnet id of the site subnet: fixed host addresses, load balancer VIPs and members live on it. */
+  readonly subnetId: string;
+  /** Name of the external (provider) network the router uplinks to: the pool floating IPs come from. */
+  readonly externalNetworkName: string;
+  /**
+   * The subnet's attachment to the router. Neutron only associates a floating IP with a port whose subnet is on a
+   * router with an external gateway (else ExternalGatewayForFloatingIPNotFound), and instances reach the metadata
+   * service and package mirrors through it; nothing those resources refer to says so, hence `depends_on` on it.
+   * @default - none known: nothing waits for it
+   */
+  readonly routerInterface?: ITerraformDependable;
+}
+
+export interface OpenstackSiteNetworkProps {
   /** Name of the network, subnet and router in Neutron. */
   readonly name: string;
   readonly subnetCidr: string;
@@ -30,31 +48,27 @@ export interface SiteNetworkProps {
 }
 
 /** Site network: network, subnet, router with external gateway, interface and central routes. */
-export class SiteNetwork extends Construct {
+export class OpenstackSiteNetwork extends Construct implements IOpenstackSiteNetwork {
   readonly networkId: string;
   readonly subnetId: string;
   readonly routerId: string;
   readonly externalNetworkId: string;
-  /**
-   * The subnet's attachment to the router. Neutron only associates a floating IP with a port whose subnet is on a
-   * router with an external gateway (else ExternalGatewayForFloatingIPNotFound), and instances reach the metadata
-   * service and package mirrors through it; nothing those resources refer to says so, hence `depends_on` on it.
-   */
+  readonly externalNetworkName: string;
   readonly routerInterface: ITerraformDependable;
 
-  constructor(scope: Construct, id: string, props: SiteNetworkProps) {
+  constructor(scope: Construct, id: string, props: OpenstackSiteNetworkProps) {
     super(scope, id);
-    if (!isValidCidr(props.subnetCidr)) throw new Error(`${this.node.path}: subnetCidr must be an IPv4 CIDR, got "${props.subnetCidr}"`);
+    if (!isValidCidr(props.subnetCidr)) throw new ValidationError(`subnetCidr must be an IPv4 CIDR, got "${props.subnetCidr}"`, this);
     const subnet = parseCidr(props.subnetCidr);
     for (const [what, ip] of [["gatewayIp", props.gatewayIp], ["allocationPool.start", props.allocationPool.start], ["allocationPool.end", props.allocationPool.end]] as const) {
-      if (!isValidIpv4(ip) || !cidrContains(subnet, ipToInt(ip))) throw new Error(`${this.node.path}: ${what} must be an address inside ${props.subnetCidr}, got "${ip}"`);
+      if (!isValidIpv4(ip) || !cidrContains(subnet, ipToInt(ip))) throw new ValidationError(`${what} must be an address inside ${props.subnetCidr}, got "${ip}"`, this);
     }
     const destinations = new Set<string>();
     for (const r of props.routes ?? []) {
-      if (destinations.has(r.destination)) throw new Error(`${this.node.path}: two routes to ${r.destination}; a router holds one next hop per destination`);
+      if (destinations.has(r.destination)) throw new ValidationError(`two routes to ${r.destination}; a router holds one next hop per destination`, this);
       destinations.add(r.destination);
       if (!isValidIpv4(r.nextHop) || !cidrContains(subnet, ipToInt(r.nextHop))) {
-        throw new Error(`${this.node.path}: route to ${r.destination} has next hop "${r.nextHop}" outside ${props.subnetCidr}; the router only reaches next hops on its subnet`);
+        throw new ValidationError(`route to ${r.destination} has next hop "${r.nextHop}" outside ${props.subnetCidr}; the router only reaches next hops on its subnet`, this);
       }
     }
 
@@ -87,6 +101,7 @@ export class SiteNetwork extends Construct {
     this.subnetId = subnetResource.id;
     this.routerId = router.id;
     this.externalNetworkId = external.id;
+    this.externalNetworkName = props.externalNetworkName;
     this.routerInterface = iface;
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { HealthCheckModel, PublicHealthCheckModel } from "../../model";
 import { DEFAULT_RECORD_TTL_SEC, WeightedServiceRecord, type WeightedRecordTarget } from "./weighted-service-record";
+import { ValidationError } from "../core";
 
 /** Services that check their backends at least this often get Route 53's fast (10 s) interval, others 30 s. */
 export const FAST_REQUEST_INTERVAL_UP_TO_SEC = 10;
@@ -42,16 +43,16 @@ export class ServiceTraffic extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceTrafficProps) {
     super(scope, id);
-    const path = this.node.path;
-    if (props.endpoints.length === 0) throw new Error(`${path}: endpoints is empty; a service name needs at least one site to point at`);
+    if (props.endpoints.length === 0) throw new ValidationError(`endpoints is empty; a service name needs at least one site to point at`, this);
     const sites = new Set<string>();
     for (const e of props.endpoints) {
-      if (sites.has(e.site)) throw new Error(`${path}: site "${e.site}" is listed twice; each site gets one weighted record`);
+      if (sites.has(e.site)) throw new ValidationError(`site "${e.site}" is listed twice; each site gets one weighted record`, this);
       sites.add(e.site);
     }
     if (props.endpoints.every((e) => e.weight === 0)) {
-      throw new Error(
-        `${path}: every record of ${props.recordName} has weight 0 (sites: ${[...sites].join(", ")}); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0`,
+      throw new ValidationError(
+        `every record of ${props.recordName} has weight 0 (sites: ${[...sites].join(", ")}); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0`,
+        this,
       );
     }
     const check = props.publicHealthCheck;

@@ -1,5 +1,6 @@
 import { App, Testing } from "cdktf";
 import type { Construct } from "constructs";
+import { OpenstackProvider } from "../../.gen/providers/openstack/provider";
 import { EstateStack } from "../../stacks/estate-stack";
 
 /** GIVEN a bare EstateStack with a local backend. */
@@ -25,4 +26,16 @@ export function errorOf(build: (scope: Construct) => void, scope: Construct = te
     return (err as Error).message;
   }
   throw new Error("expected construction to fail");
+}
+
+/** GIVEN an estate stack with the one OpenStack provider every OpenStack site stack has. */
+export function openstackTestStack(): EstateStack {
+  const stack = testStack();
+  new OpenstackProvider(stack, "openstack", { cloud: "test", region: "RegionOne" });
+  return stack;
+}
+
+/** The message an OpenStack construct throws in {@link openstackTestStack}. */
+export function openstackErrorOf(build: (scope: Construct) => void): string {
+  return errorOf(build, openstackTestStack());
 }

@@ -1,4 +1,3 @@
-import { TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { LbListenerV2 } from "../../.gen/providers/openstack/lb-listener-v2";
 import { LbLoadbalancerV2 } from "../../.gen/providers/openstack/lb-loadbalancer-v2";
@@ -8,6 +7,8 @@ import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import { isValidCidr } from "../../model";
 import { compareStrings } from "../../util";
 import { terraformLiteral } from "../terraform-literal";
+import { type HostMap, ValidationError } from "../core";
+import type { IOpenstackSiteNetwork } from "./site-network";
 
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 /** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
@@ -61,40 +62,38 @@ export interface OctaviaHealthMonitor {
   readonly expectedCodes?: string;
 }
 
-export interface OctaviaLoadBalancerProps {
+export interface OpenstackServiceLoadBalancerProps {
   readonly name: string;
-  /** Subnet the VIP port lives on (the site subnet). */
-  readonly vipSubnetId: string;
-  /** Fixed VIP address on that subnet. */
+  /** The site network: the VIP port and the members' addresses are on its subnet. */
+  readonly network: Pick<IOpenstackSiteNetwork, "subnetId">;
+  /** Fixed VIP address on the site subnet. */
   readonly vipAddress: string;
   readonly listeners: readonly OctaviaListener[];
   readonly healthMonitor: OctaviaHealthMonitor;
   /** Client networks allowed on every listener (Octavia enforces them on the VIP); any order, written sorted. */
   readonly allowedCidrs: readonly string[];
-  /** Host map expression (`${local.hosts_x}`) with an `ip` per host name; one member per host and listener. */
-  readonly membersExpression: string;
-  /** Subnet the members' addresses are on. */
-  readonly memberSubnetId: string;
+  /** The hosts behind the load balancer (a fleet's host map, with an `ip` per host name): one member per host and listener. */
+  readonly members: HostMap;
   /** @default "ROUND_ROBIN" */
   readonly lbMethod?: OctaviaLbMethod;
 }
 
 /** Octavia load balancer of one service in one site: a listener, pool, monitor and members per service listener. */
-export class OctaviaLoadBalancer extends Construct {
+export class OpenstackServiceLoadBalancer extends Construct {
   readonly loadBalancerId: string;
   readonly vipPortId: string;
   readonly vipAddress: string;
 
-  constructor(scope: Construct, id: string, props: OctaviaLoadBalancerProps) {
+  constructor(scope: Construct, id: string, props: OpenstackServiceLoadBalancerProps) {
     super(scope, id);
     const hm = props.healthMonitor;
-    if (hm.timeoutSec > hm.delaySec) throw new Error(`${this.node.path}: healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`);
-    if (props.listeners.length === 0) throw new Error(`${this.node.path}: a load balancer needs at least one listener`);
-    for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new Error(`${this.node.path}: allowedCidrs: "${cidr}" is not an IPv4 CIDR`);
+    if (hm.timeoutSec > hm.delaySec) throw new ValidationError(`healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`, this);
+    if (props.listeners.length === 0) throw new ValidationError(`a load balancer needs at least one listener`, this);
+    for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new ValidationError(`allowedCidrs: "${cidr}" is not an IPv4 CIDR`, this);
 
     const lb = new LbLoadbalancerV2(this, "LoadBalancer", {
       name: terraformLiteral(props.name),
-      vipSubnetId: props.vipSubnetId,
+      vipSubnetId: props.network.subnetId,
       vipAddress: props.vipAddress,
       adminStateUp: true,
     });
@@ -104,14 +103,14 @@ export class OctaviaLoadBalancer extends Construct {
 
     for (const l of props.listeners) {
       if (l.protocol === "TERMINATED_HTTPS" && !l.tlsContainerRef) {
-        throw new Error(`${this.node.path}: listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`);
+        throw new ValidationError(`listener ${l.port} is TERMINATED_HTTPS and needs tlsContainerRef`, this);
       }
       const probe = l.monitor;
       if ((probe.protocol === "HTTP" || probe.protocol === "HTTPS") && !probe.path?.startsWith("/")) {
-        throw new Error(`${this.node.path}: listener ${l.port}: an ${probe.protocol} monitor needs a path starting with "/", got "${probe.path ?? ""}"`);
+        throw new ValidationError(`listener ${l.port}: an ${probe.protocol} monitor needs a path starting with "/", got "${probe.path ?? ""}"`, this);
       }
       if ((l.protocol === "UDP") !== (probe.protocol === "UDP-CONNECT")) {
-        throw new Error(`${this.node.path}: listener ${l.port}: a ${l.protocol} pool cannot take a ${probe.protocol} monitor; UDP pools take UDP-CONNECT, which only they take`);
+        throw new ValidationError(`listener ${l.port}: a ${l.protocol} pool cannot take a ${probe.protocol} monitor; UDP pools take UDP-CONNECT, which only they take`, this);
       }
       const scopeForPort = new Construct(this, `Port${l.port}`);
       const listener = new LbListenerV2(scopeForPort, "Listener", {
@@ -144,14 +143,14 @@ export class OctaviaLoadBalancer extends Construct {
       // One member per host, keyed and named by the host: the provider records a member only once Octavia reports
       // it ACTIVE (terraform-provider-openstack v3.x, resource_openstack_lb_member_v2.go), so one left in ERROR by a
       // failed apply is deleted or imported by hand at this address (README, "Recovering from a failed apply").
-      const members = TerraformIterator.fromMap(props.membersExpression as unknown as Record<string, unknown>);
+      const members = props.members.forEach();
       new LbMemberV2(scopeForPort, "Member", {
         forEach: members,
         name: members.key,
         poolId: pool.id,
         address: members.getString("ip"),
         protocolPort: l.backendPort,
-        subnetId: props.memberSubnetId,
+        subnetId: props.network.subnetId,
         ...(probe.port !== l.backendPort ? { monitorPort: probe.port } : {}),
       });
     }

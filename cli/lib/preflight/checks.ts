@@ -242,7 +242,12 @@ async function checkKeyPair(ctx: Context): Promise<void> {
   if (!key || !base) return;
   const check = `key pair ${key.name}`;
   const r = await session.request("GET", base, `/os-keypairs/${encodeURIComponent(key.name)}`);
-  if (r.status === 200) ctx.results.push(ok("objects", check, `belongs to user ${session.token.user.name}${key.created ? " (the stack registers it too)" : ""}`));
+  const sameKey = (a: unknown, b: string) => typeof a === "string" && a.trim().split(/\s+/).slice(0, 2).join(" ") === b.trim().split(/\s+/).slice(0, 2).join(" ");
+  if (r.status === 200 && key.created && key.publicKey && !sameKey(r.body?.keypair?.public_key, key.publicKey)) {
+    ctx.results.push(
+      missing("objects", check, `user ${session.token.user.name} already has another key of that name; the stack's key pair would fail with 409 Conflict`, `delete the old key (openstack keypair delete ${key.name}), or change ssh.keyName`),
+    );
+  } else if (r.status === 200) ctx.results.push(ok("objects", check, key.created ? `present with the stack's public key (a deployed stack holds it)` : `belongs to user ${session.token.user.name}`));
   else if (r.status === 404 && key.created) ctx.results.push(ok("objects", check, "the stack registers it (ssh.publicKey)"));
   else if (r.status === 404) ctx.results.push(missing("objects", check, `user ${session.token.user.name} has no key pair of that name (key pairs belong to a user, not a project)`, `openstack keypair create --public-key <file> ${key.name} as this user, or set ssh.publicKey so the stack registers it`));
   else ctx.results.push(missing("objects", check, `cannot read key pairs: ${answer(r)}`, "the user must be able to read its key pairs"));
@@ -298,11 +303,7 @@ async function checkQuotas(ctx: Context): Promise<void> {
   const raise = (service: string, what: string) => `raise the ${service} quota of project ${project.name} (openstack quota set --${what} <n> ${project.name}), or free some`;
 
   // Nova: /limits gives limits and usage of the token's project to any project user.
-  const serverNames = await (async () => {
-    if (!endpoints.compute) return undefined;
-    const r = await session.request("GET", endpoints.compute, "/servers?limit=1000");
-    return r.status === 200 ? new Set((r.body.servers as { name: string }[]).map((s) => s.name)) : undefined;
-  })();
+  const serverNames = endpoints.compute ? await serverNamesOfProject(session, endpoints.compute) : undefined;
   const newServers = demand.servers.filter((s) => !serverNames?.has(s.name));
   if (endpoints.compute) {
     const r = await session.request("GET", endpoints.compute, "/limits");
@@ -386,6 +387,20 @@ async function checkQuotas(ctx: Context): Promise<void> {
   }
 
   await checkLoadBalancerQuotas(ctx);
+}
+
+/** Names of the project's servers, every page of them (Nova pages by `limit` and `marker`, at most osapi_max_limit). */
+async function serverNamesOfProject(session: OpenstackSession, base: string): Promise<Set<string> | undefined> {
+  const names = new Set<string>();
+  let marker: string | undefined;
+  for (;;) {
+    const r = await session.request("GET", base, `/servers?limit=1000${marker ? `&marker=${marker}` : ""}`);
+    if (r.status !== 200) return undefined;
+    const page = r.body.servers as { id: string; name: string }[];
+    for (const s of page) names.add(s.name);
+    if (page.length === 0 || !(r.body.servers_links as { rel: string }[] | undefined)?.some((l) => l.rel === "next")) return names;
+    marker = page[page.length - 1].id;
+  }
 }
 
 async function loadBalancerNames(ctx: Context): Promise<Set<string> | undefined> {

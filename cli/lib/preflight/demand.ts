@@ -56,8 +56,11 @@ export interface SiteDemand {
   readonly images: readonly ImageLookup[];
   readonly availabilityZones: readonly string[];
   readonly externalNetworks: readonly string[];
-  /** Key pair the servers name; `created` when a stack registers it (keypairs belong to the user). */
-  readonly keyPair?: { readonly name: string; readonly created: boolean };
+  /**
+   * Key pair the servers name; `created` when a stack registers it, with the public key it registers (key pairs
+   * belong to the user, not the project).
+   */
+  readonly keyPair?: { readonly name: string; readonly created: boolean; readonly publicKey?: string };
   /** Barbican containers named by TERMINATED_HTTPS listeners. */
   readonly tlsContainers: readonly string[];
 }
@@ -84,6 +87,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
   const tls = new Set<string>();
   let keyName: string | undefined;
   let keyCreated = false;
+  let publicKey: string | undefined;
   // Images the stacks read through a data source, by the data source's address.
   const imageData = new Map<string, { name?: string; id?: string }>();
 
@@ -137,6 +141,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
             break;
           case "openstack_compute_keypair_v2":
             keyCreated = true;
+            publicKey = literal(a.public_key);
             break;
           case "openstack_compute_instance_v2": {
             const device = Array.isArray(a.block_device) ? (a.block_device as Record<string, unknown>[]).find((d) => d.destination_type === "volume") : undefined;
@@ -191,7 +196,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
     images: [...images.values()].map((i) => ({ ...i, usedBy: sorted(i.usedBy) })),
     availabilityZones: sorted(zones),
     externalNetworks: sorted(externalNetworks),
-    ...(keyName ? { keyPair: { name: keyName, created: keyCreated } } : {}),
+    ...(keyName ? { keyPair: { name: keyName, created: keyCreated, ...(publicKey ? { publicKey } : {}) } } : {}),
     tlsContainers: sorted(tls),
   };
 }

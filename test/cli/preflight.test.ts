@@ -156,16 +156,7 @@ describe("clouds.yaml search", () => {
 });
 
 describe("estate preflight on bad input", () => {
-  const withClouds = (file: string, args: readonly string[]) => {
-    const before = process.env.OS_CLIENT_CONFIG_FILE;
-    process.env.OS_CLIENT_CONFIG_FILE = file;
-    try {
-      return estate(args);
-    } finally {
-      if (before === undefined) delete process.env.OS_CLIENT_CONFIG_FILE;
-      else process.env.OS_CLIENT_CONFIG_FILE = before;
-    }
-  };
+  const withClouds = (file: string, args: readonly string[]) => estate(args, { env: { OS_CLIENT_CONFIG_FILE: file } });
   const cloudsFile = (body: string): string => {
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });

@@ -44,15 +44,8 @@ function estateFile(): string {
   return file;
 }
 
-function preflight(args: readonly string[]): ReturnType<typeof estate> {
-  const before = process.env.OS_CLIENT_CONFIG_FILE;
-  process.env.OS_CLIENT_CONFIG_FILE = CLOUDS_YAML;
-  try {
-    return estate(["preflight", ...args]);
-  } finally {
-    if (before === undefined) delete process.env.OS_CLIENT_CONFIG_FILE;
-    else process.env.OS_CLIENT_CONFIG_FILE = before;
-  }
+function preflight(args: readonly string[], clouds = CLOUDS_YAML): ReturnType<typeof estate> {
+  return estate(["preflight", ...args], { env: { OS_CLIENT_CONFIG_FILE: clouds } });
 }
 
 async function probesLeft(cloud: string): Promise<number> {
@@ -108,18 +101,11 @@ describe.skipIf(skipped)(title, () => {
   it("GIVEN a clouds.yaml entry with a wrong password THEN exit 1 with Keystone's 401, nothing on stdout", () => {
     const clouds = join(tempDir("estate-preflight-clouds-"), "clouds.yaml");
     writeFileSync(clouds, 'clouds:\n  local-os-a:\n    auth: {auth_url: "http://127.0.0.1:5000/v3", username: admin, password: not-the-password, project_name: admin, user_domain_name: Default, project_domain_name: Default}\n    region_name: RegionOne\n');
-    const before = process.env.OS_CLIENT_CONFIG_FILE;
-    process.env.OS_CLIENT_CONFIG_FILE = clouds;
-    try {
-      const r = estate(["preflight", "--env", file, "--site", "os-a"]);
-      expect(r.status).toBe(1);
-      expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(new RegExp(`^estate preflight: Keystone of cloud "local-os-a" \\(http://127\\.0\\.0\\.1:5000/v3/auth/tokens\\) refused the credentials of ${clouds.replace(/[.]/g, "\\.")}: HTTP 401 `));
-      expect(r.stderr).not.toContain("not-the-password");
-    } finally {
-      if (before === undefined) delete process.env.OS_CLIENT_CONFIG_FILE;
-      else process.env.OS_CLIENT_CONFIG_FILE = before;
-    }
+    const r = preflight(["--env", file, "--site", "os-a"], clouds);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`^estate preflight: Keystone of cloud "local-os-a" \\(http://127\\.0\\.0\\.1:5000/v3/auth/tokens\\) refused the credentials of ${clouds.replace(/[.]/g, "\\.")}: HTTP 401 `));
+    expect(r.stderr).not.toContain("not-the-password");
   }, 120_000);
 
   describe("GIVEN a project of its own whose user has the member role only, and room for 3 servers and 4 cores", () => {
@@ -148,15 +134,7 @@ describe.skipIf(skipped)(title, () => {
     }, 300_000);
 
     it("WHEN preflight runs THEN it names the Octavia role, the fixed-address rule and the quotas that are short, exit 1", () => {
-      const before = process.env.OS_CLIENT_CONFIG_FILE;
-      process.env.OS_CLIENT_CONFIG_FILE = clouds;
-      let r: ReturnType<typeof estate>;
-      try {
-        r = estate(["preflight", "--env", file, "--site", "os-a", "--cloud", name]);
-      } finally {
-        if (before === undefined) delete process.env.OS_CLIENT_CONFIG_FILE;
-        else process.env.OS_CLIENT_CONFIG_FILE = before;
-      }
+      const r = preflight(["--env", file, "--site", "os-a", "--cloud", name], clouds);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(1);
       const missingLines = r.stdout.split("\n").filter((l) => /^ {2}\S.*\s{2}missing\s{2}/.test(l)).map((l) => l.trim().replace(/\s{2,}/g, " | "));

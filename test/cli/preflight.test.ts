@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { findCloud } from "../../cli/lib/preflight/clouds-yaml";
 import { policyRulesOf } from "../../cli/lib/preflight/policy-rules";
 import { selectSite, siteRequirements } from "../../cli/lib/preflight/run";
+import { loadSelectedModels } from "../../cli/lib/select";
 import type { TerraformJson } from "../../constructs/policy/terraform-json";
 import { estate, removeTempDirs, tempDir } from "./estate";
 
@@ -104,6 +105,25 @@ describe("preflight requirements of the local fixture's site os-a", () => {
 
   it("THEN no admin-only router rule: the stack sets no fixed address on the router's gateway", () => {
     expect(rules.some((r) => r.rule.includes("external_fixed_ips"))).toBe(false);
+  });
+});
+
+describe("preflight requirements of every OpenStack site of the bundled environments", () => {
+  it.each(["dev", "prod"])("GIVEN %s THEN every resource its site stacks emit has its policy rules (none unknown)", (env) => {
+    const [model] = loadSelectedModels([env]);
+    for (const site of model.openstackSites) {
+      const { rules } = siteRequirements(model, site);
+      expect(rules.map((r) => r.rule)).toContain("create_floatingip:floating_ip_address");
+    }
+  });
+
+  it("GIVEN dev, whose stacks register the key pair (ssh.publicKey) THEN the key the servers name is the one registered, and its rule", () => {
+    const [model] = loadSelectedModels(["dev"]);
+    const { demand, rules } = siteRequirements(model, model.openstackSites[0]);
+    expect(demand.keyPair).toEqual({ name: "estate-admin", created: true, publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHbIKWOqYlU8XoX4Zw4n4u6nJYpX2m3t5r7n1a9e0dev estate-admin@dev" });
+    expect(rules.find((r) => r.rule === "os_compute_api:os-keypairs:create")?.resources).toEqual(["openstack_compute_keypair_v2.key_pair"]);
+    // dev's central routes are written by updating the router.
+    expect(rules.find((r) => r.rule === "update_router")?.resources[0]).toMatch(/^openstack_networking_router_route_v2\./);
   });
 });
 

@@ -71,6 +71,8 @@ describe.skipIf(skipped)(title, () => {
     for (const vip of ["198.51.100.10", "198.51.100.11"]) {
       expect(r.stdout).toMatch(new RegExp(`${vip.replace(/\./g, "\\.")} on public\\s+ok\\s+(free: created a test floating IP at this address and deleted it|held by project admin)`));
     }
+    // Neither test user holds a key pair named estate-admin: the stack registers it.
+    expect(r.stdout).toMatch(/key pair estate-admin\s+ok\s+the stack registers it \(ssh\.publicKey\)/);
     expect(r.stdout).toMatch(/\nall \d+ checks ok\n$/);
     expect(await probesLeft(ADMIN_CLOUD)).toBe(0);
   }, 300_000);

@@ -451,6 +451,12 @@ async function checkLoadBalancerQuotas(ctx: Context): Promise<void> {
   }
 }
 
+/** The project's floating IP at `address`, if it holds one. */
+async function floatingIpAt(ctx: Context, base: string, address: string): Promise<{ description: string } | undefined> {
+  const r = await ctx.session.request("GET", base, `/v2.0/floatingips?project_id=${ctx.session.token.project.id}&floating_ip_address=${address}`);
+  return r.status === 200 ? (r.body.floatingips as { description: string }[])[0] : undefined;
+}
+
 /** What the floating-IP trials showed about `create_floatingip:floating_ip_address`. */
 interface TrialOutcome {
   /** undefined: nothing could be tried. */
@@ -473,7 +479,6 @@ async function tryFloatingIps(ctx: Context): Promise<TrialOutcome> {
     for (const f of demand.floatingIps) ctx.results.push(skipped("floating IPs", f.address, "external network not found: nothing to try"));
     return { evidence: "external network not found" };
   }
-  const own = await floatingIpsOfProject(ctx);
   let outcome: TrialOutcome | undefined;
   let interrupted = false;
   const onSignal = () => (interrupted = true);
@@ -494,7 +499,9 @@ async function tryFloatingIps(ctx: Context): Promise<TrialOutcome> {
         else ctx.results.push(missing("floating IPs", check, `created a test floating IP ${id} but could not delete it: ${answer(del)}`, `delete it: openstack floating ip delete ${id}`));
         outcome ??= { allowed: true, evidence: `created and deleted a test floating IP at ${fip.address}` };
       } else if (r.status === 409 && type === "IpAddressAlreadyAllocated") {
-        if (own.has(fip.address)) ctx.results.push(ok("floating IPs", check, `held by project ${session.token.project.name} (the deployed stack)`));
+        const holder = await floatingIpAt(ctx, base, fip.address);
+        if (holder?.description === PROBE_DESCRIPTION) ctx.results.push(skipped("floating IPs", check, "held by another preflight's test floating IP right now; run again"));
+        else if (holder) ctx.results.push(ok("floating IPs", check, `held by project ${session.token.project.name} (the deployed stack)`));
         else ctx.results.push(missing("floating IPs", check, "held by another project", `free the address, or choose another public VIP in the site's vips`));
         outcome ??= { allowed: true, evidence: `Neutron answered ${fip.address} is taken, after the policy check passed` };
       } else if (r.status === 403) {

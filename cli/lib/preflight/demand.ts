@@ -91,6 +91,19 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
   // Images the stacks read through a data source, by the data source's address.
   const imageData = new Map<string, { name?: string; id?: string }>();
 
+  // Key pairs the stacks register, by the address servers refer to them with.
+  const keyPairs = new Map<string, { name?: string; publicKey?: string }>();
+  for (const { tf } of stacks) {
+    for (const block of blocksOf(tf, "managed").filter((b) => b.type === "openstack_compute_keypair_v2")) {
+      keyPairs.set(block.address, { ...(literal(block.config.name) ? { name: literal(block.config.name) } : {}), ...(literal(block.config.public_key) ? { publicKey: literal(block.config.public_key) } : {}) });
+    }
+  }
+  const keyPairOf = (ref: unknown): { name?: string; publicKey?: string } | undefined => {
+    const registered = /^\$\{(openstack_compute_keypair_v2\.[\w-]+)\.name\}$/.exec(typeof ref === "string" ? ref : "");
+    if (registered) return keyPairs.get(registered[1]);
+    return literal(ref) ? { name: literal(ref) } : undefined;
+  };
+
   for (const { tf } of stacks) {
     for (const block of blocksOf(tf, "data")) {
       const a = block.config;
@@ -139,17 +152,21 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
           case "openstack_networking_floatingip_v2":
             if (literal(a.address)) floatingIps.push({ address: literal(a.address)!, pool: literal(a.pool) ?? "" });
             break;
-          case "openstack_compute_keypair_v2":
-            keyCreated = true;
-            publicKey = literal(a.public_key);
-            break;
+
           case "openstack_compute_instance_v2": {
             const device = Array.isArray(a.block_device) ? (a.block_device as Record<string, unknown>[]).find((d) => d.destination_type === "volume") : undefined;
             const flavor = literal(a.flavor_name) ?? "";
             flavors.add(flavor);
             const zone = literal(a.availability_zone);
             if (zone) zones.add(zone);
-            if (literal(a.key_pair)) keyName = literal(a.key_pair);
+            const key = keyPairOf(a.key_pair);
+            if (key?.name) {
+              keyName = key.name;
+              // The builder names the key by its literal name; it is still the one the site stack registers.
+              const registered = [...keyPairs.values()].find((k) => k.name === key.name);
+              keyCreated = registered !== undefined;
+              publicKey = registered?.publicKey;
+            }
             servers.push({ name, flavor, ...(zone ? { availabilityZone: zone } : {}), ...(bootsFromVolume(a) && typeof device?.volume_size === "number" ? { bootVolumeGiB: device.volume_size } : {}) });
             imageOf(device ? device.uuid : a.image_id, block.address);
             break;

@@ -110,7 +110,7 @@ describe.skipIf(skipped)(title, () => {
     expect(r.stderr).not.toContain("not-the-password");
   }, 120_000);
 
-  describe("GIVEN a project of its own whose user has the member role only, and room for 3 servers and 4 cores", () => {
+  describe("GIVEN a project of its own whose user has the member role only, and room for 3 servers, 4 cores and 2 members per server group", () => {
     const name = `estate-preflight-${process.pid}`;
     const password = `pw-${process.pid}-${Date.now()}`;
     let clouds: string;
@@ -119,7 +119,7 @@ describe.skipIf(skipped)(title, () => {
       await openstack(["project", "create", "--domain", "Default", name]);
       await openstack(["user", "create", "--domain", "Default", "--project", name, "--password", password, name]);
       await openstack(["role", "add", "--user", name, "--project", name, "member"]);
-      await openstack(["quota", "set", "--instances", "3", "--cores", "4", name]);
+      await openstack(["quota", "set", "--instances", "3", "--cores", "4", "--server-group-members", "2", name]);
       clouds = join(tempDir("estate-preflight-clouds-"), "clouds.yaml");
       writeFileSync(
         clouds,
@@ -135,7 +135,7 @@ describe.skipIf(skipped)(title, () => {
       await openstack(["project", "delete", "--domain", "Default", name]).catch(() => undefined);
     }, 300_000);
 
-    it("WHEN preflight runs THEN it names the Octavia role, the fixed-address rule and the quotas that are short, exit 1", () => {
+    it("WHEN preflight runs THEN it names the Octavia role, the fixed-address rule, the quotas that are short and the declared limit the cloud does not meet, exit 1", () => {
       const r = preflight(["--env", file, "--site", "os-a", "--cloud", name], clouds);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(1);
@@ -147,9 +147,11 @@ describe.skipIf(skipped)(title, () => {
         ),
         `compute instances | missing | needs 6; quota 3, used 0, free 3: short by 3 | raise the Nova quota of project ${name} (openstack quota set --instances <n> ${name}), or free some`,
         `compute cores | missing | needs 8; quota 4, used 0, free 4: short by 4 | raise the Nova quota of project ${name} (openstack quota set --cores <n> ${name}), or free some`,
+        "sites.openstack[0].limits.serverGroupMembers | missing | declared 10; the cloud's Nova quota server_group_members is 2 | set sites.openstack[0].limits.serverGroupMembers to 2 (the model and the policy pack plan with it), or raise the quota to 10",
+        `compute server group members | missing | largest group local-os-a-web holds 3; quota 2 per group | raise server_group_members of project ${name} (openstack quota set --server-group-members <n>), or set the site's limits.serverGroupMembers to 2 so the model splits fleets into more groups`,
         expect.stringMatching(/^load-balancer quotas \| missing \| cannot read: HTTP 403 /),
       ]);
-      expect(r.stdout).toMatch(/\n9 missing, \d+ ok, 2 skipped\n$/);
+      expect(r.stdout).toMatch(/\n11 missing, \d+ ok, 2 skipped\n$/);
     }, 300_000);
   });
 });

@@ -3,7 +3,7 @@
  * roles, catalog, the objects the stacks look up, quota headroom), then the one trial that only trying can answer
  * (a floating IP at each public VIP address), created and deleted at once.
  */
-import { cidrContains, ipToInt, parseCidr } from "../../../model";
+import { cidrContains, ipToInt, parseCidr, type SiteLimits } from "../../../model";
 import { CommandError } from "../errors";
 import type { SiteDemand } from "./demand";
 import { errorMessage, type OpenstackSession } from "./openstack-api";
@@ -59,6 +59,7 @@ interface Flavor {
 /** Everything the checks learned, for the ones that build on earlier answers. */
 interface Context {
   readonly session: OpenstackSession;
+  readonly declared: DeclaredLimits;
   readonly demand: SiteDemand;
   readonly rules: readonly RuleUse[];
   readonly endpoints: Endpoints;
@@ -73,8 +74,14 @@ const skipped = (section: CheckSection, check: string, detail: string): CheckRes
 const answer = (r: { status: number; body: unknown }): string => (r.status === 0 ? String(r.body) : `HTTP ${r.status} ${errorMessage(r.body)}`);
 
 /** Runs every check; never throws for what the cloud answers (that is a result), only for bugs. */
-export async function runChecks(session: OpenstackSession, demand: SiteDemand, rules: readonly RuleUse[]): Promise<CheckResult[]> {
-  const ctx: Context = { session, demand, rules, endpoints: {}, flavors: new Map(), results: [] };
+/** The site's `limits` as the environment file declares them, and where (`sites.openstack[<i>].limits`). */
+export interface DeclaredLimits {
+  readonly limits: SiteLimits;
+  readonly path: string;
+}
+
+export async function runChecks(session: OpenstackSession, demand: SiteDemand, rules: readonly RuleUse[], declared: DeclaredLimits): Promise<CheckResult[]> {
+  const ctx: Context = { session, demand, rules, declared, endpoints: {}, flavors: new Map(), results: [] };
   checkServices(ctx);
   await checkObjects(ctx);
   await checkQuotas(ctx);
@@ -325,6 +332,8 @@ async function checkQuotas(ctx: Context): Promise<void> {
       const groupNames = groups.status === 200 ? new Set((groups.body.server_groups as { name: string }[]).map((g) => g.name)) : undefined;
       const presentGroups = countPresent(demand.serverGroups.map((g) => g.name), groupNames);
       ctx.results.push(quotaResult({ check: "compute server groups", total: demand.serverGroups.length, present: presentGroups, limit: abs.maxServerGroups, used: abs.totalServerGroupsUsed, fix: raise("Nova", "server-groups") }));
+      declaredLimit(ctx, "serverGroupMembers", abs.maxServerGroupMembers, "Nova quota server_group_members");
+      declaredLimit(ctx, "serverGroups", abs.maxServerGroups, "Nova quota server_groups");
       const largest = demand.serverGroups.reduce((m, g) => (g.members > m.members ? g : m), { name: "", members: 0 });
       if (largest.members > 0) {
         const detail = `largest group ${largest.name} holds ${largest.members}; quota ${abs.maxServerGroupMembers} per group`;
@@ -370,6 +379,8 @@ async function checkQuotas(ctx: Context): Promise<void> {
         const q = quota[name];
         if (q) ctx.results.push(quotaResult({ check, total, present, limit: q.limit, used: q.used + (q.reserved ?? 0), fix: raise("Neutron", NEUTRON_QUOTA_FLAGS[name]) }));
       };
+      declaredLimit(ctx, "securityGroups", quota.security_group?.limit, "Neutron quota security_group");
+      declaredLimit(ctx, "securityGroupRules", quota.security_group_rule?.limit, "Neutron quota security_group_rule");
       const presentRouters = countPresent(demand.routers.names, routers);
       const presentGroups = countPresent(demand.securityGroups.names, groups);
       const presentLbs = countPresent(demand.loadBalancers.map((l) => l.name), lbNames);
@@ -401,6 +412,20 @@ async function serverNamesOfProject(session: OpenstackSession, base: string): Pr
     if (page.length === 0 || !(r.body.servers_links as { rel: string }[] | undefined)?.some((l) => l.rel === "next")) return names;
     marker = page[page.length - 1].id;
   }
+}
+
+/**
+ * The model splits fleets into server groups and the policy pack counts security groups and rules against the
+ * site's declared `limits`: a cloud whose quota is lower than declared makes both wrong, so it is missing. A higher
+ * quota only leaves room unused.
+ */
+function declaredLimit(ctx: Context, field: "serverGroupMembers" | "serverGroups" | "securityGroups" | "securityGroupRules", actual: number | undefined, what: string): void {
+  if (actual === undefined) return;
+  const declared = ctx.declared.limits[field];
+  const check = `${ctx.declared.path}.${field}`;
+  const detail = `declared ${declared}; the cloud's ${what} is ${actual < 0 ? "unlimited" : actual}`;
+  if (actual < 0 || actual >= declared) ctx.results.push(ok("quotas", check, detail));
+  else ctx.results.push(missing("quotas", check, detail, `set ${check} to ${actual} (the model and the policy pack plan with it), or raise the quota to ${declared}`));
 }
 
 async function loadBalancerNames(ctx: Context): Promise<Set<string> | undefined> {

@@ -75,7 +75,8 @@ export async function preflight(request: PreflightRequest, env: NodeJS.ProcessEn
   const { demand, rules } = siteRequirements(model, site);
   const cloud = findCloud(request.cloud ?? site.cloud, env);
   const session = await OpenstackSession.open(cloud, site.region);
-  const checks = await runChecks(session, demand, rules);
+  const declared = { limits: site.limits, path: `sites.openstack[${model.openstackSites.indexOf(site)}].limits` };
+  const checks = await runChecks(session, demand, rules, declared);
   const count = (status: CheckResult["status"]) => checks.filter((c) => c.status === status).length;
   return {
     env: model.env,

@@ -5,7 +5,7 @@
  */
 import { cidrContains, ipToInt, parseCidr, type SiteLimits } from "../../../model";
 import { CommandError } from "../errors";
-import type { SiteDemand } from "./demand";
+import type { ServerDemand, SiteDemand } from "./demand";
 import { errorMessage, type OpenstackSession } from "./openstack-api";
 import { rolesSatisfy, type RuleUse } from "./policy-rules";
 
@@ -73,13 +73,13 @@ const missing = (section: CheckSection, check: string, detail: string, fix: stri
 const skipped = (section: CheckSection, check: string, detail: string): CheckResult => ({ section, check, status: "skipped", detail });
 const answer = (r: { status: number; body: unknown }): string => (r.status === 0 ? String(r.body) : `HTTP ${r.status} ${errorMessage(r.body)}`);
 
-/** Runs every check; never throws for what the cloud answers (that is a result), only for bugs. */
 /** The site's `limits` as the environment file declares them, and where (`sites.openstack[<i>].limits`). */
 export interface DeclaredLimits {
   readonly limits: SiteLimits;
   readonly path: string;
 }
 
+/** Runs every check; never throws for what the cloud answers (that is a result), only for bugs and SIGINT. */
 export async function runChecks(session: OpenstackSession, demand: SiteDemand, rules: readonly RuleUse[], declared: DeclaredLimits): Promise<CheckResult[]> {
   const ctx: Context = { session, demand, rules, declared, endpoints: {}, flavors: new Map(), results: [] };
   checkServices(ctx);
@@ -304,14 +304,27 @@ function quotaResult(q: QuotaLine): CheckResult {
   return create <= free ? ok("quotas", q.check, detail) : missing("quotas", q.check, `${detail}: short by ${create - free}${unit}`, q.fix);
 }
 
+/** The fix for a quota that is short: the `openstack quota set` option that raises it. */
+function raiseQuota(ctx: Context, service: string, option: string): string {
+  const project = ctx.session.token.project.name;
+  return `raise the ${service} quota of project ${project} (openstack quota set --${option} <n> ${project}), or free some`;
+}
+
 async function checkQuotas(ctx: Context): Promise<void> {
   const { session, demand, endpoints } = ctx;
-  const project = session.token.project;
-  const raise = (service: string, what: string) => `raise the ${service} quota of project ${project.name} (openstack quota set --${what} <n> ${project.name}), or free some`;
-
-  // Nova: /limits gives limits and usage of the token's project to any project user.
   const serverNames = endpoints.compute ? await serverNamesOfProject(session, endpoints.compute) : undefined;
   const newServers = demand.servers.filter((s) => !serverNames?.has(s.name));
+  await checkComputeQuotas(ctx, newServers);
+  await checkVolumeQuotas(ctx, newServers);
+  await checkNetworkQuotas(ctx);
+  await checkLoadBalancerQuotas(ctx);
+}
+
+/** Nova: /limits gives the limits and usage of the token's project to any project user. */
+async function checkComputeQuotas(ctx: Context, newServers: readonly ServerDemand[]): Promise<void> {
+  const { session, demand, endpoints } = ctx;
+  const project = session.token.project;
+  const raise = (service: string, option: string) => raiseQuota(ctx, service, option);
   if (endpoints.compute) {
     const r = await session.request("GET", endpoints.compute, "/limits");
     const abs = r.status === 200 ? r.body.limits.absolute : undefined;
@@ -346,7 +359,12 @@ async function checkQuotas(ctx: Context): Promise<void> {
     }
   }
 
-  // Cinder: boot volumes of the servers still to create (delete_on_termination: they go with their server).
+}
+
+/** Cinder: boot volumes of the servers still to create (delete_on_termination: they go with their server). */
+async function checkVolumeQuotas(ctx: Context, newServers: readonly ServerDemand[]): Promise<void> {
+  const { session, demand, endpoints } = ctx;
+  const raise = (service: string, option: string) => raiseQuota(ctx, service, option);
   const volumes = newServers.filter((s) => s.bootVolumeGiB !== undefined);
   const allVolumes = demand.servers.filter((s) => s.bootVolumeGiB !== undefined);
   if (allVolumes.length > 0 && endpoints.volume) {
@@ -360,7 +378,13 @@ async function checkQuotas(ctx: Context): Promise<void> {
     }
   }
 
-  // Neutron: limit, used and reserved per resource of the project (quota details extension).
+}
+
+/** Neutron: limit, used and reserved per resource of the project (quota details extension). */
+async function checkNetworkQuotas(ctx: Context): Promise<void> {
+  const { session, demand, endpoints } = ctx;
+  const project = session.token.project;
+  const raise = (service: string, option: string) => raiseQuota(ctx, service, option);
   if (endpoints.network) {
     const r = await session.request("GET", endpoints.network, `/v2.0/quotas/${project.id}/details`);
     const quota = r.status === 200 ? (r.body.quota as Record<string, { limit: number; used: number; reserved: number }>) : undefined;
@@ -396,8 +420,6 @@ async function checkQuotas(ctx: Context): Promise<void> {
       line("security_group_rule", "security group rules", demand.securityGroupRules, Math.round(presentGroups * rulesPerGroup));
     }
   }
-
-  await checkLoadBalancerQuotas(ctx);
 }
 
 /** Names of the project's servers, every page of them (Nova pages by `limit` and `marker`, at most osapi_max_limit). */

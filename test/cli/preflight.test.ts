@@ -10,7 +10,7 @@ import { findCloud } from "../../cli/lib/preflight/clouds-yaml";
 import { policyRulesOf } from "../../cli/lib/preflight/policy-rules";
 import { selectSite, siteRequirements } from "../../cli/lib/preflight/run";
 import { loadSelectedModels } from "../../cli/lib/select";
-import type { TerraformJson } from "../../constructs/policy/terraform-json";
+import type { TerraformJson } from "../../terraform-json";
 import { estate, removeTempDirs, tempDir } from "./estate";
 
 const LOCAL = "test/fixtures/openstack-local/local.yaml";

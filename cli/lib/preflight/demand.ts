@@ -4,7 +4,7 @@
  * they look up (flavors, images, availability zones, the external network, a key pair) and the services they call.
  * Server-group membership comes from the model (the hosts' `serverGroup`), the one home of that decision.
  */
-import { blocksOf, instancesOf, type TerraformJson } from "../../../constructs/policy/terraform-json";
+import { blocksOf, instancesOf, type TerraformJson } from "../../../terraform-json";
 import type { OpenstackSiteModel } from "../../../model";
 import { bootsFromVolume } from "./policy-rules";
 

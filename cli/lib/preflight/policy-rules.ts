@@ -16,7 +16,7 @@
  *   (`role:load-balancer_member` in the project) or `load-balancer:admin` (`is_admin:True`, i.e. the admin role,
  *   or `role:load-balancer_admin`); every `os_load-balancer_api:<object>:post` rule is `load-balancer:write`.
  */
-import { instancesOf, blocksOf, type TerraformJson, type TfInstance } from "../../../constructs/policy/terraform-json";
+import { instancesOf, blocksOf, type TerraformJson, type TfInstance } from "../../../terraform-json";
 
 /** Who passes a rule under the default policy. */
 export type DefaultHolder =

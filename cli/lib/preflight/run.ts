@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TerraformJson } from "../../../constructs/policy/terraform-json";
+import type { TerraformJson } from "../../../terraform-json";
 import { DEFAULT_EGRESS_RULES_PER_GROUP, type EstateModel, type OpenstackSiteModel } from "../../../model";
 import { UsageError } from "../errors";
 import { loadSelectedModels, siteNames } from "../select";

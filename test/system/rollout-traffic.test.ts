@@ -223,6 +223,7 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     expect(f.failures, JSON.stringify(f.errors)).toBe(0);
     expect(run.logged.length, "HAProxy logged every request").toBe(f.requests);
     expect(run.logged.filter((l) => l.retries > 0), "requests HAProxy had to retry on another member").toEqual([]);
+    expect(run.logged.filter((l) => l.status !== "200" || l.termination !== "----"), "requests HAProxy did not end normally").toEqual([]);
     expect(f.p99Ms).toBeLessThanOrEqual(1.5 * figures["steady state (v1)"].p99Ms);
     const last = run.marks[run.marks.length - 1];
     expect([...versionsAfter(run, last.atMs)]).toEqual(["v2"]);
@@ -237,6 +238,14 @@ describe.skipIf(unavailable !== undefined)(title, () => {
     expect(f.failures, JSON.stringify(f.errors)).toBe(0);
     expect(f.p99Ms).toBeGreaterThanOrEqual(2 * figures["gated rollout v1 → v2"].p99Ms);
   }, 180_000);
+
+  it("GIVEN a sequence that replaces a serving host WHEN replayed THEN the harness refuses it before touching the site", async () => {
+    const [start] = canonicalRolloutSteps({ hosts: HOSTS, batch: BATCH, from: "v3", to: "v4" });
+    const unsafe = { label: "replace web-1 at once", hosts: { ...start.hosts, "web-1": { phase: "replacing" as const, version: "v4" } } };
+    await expect(site!.replay([start, unsafe], BATCH, 0)).rejects.toThrow(
+      'refusing to replay an unsafe rollout:\nstep 1 "replace web-1 at once": host web-1 is replaced while it had weight 1 at step 0 "start: every host serving v3"; drain it in a step before',
+    );
+  });
 
   it("GIVEN 2 serving hosts WHEN killed without a drain (control) THEN requests fail", async () => {
     const run = await site!.killServing(["web-1", "web-2"], 3_000);

@@ -110,9 +110,9 @@ export interface MemberStat {
 /** A request as HAProxy logged it. */
 export interface LoggedRequest {
   readonly status: string;
-  /** Connection retries; more than 0 means a member refused or failed a connection and HAProxy tried again. */
+  /** Connection retries ("+1" when the retry went to another member): more than 0 means a member refused or failed a connection. */
   readonly retries: number;
-  readonly redispatched: boolean;
+  /** Termination state (`%tsc`): "----" for a request that ended normally. */
   readonly termination: string;
   readonly server: string;
   /** HAProxy's `%Ta` (ms): its own view of the request's latency, without the client's share. */
@@ -162,8 +162,7 @@ export class Haproxy {
       .filter((fields) => fields[0] === REQ_LOG_PREFIX)
       .map(([, status, retries, termination, server, activeMs]) => ({
         status,
-        retries: Number(retries.replace("+", "")),
-        redispatched: retries.startsWith("+"),
+        retries: Number(retries),
         termination,
         server,
         activeMs: Number(activeMs),

@@ -161,11 +161,6 @@ export class TrafficSite {
     }
   }
 
-  /** The host names of the site. */
-  get hosts(): readonly string[] {
-    return this.options.hosts;
-  }
-
   /** Load the site as it is for `durationMs`. */
   async measure(label: string, durationMs: number): Promise<RunResult> {
     return this.underLoad(label, async () => {
@@ -201,7 +196,10 @@ export class TrafficSite {
     });
   }
 
-  /** The control: under load, kill the processes of `hosts` while they serve (no drain), hold `holdMs`. */
+  /**
+   * The control: under load, kill the processes of `hosts` while they serve (no drain) and hold `holdMs`. The site
+   * is not replayed again afterwards: those hosts have no process left.
+   */
   async killServing(hosts: readonly string[], holdMs: number): Promise<RunResult> {
     return this.underLoad("start", async () => {
       await sleep(this.options.stepDwellMs);

@@ -18,8 +18,9 @@
  * SIGUSR2 to the master. On reload the master starts a new worker with `-sf <old> -x sockpair@…` (the listening
  * sockets pass to it, nothing is re-bound); the old worker stops accepting, finishes what it has in flight and exits.
  *
- * Not from Octavia: a global `maxconn` of 4096 (Octavia's default needs a file-descriptor limit raised by its unit's
- * LimitNOFILE), logging to stdout with a log format the harness parses (`REQ_LOG_PREFIX`), and the master CLI socket.
+ * Not from Octavia: member names are host names (Octavia uses member ids); `maxconn` is 4096 (an amphora's larger
+ * limits need the file-descriptor limit its unit raises with LimitNOFILE); requests are logged to stdout, kept in a
+ * file, with a format the harness parses (`REQ_LOG_PREFIX`); and the master CLI listens on a unix socket (`-S`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";

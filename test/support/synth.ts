@@ -41,10 +41,10 @@ export function openstackErrorOf(build: (scope: Construct) => void): string {
   return errorOf(build, openstackTestStack());
 }
 
-/** GIVEN an estate stack with the one AWS provider every AWS site stack has. */
-export function awsTestStack(): EstateStack {
+/** GIVEN an estate stack with the one AWS provider every AWS site (and traffic) stack has. */
+export function awsTestStack(region = "eu-west-1"): EstateStack {
   const stack = testStack();
-  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  new AwsProvider(stack, "aws", { region });
   return stack;
 }
 

@@ -2,26 +2,51 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
-import type { HealthCheckModel, ListenerModel, ListenerProtocol, TargetHealthCheckModel } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
 import { terraformLiteral } from "../terraform-literal";
 import { ValidationError } from "../core";
 
 export type AwsLoadBalancerType = "application" | "network";
 
-/** A listener in the model's (Octavia) vocabulary; ListenerModel satisfies it. */
-export interface AwsServiceListener {
-  readonly protocol: ListenerProtocol;
+/**
+ * What a listener carries, in the toolkit's listener terms (Octavia's): TERMINATED_HTTPS ends TLS at the load
+ * balancer (an ALB HTTPS or an NLB TLS listener), HTTPS passes it through to the backends (NLB only).
+ */
+export type AwsServiceListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
+
+/** What a target group checks on its instances (ELB target-group health check protocol, port and path). */
+export interface AwsTargetHealthCheck {
+  readonly protocol: "HTTP" | "HTTPS" | "TCP";
+  /** Instance port checked. */
   readonly port: number;
-  readonly backendPort: number;
-  /** Certificate of a TERMINATED_HTTPS listener. */
-  readonly tls?: Pick<NonNullable<ListenerModel["tls"]>, "awsCertificateArn">;
-  /** What this listener's target group checks, as the model decides it per pool (model/health-check.ts). */
-  readonly targetHealthCheck: TargetHealthCheckModel;
+  /** Request path of HTTP and HTTPS checks, starting with "/". @default - none (required for HTTP and HTTPS) */
+  readonly path?: string;
 }
 
-/** Timings and expected answers of every target group's check; HealthCheckModel satisfies it. */
-export type AwsServiceHealthCheck = Pick<HealthCheckModel, "intervalSec" | "timeoutSec" | "healthyThreshold" | "unhealthyThreshold" | "expectedCodes">;
+/** One listener of the service; the model's ListenerModel satisfies it. */
+export interface AwsServiceListener {
+  readonly protocol: AwsServiceListenerProtocol;
+  readonly port: number;
+  readonly backendPort: number;
+  /** ACM certificate of a TERMINATED_HTTPS listener. @default - none (required for TERMINATED_HTTPS) */
+  readonly tls?: { readonly awsCertificateArn: string };
+  /** What this listener's target group checks (the model decides it per pool: model/health-check.ts). */
+  readonly targetHealthCheck: AwsTargetHealthCheck;
+}
+
+/** Timings and expected answers of every target group's check; the model's HealthCheckModel satisfies it. */
+export interface AwsServiceHealthCheck {
+  /** Seconds between checks, 5-300 (ELB HealthCheckIntervalSeconds). */
+  readonly intervalSec: number;
+  /** Seconds without an answer that fail a check, from 2 to less than the interval (ELB HealthCheckTimeoutSeconds). */
+  readonly timeoutSec: number;
+  /** Consecutive successes before a target is healthy, 2-10. */
+  readonly healthyThreshold: number;
+  /** Consecutive failures before a target is unhealthy, 2-10. */
+  readonly unhealthyThreshold: number;
+  /** HTTP codes that count as healthy (the target group's `matcher`), e.g. "200" or "200-299". */
+  readonly expectedCodes: string;
+}
 
 /** A target group of the service, for the fleet to register its instances in. */
 export interface AwsTargetGroupRef {
@@ -41,7 +66,7 @@ export const DEFAULT_CROSS_ZONE_LOAD_BALANCING = true;
 /** AWS limits load balancer names to 32 characters. */
 export const MAX_LOAD_BALANCER_NAME_LENGTH = 32;
 
-const LAYER7: readonly ListenerProtocol[] = ["HTTP", "HTTPS", "TERMINATED_HTTPS"];
+const LAYER7: readonly AwsServiceListenerProtocol[] = ["HTTP", "HTTPS", "TERMINATED_HTTPS"];
 
 export interface AwsServiceLoadBalancerProps {
   /** Exact load balancer name, as the model decides it: the traffic stack looks the load balancer up by it. */
@@ -186,18 +211,18 @@ export class AwsServiceLoadBalancer extends Construct {
   }
 }
 
-function listenerProtocol(protocol: ListenerProtocol, alb: boolean): string {
+function listenerProtocol(protocol: AwsServiceListenerProtocol, alb: boolean): string {
   if (alb) return protocol === "TERMINATED_HTTPS" ? "HTTPS" : "HTTP";
   if (protocol === "UDP") return "UDP";
   return protocol === "TERMINATED_HTTPS" ? "TLS" : "TCP";
 }
 
-function targetProtocol(protocol: ListenerProtocol, alb: boolean): string {
+function targetProtocol(protocol: AwsServiceListenerProtocol, alb: boolean): string {
   if (alb) return "HTTP";
   return protocol === "UDP" ? "UDP" : "TCP";
 }
 
-function healthCheckOf(check: TargetHealthCheckModel, hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
+function healthCheckOf(check: AwsTargetHealthCheck, hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
   return {
     enabled: true,
     protocol: check.protocol,

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { NetworkingSecgroupRuleV2 } from "../../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../../.gen/providers/openstack/networking-secgroup-v2";
-import { describeCoverage, isValidCidr, publicCoverage } from "../../model";
+import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCoverage } from "../../model";
 import { terraformLiteral } from "../terraform-literal";
 import { ValidationError } from "../core";
 
@@ -26,7 +26,8 @@ export interface OpenstackServiceSecurityGroupProps {
   readonly nodeExporterPort?: number;
 }
 
-export const DEFAULT_NODE_EXPORTER_PORT = 9100;
+/** Default for {@link OpenstackServiceSecurityGroupProps.nodeExporterPort}: the model's default node_exporter port. */
+export const DEFAULT_OPENSTACK_NODE_EXPORTER_PORT = DEFAULT_NODE_EXPORTER_PORT;
 
 /**
  * Security group of one service's instances: service ports from the load balancer, SSH from the admin networks,
@@ -64,7 +65,7 @@ export class OpenstackServiceSecurityGroup extends Construct {
       for (const cidr of unique(props.loadBalancerSourceCidrs)) rule(`${capital(p.protocol)}${p.port}From${cidrId(cidr)}`, p.protocol, p.port, cidr, `${p.protocol}/${p.port} from the load balancer`);
     }
     for (const cidr of unique(props.adminCidrs)) rule(`SshFrom${cidrId(cidr)}`, "tcp", SSH_PORT, cidr, "SSH from admin networks");
-    const exporter = props.nodeExporterPort ?? DEFAULT_NODE_EXPORTER_PORT;
+    const exporter = props.nodeExporterPort ?? DEFAULT_OPENSTACK_NODE_EXPORTER_PORT;
     for (const cidr of unique(props.monitoringCidrs ?? [])) rule(`NodeExporterFrom${cidrId(cidr)}`, "tcp", exporter, cidr, "node_exporter from monitoring");
   }
 }

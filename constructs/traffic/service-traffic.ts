@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import type { HealthCheckModel, PublicHealthCheckModel } from "../../model";
-import { DEFAULT_RECORD_TTL_SEC, WeightedServiceRecord, type WeightedRecordTarget } from "./weighted-service-record";
+import { DEFAULT_RECORD_TTL_SEC, WeightedServiceRecord, type Route53HealthCheckType, type WeightedRecordTarget } from "./weighted-service-record";
 import { ValidationError } from "../core";
 
 /** Services that check their backends at least this often get Route 53's fast (10 s) interval, others 30 s. */
@@ -25,9 +24,15 @@ export interface ServiceTrafficProps {
    * What the health checkers probe on each site's public entry point: protocol, public listener port and path, as
    * the model decides it (model/health-check.ts); PublicHealthCheckModel satisfies it.
    */
-  readonly publicHealthCheck: PublicHealthCheckModel;
-  /** The service's health check: its interval and failure count carry over to Route 53. */
-  readonly healthCheck: Pick<HealthCheckModel, "intervalSec" | "unhealthyThreshold">;
+  readonly publicHealthCheck: {
+    readonly protocol: Route53HealthCheckType;
+    /** Public listener port probed. */
+    readonly listenerPort: number;
+    /** Request path of HTTP and HTTPS checks. @default - none (required for HTTP and HTTPS) */
+    readonly path?: string;
+  };
+  /** The service's health check: its interval (seconds) and failure count carry over to Route 53; HealthCheckModel satisfies it. */
+  readonly healthCheck: { readonly intervalSec: number; readonly unhealthyThreshold: number };
   /** Sites that run the service, in a stable order. */
   readonly endpoints: readonly ServiceTrafficEndpoint[];
 }

@@ -12,7 +12,7 @@ export { EnvironmentError, formatPath, type ConfigProblem } from "./model/errors
 export type { ResolveOptions } from "./model/resolve";
 export type * from "./model/types";
 export type { HealthCheckProtocol, HealthProbeModel, MonitorType, PublicHealthCheckModel, TargetHealthCheckModel } from "./model/health-check";
-export { S3_LOCKING_MODES, type S3Locking } from "./model/schema";
+export { S3_LOCKING_MODES, TRAFFIC_STATES, type S3Locking } from "./model/schema";
 
 // The stacks of an environment, and what user code extends.
 export { HybridEstate, type HybridEstateProps } from "./stacks/hybrid-estate";
@@ -23,9 +23,10 @@ export { BakeStack } from "./stacks/bake-stack";
 export { EstateStack } from "./stacks/estate-stack";
 export { crossStackReferences, type CrossStackReference } from "./stacks/site-independence";
 export type { PolicyMode } from "./stacks/synthesize";
-export type { Finding, PolicyLevel } from "./constructs/policy";
+export type { Finding, PolicyLevel } from "./policy";
 
 // The constructs the stacks are made of.
+export * from "./constructs/core";
 export * from "./constructs/openstack";
 export * from "./constructs/aws";
 export * from "./constructs/traffic";

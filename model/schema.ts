@@ -44,6 +44,9 @@ const instanceCount = (what: string) =>
     .min(0, `${what} must not be negative; use 0 to run no instances`)
     .max(MAX_INSTANCES_PER_SITE, `${what} must be at most ${MAX_INSTANCES_PER_SITE}`);
 
+/** A site's traffic state: `active` takes its weight of the traffic, `drained` none (weight 0 in Route 53). */
+export const TRAFFIC_STATES = ["active", "drained"] as const;
+
 const cidr = z.string().superRefine((value, ctx) => {
   const why = cidrProblem(value);
   if (why) ctx.addIssue({ code: "custom", message: why });
@@ -106,7 +109,7 @@ const weight = z
   .max(255, "weight must be at most 255 (Route 53 weights)");
 
 const traffic = z.strictObject({
-  state: z.enum(["active", "drained"], { error: 'traffic.state must be "active" or "drained"' }).default("active"),
+  state: z.enum(TRAFFIC_STATES, { error: 'traffic.state must be "active" or "drained"' }).default("active"),
   weight,
 });
 

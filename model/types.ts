@@ -4,12 +4,12 @@
  */
 import type { HealthProbeModel, PublicHealthCheckModel, TargetHealthCheckModel } from "./health-check";
 import type { SiteLimits } from "./limits";
-import type { ListenerProtocol, PlacementPolicy, S3Locking } from "./schema";
+import type { ListenerProtocol, PlacementPolicy, S3Locking, TRAFFIC_STATES } from "./schema";
 
 /** Kinds of site: an OpenStack cluster or the AWS counterpart. */
 export type SiteKind = "openstack" | "aws";
 /** Whether a site takes traffic (`active`) or is drained (weight 0 in Route 53). */
-export type TrafficState = "active" | "drained";
+export type TrafficState = (typeof TRAFFIC_STATES)[number];
 
 /** One host of the estate, as the model placed it: every renderer (Terraform, inventory, monitoring, CMDB) reads it. */
 export interface HostModel {
@@ -107,6 +107,13 @@ export interface ServiceModel {
   /** Client networks let in on the listeners (Octavia `allowed_cidrs`, the load balancer's security group); required. */
   readonly allowedCidrs: readonly string[];
   /**
+   * Whether the site stacks let Route 53's health checkers in on the service's listeners: true when the estate has
+   * a traffic section, the service is public and its allowedCidrs do not already reach every public address. The
+   * OpenStack listeners then also admit traffic.healthCheckerCidrs, the AWS security groups Route 53's managed prefix
+   * list; rule EST-TRF-001 warns when the OpenStack side has no ranges to add.
+   */
+  readonly admitsRoute53HealthCheckers: boolean;
+  /**
    * Hosts needed at peak; the N+1 rules check that the sites left after losing one can carry it.
    * @default - none (the capacity rules do not apply)
    */
@@ -129,8 +136,8 @@ export interface TrafficModel {
 
 /** How one service lives in one site. */
 export interface SiteServiceModel {
-  /** Name of the service. */
-  readonly service: string;
+  /** The service (the same object as in `EstateModel.services`). */
+  readonly service: ServiceModel;
   /** The service's hosts in this site, by index. */
   readonly hosts: readonly HostModel[];
 }
@@ -139,6 +146,11 @@ export interface SiteServiceModel {
 export interface OpenstackSiteServiceModel extends SiteServiceModel {
   /** Public VIP held by a floating IP on the external network; absent for internal services. */
   readonly publicVip?: string;
+  /**
+   * `<env>-<site>-<service>` (model/naming.ts): the name of the service's Neutron security group and Octavia load
+   * balancer in this site.
+   */
+  readonly resourceName: string;
   /** Fixed address of the Octavia load balancer on the site subnet. */
   readonly lbVipAddress: string;
   /**
@@ -231,7 +243,7 @@ export interface AwsImageRef {
 
 /** How one service lives in the AWS site: hosts and its load balancer. */
 export interface AwsSiteServiceModel extends SiteServiceModel {
-  /** Deterministic load balancer name (≤ 32 characters), so the traffic stack can look it up. */
+  /** Deterministic load balancer name (≤ 32 characters, model/naming.ts), so the traffic stack can look it up. */
   readonly loadBalancerName: string;
   /** `application` (ALB) for HTTP(S) listeners, `network` (NLB) for TCP/UDP. */
   readonly loadBalancerType: "application" | "network";
@@ -369,6 +381,8 @@ export interface EstateModel {
   readonly hosts: readonly HostModel[];
   /** Global DNS traffic over Route 53. @default - none: no traffic stack */
   readonly traffic?: {
+    /** `<env>-traffic` (model/naming.ts). */
+    readonly stackName: string;
     /** ID of an existing Route 53 hosted zone. @default - none: `createZone` creates one */
     readonly zoneId?: string;
     /** Whether the traffic stack creates the hosted zone for `domain`. */

@@ -1,7 +1,9 @@
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { summarize, type Finding, type TerraformJson } from "../constructs/policy";
+import { ValidationError } from "../constructs/core";
 import type { EstateModel, StackRef } from "../model";
+import { summarize, type Finding } from "../policy";
+import type { TerraformJson } from "../terraform-json";
 import { AwsSiteStack } from "./aws-site-stack";
 import { BakeStack } from "./bake-stack";
 import type { EstateStack } from "./estate-stack";
@@ -68,17 +70,17 @@ export class HybridEstate extends Construct {
   /**
    * @param scope the cdktf App: the stacks are its children, as in `estate synth`, so their names and Terraform
    *   addresses are the CLI's.
-   * @throws Error when `scope` is not an App, or the App skips validation while the policy gate is on.
+   * @throws ValidationError when `scope` is not an App, or the App skips validation while the policy gate is on.
    * @throws EnvironmentError when a construct refuses a value of the environment (located in the file).
    */
   constructor(scope: Construct, id: string, props: HybridEstateProps) {
     super(scope, id);
     if (!App.isApp(scope)) {
-      throw new Error(`${this.node.path}: HybridEstate builds stacks, so its scope must be the cdktf App (new HybridEstate(app, "${id}", …)), not ${scope.node.path || "a construct"}`);
+      throw new ValidationError(`HybridEstate builds stacks, so its scope must be the cdktf App (new HybridEstate(app, "${id}", …)), not ${scope.node.path || "a construct"}`, this);
     }
     this.policy = props.policy ?? "enforce";
     if (scope.skipValidation && this.policy !== "skip") {
-      throw new Error(`${this.node.path}: the App skips validation (App({ skipValidation: true })), which would skip the policy gate and the site independence check; remove skipValidation, or pass policy: "skip" to say so`);
+      throw new ValidationError(`the App skips validation (App({ skipValidation: true })), which would skip the policy gate and the site independence check; remove skipValidation, or pass policy: "skip" to say so`, this);
     }
     this.estate = props.estate;
     this.refs = buildStacksOf(scope, props.estate, props.include ?? (() => true));
@@ -94,19 +96,19 @@ export class HybridEstate extends Construct {
     for (const stack of this.stacks) stack.node.addValidation({ validate: () => [...this.gate().errors] });
   }
 
-  /** The stack of an OpenStack site, by site name. @throws Error naming the sites there are. */
+  /** The stack of an OpenStack site, by site name. @throws ValidationError naming the sites there are. */
   openstackSite(name: string): OpenstackSiteStack {
     const stack = this.openstackSites.get(name);
-    if (!stack) throw new Error(`${this.node.path}: no OpenStack site stack "${name}" (built: ${[...this.openstackSites.keys()].join(", ") || "none"})`);
+    if (!stack) throw new ValidationError(`no OpenStack site stack "${name}" (built: ${[...this.openstackSites.keys()].join(", ") || "none"})`, this);
     return stack;
   }
 
   /**
    * Policy findings of the last synthesis (compliant and not-applicable ones too), as `estate validate` lists them.
-   * @throws Error before the App has synthesized.
+   * @throws ValidationError before the App has synthesized.
    */
   get findings(): readonly Finding[] {
-    if (!this.gateResult) throw new Error(`${this.node.path}: findings are known once the app has synthesized (app.synth())`);
+    if (!this.gateResult) throw new ValidationError(`findings are known once the app has synthesized (app.synth())`, this);
     return this.gateResult.findings;
   }
 

@@ -7,12 +7,14 @@
 import { App } from "cdktf";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
+import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack } from "../policy";
+import type { TerraformJson } from "../terraform-json";
 import { EnvironmentError, fileLocator, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { refuseSecretsInArtifacts } from "../render/secret-scan";
 import { buildEstateStacks } from "./app";
 import { EstateStack, LOCAL_STATE_MARKER } from "./estate-stack";
+import { ValidationError } from "../constructs/core";
 import { loadEnvironments, SelectionError } from "./environments";
 
 export { environmentFiles, ENVIRONMENTS_DIR, loadEnvironments, SelectionError } from "./environments";
@@ -147,17 +149,17 @@ export function buildStacksOf(app: App, model: EstateModel, include: (stack: Sta
     return buildEstateStacks(app, model, include);
   } catch (err) {
     if (!(err instanceof Error) || err instanceof EnvironmentError) throw err;
-    const path = constructSource(model, err.message);
+    const path = err instanceof ValidationError ? constructSource(model, err.constructPath) : [];
     throw new EnvironmentError(model.sourceFile, [{ path, message: `the estate cannot be built: ${err.message}`, ...fileLocator(model.sourceFile)(path) }]);
   }
 }
 
 /**
- * The entry of the environment file a construct refusal concerns, from the construct path its message starts with
+ * The entry of the environment file a construct refusal concerns, from the path of the construct that refused
  * (`<stack>/<service>/...`): the service, else the stack's site, else the traffic or bake section.
  */
-function constructSource(model: EstateModel, message: string): (string | number)[] {
-  const [stackName, child] = (/^([^\s:]+):/.exec(message)?.[1] ?? "").split("/");
+function constructSource(model: EstateModel, constructPath: string): (string | number)[] {
+  const [stackName, child] = constructPath.split("/");
   const service = model.services.findIndex((s) => s.name === child);
   if (service >= 0) return ["services", service, "name"];
   const stack = model.stacks.find((s) => s.name === stackName);

@@ -29,7 +29,7 @@ describe("healthCheck.expectedCodes", () => {
     const model = devModel((env) => {
       env.services[1].healthCheck = { protocol: "HTTP", path: "/ready", expectedCodes: "200-599" };
     });
-    expect(model.awsSite!.services.find((s) => s.service === "api")!.loadBalancerType).toBe("network");
+    expect(model.awsSite!.services.find((s) => s.service.name === "api")!.loadBalancerType).toBe("network");
     expect(model.services[1].healthCheck.expectedCodes).toBe("200-599");
   });
 

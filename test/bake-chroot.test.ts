@@ -346,7 +346,7 @@ describe.skipIf(SKIP !== "")(`golden-image bake in a Debian bookworm chroot${SKI
     const resetOctavia = (neverHealthy: string[]) => {
       const loadbalancers = model.openstackSites.flatMap((site) =>
         site.services.map((s) => ({
-          id: `lb-${site.name}-${s.service}`,
+          id: `lb-${site.name}-${s.service.name}`,
           vip: s.lbVipAddress,
           cloud: site.cloud,
           members: s.hosts.map((h) => ({ id: `member-${h.name}`, address: h.ip, protocol_port: 8080, weight: 1, operating_status: "ONLINE" })),

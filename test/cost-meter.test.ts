@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { TerraformJson } from "../constructs/policy";
+import type { TerraformJson } from "../terraform-json";
 import { meterStack } from "../cli/lib/cost/meter";
 import { staleTables } from "../cli/lib/cost/report";
 import { loadCostTables } from "../cli/lib/cost/tables";

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildNaiveStacks } from "../bench/naive";
-import { blocksOf, instancesOf } from "../constructs/policy";
+import { blocksOf, instancesOf } from "../terraform-json";
 import { loadEnvironment } from "../model";
 import { buildEstateStacks } from "../stacks/app";
 import { EstateStack } from "../stacks/estate-stack";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
 import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
-import { EnvironmentError, HybridEstate, loadEnvironment, validateEnvironment, type EnvironmentProps } from "../index";
+import { EnvironmentError, HybridEstate, loadEnvironment, validateEnvironment, ValidationError, type EnvironmentProps } from "../index";
 import { synthesize } from "../stacks/synthesize";
 
 const DEV = "environments/dev.yaml";
@@ -113,6 +113,17 @@ describe("HybridEstate", () => {
     expect(() => new HybridEstate(inner, "dev", { estate: loadEnvironment(DEV) })).toThrow(
       'Inner/dev: HybridEstate builds stacks, so its scope must be the cdktf App (new HybridEstate(app, "dev", …)), not Inner',
     );
+    // The one error class every construct throws, so user code catches HybridEstate's refusals with the rest.
+    const refused = (() => {
+      try {
+        new HybridEstate(new Construct(Testing.app(), "Inner"), "dev", { estate: loadEnvironment(DEV) });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).constructPath).toBe("Inner/dev");
   });
 
   test("GIVEN an App that skips validation THEN construction refuses unless the policy is skipped too", () => {

@@ -248,13 +248,13 @@ describe.skipIf(!HAS_ANSIBLE_INVENTORY)(
         expect(vars.estate_listeners).toEqual(service.listeners.map((l) => ({ protocol: l.protocol, port: l.port, backend_port: l.backendPort })));
         if (host.siteKind === "openstack") {
           const site = model.openstackSites.find((s) => s.name === host.site)!;
-          const siteService = site.services.find((s) => s.service === host.service)!;
+          const siteService = site.services.find((s) => s.service.name === host.service)!;
           expect(vars).toMatchObject({ estate_cloud: site.cloud, estate_region: site.region, estate_lb_vip_address: siteService.lbVipAddress, estate_public_vip: siteService.publicVip });
           expect(vars.estate_openstack_image).toBe(site.images[host.image].name);
         } else {
           expect(vars.estate_cloud).toBeUndefined();
           expect(vars.estate_region).toBe(model.awsSite!.region);
-          expect(vars.estate_aws_load_balancer_name).toBe(model.awsSite!.services.find((s) => s.service === host.service)!.loadBalancerName);
+          expect(vars.estate_aws_load_balancer_name).toBe(model.awsSite!.services.find((s) => s.service.name === host.service)!.loadBalancerName);
         }
       }
       const web = list._meta.hostvars["dev-os-a-web-001"];
@@ -315,7 +315,7 @@ describe("renderFileSd", () => {
   const files = renderFileSd(model);
 
   it("writes one target file per site×service, under monitoring/<env>/file_sd/", () => {
-    const expected = [...model.openstackSites, model.awsSite!].flatMap((site) => site.services.map((s) => `monitoring/dev/file_sd/${site.name}-${s.service}.json`));
+    const expected = [...model.openstackSites, model.awsSite!].flatMap((site) => site.services.map((s) => `monitoring/dev/file_sd/${site.name}-${s.service.name}.json`));
     expect(files.map((f) => f.path)).toEqual(expected);
     expect(expected).toHaveLength(8);
   });

@@ -5,13 +5,13 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { instancesOf, blocksOf } from "../constructs/policy";
+import { instancesOf, blocksOf } from "../terraform-json";
 import { loadEnvironment, type EstateModel } from "../model";
 import { synthesizeModels } from "../stacks/synthesize";
 import { devModel } from "./support/env";
 
 const groupsOf = (model: EstateModel, site: string, service: string) => {
-  const placed = model.openstackSites.find((s) => s.name === site)!.services.find((s) => s.service === service)!;
+  const placed = model.openstackSites.find((s) => s.name === site)!.services.find((s) => s.service.name === service)!;
   return { names: placed.serverGroups, byHost: Object.fromEntries(placed.hosts.map((h) => [h.index, h.serverGroup])) };
 };
 

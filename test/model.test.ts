@@ -46,8 +46,8 @@ describe("model resolution", () => {
   it("places a service's hosts in its own address block", () => {
     const model = loadEnvironment(DEV_ENV);
     const site = model.openstackSites[0];
-    expect(site.services.find((s) => s.service === "web")!.hosts.map((h) => h.ip)).toEqual(["10.10.1.1", "10.10.1.2", "10.10.1.3"]);
-    expect(site.services.find((s) => s.service === "api")!.hosts.map((h) => h.ip)).toEqual(["10.10.2.1", "10.10.2.2"]);
+    expect(site.services.find((s) => s.service.name === "web")!.hosts.map((h) => h.ip)).toEqual(["10.10.1.1", "10.10.1.2", "10.10.1.3"]);
+    expect(site.services.find((s) => s.service.name === "api")!.hosts.map((h) => h.ip)).toEqual(["10.10.2.1", "10.10.2.2"]);
     expect(site.gatewayIp).toBe("10.10.0.1");
     expect(site.allocationPool).toEqual({ start: "10.10.0.128", end: "10.10.0.253" });
     expect(site.loadBalancerSourceCidr).toBe("10.10.0.128/25");
@@ -85,16 +85,16 @@ describe("model resolution", () => {
 
   it("takes per-site instance counts, including zero", () => {
     const model = devModel((env) => (env.services[1].instancesBySite = { "os-b": 0, aws: 4 }));
-    expect(model.openstackSites[1].services.map((s) => s.service)).toEqual(["web"]);
-    expect(model.awsSite!.services.find((s) => s.service === "api")!.hosts).toHaveLength(4);
+    expect(model.openstackSites[1].services.map((s) => s.service.name)).toEqual(["web"]);
+    expect(model.awsSite!.services.find((s) => s.service.name === "api")!.hosts).toHaveLength(4);
   });
 
   it("gives AWS services an ALB only when it can carry every listener and the health check", () => {
-    const lbType = (mutate: (env: any) => void) => devModel(mutate).awsSite!.services.find((s) => s.service === "web")!.loadBalancerType;
+    const lbType = (mutate: (env: any) => void) => devModel(mutate).awsSite!.services.find((s) => s.service.name === "web")!.loadBalancerType;
     expect(lbType(() => {})).toBe("application");
     expect(lbType((env) => (env.services[0].healthCheck = { protocol: "TCP", port: 8080 }))).toBe("network");
     expect(lbType((env) => env.services[0].listeners.push({ protocol: "HTTPS", port: 443, backendPort: 8443 }))).toBe("network");
-    expect(devModel().awsSite!.services.find((s) => s.service === "api")!.loadBalancerType).toBe("network");
+    expect(devModel().awsSite!.services.find((s) => s.service.name === "api")!.loadBalancerType).toBe("network");
   });
 
   it("gives internal services no public VIP, and refuses one in the file", () => {
@@ -103,7 +103,7 @@ describe("model resolution", () => {
       for (const site of env.sites.openstack) delete site.vips.api;
     };
     const model = devModel(internal);
-    const api = model.openstackSites[0].services.find((s) => s.service === "api")!;
+    const api = model.openstackSites[0].services.find((s) => s.service.name === "api")!;
     expect(api.publicVip).toBeUndefined();
     expect(api.lbVipAddress).toBe("10.10.0.18");
     expect(model.services[1].exposure).toBe("internal");

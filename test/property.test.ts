@@ -175,15 +175,15 @@ function checkInvariants(model: EstateModel, out: string): void {
     const tf = JSON.parse(readFileSync(join(out, "stacks", site.stackName, "cdk.tf.json"), "utf8"));
     const members = Object.values<any>(tf.resource?.openstack_lb_member_v2 ?? {});
     for (const placed of site.services) {
-      const local = `hosts_${placed.service.replace(/-/g, "_")}`;
+      const local = `hosts_${placed.service.name.replace(/-/g, "_")}`;
       const expected = Object.fromEntries(placed.hosts.map((h) => [h.name, h.ip]));
       const fleet = Object.fromEntries(Object.entries<any>(tf.locals?.[local] ?? {}).map(([name, v]) => [name, v.ip]));
-      expect({ stack: site.stackName, service: placed.service, fleet }).toEqual({ stack: site.stackName, service: placed.service, fleet: expected });
+      expect({ stack: site.stackName, service: placed.service.name, fleet }).toEqual({ stack: site.stackName, service: placed.service.name, fleet: expected });
       const forService = members.filter((m) => m.for_each === `\${local.${local}}`);
       expect(forService.length).toBeGreaterThan(0);
       for (const m of forService) expect(m.address).toBe("${each.value.ip}");
     }
-    const placedLocals = new Set(site.services.map((p) => `\${local.hosts_${p.service.replace(/-/g, "_")}}`));
+    const placedLocals = new Set(site.services.map((p) => `\${local.hosts_${p.service.name.replace(/-/g, "_")}}`));
     for (const m of members) expect(placedLocals.has(m.for_each)).toBe(true);
     expect(danglingReferences(tf)).toEqual([]);
     expect(tf.data?.terraform_remote_state).toBeUndefined();

@@ -1,20 +1,9 @@
 import { Testing } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ServiceTraffic, WeightedServiceRecord, type ServiceTrafficProps, type WeightedServiceRecordProps } from "../constructs/traffic";
 import { loadEnvironment, type EstateModel } from "../model";
 import { AwsSiteStack } from "../stacks/aws-site-stack";
 import { TrafficStack } from "../stacks/traffic-stack";
 import { DEV_ENV, devModel } from "./support/env";
-import { errorOf as errorIn, resourcesOf, synthJson, testStack as bareStack } from "./support/synth";
-
-/** GIVEN a stack with an AWS provider, for the traffic constructs. */
-function testStack() {
-  const stack = bareStack();
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
-  return stack;
-}
-
-const errorOf = (build: Parameters<typeof errorIn>[0]) => errorIn(build, testStack());
+import { resourcesOf, synthJson } from "./support/synth";
 
 function synthTraffic(estate: EstateModel): any {
   return synthJson(new TrafficStack(Testing.app(), estate));
@@ -78,14 +67,14 @@ describe("TrafficStack (dev estate)", () => {
 
   it("aliases the AWS site to its load balancer, found by the model's name, with target health", () => {
     for (const placed of estate.awsSite!.services) {
-      expect(tf.data.aws_lb[`${placed.service}_aws_load_balancer`]).toEqual({ name: placed.loadBalancerName });
-      const record = resourcesOf(tf, "aws_route53_record")[`${placed.service}_aws_record`];
+      expect(tf.data.aws_lb[`${placed.service.name}_aws_load_balancer`]).toEqual({ name: placed.loadBalancerName });
+      const record = resourcesOf(tf, "aws_route53_record")[`${placed.service.name}_aws_record`];
       expect(record.alias).toEqual({
-        name: `\${data.aws_lb.${placed.service}_aws_load_balancer.dns_name}`,
-        zone_id: `\${data.aws_lb.${placed.service}_aws_load_balancer.zone_id}`,
+        name: `\${data.aws_lb.${placed.service.name}_aws_load_balancer.dns_name}`,
+        zone_id: `\${data.aws_lb.${placed.service.name}_aws_load_balancer.zone_id}`,
         evaluate_target_health: true,
       });
-      expect(healthCheckOf(tf, record).fqdn).toBe(`\${data.aws_lb.${placed.service}_aws_load_balancer.dns_name}`);
+      expect(healthCheckOf(tf, record).fqdn).toBe(`\${data.aws_lb.${placed.service.name}_aws_load_balancer.dns_name}`);
     }
   });
 
@@ -188,142 +177,5 @@ describe("draining a site", () => {
     expect(was["web.dev.example.net os-b"]).toBe(100);
     const checks = (json: string) => JSON.parse(json).resource.aws_route53_health_check;
     expect(checks(after["dev-traffic"])).toEqual(checks(before["dev-traffic"]));
-  });
-});
-
-// ---------------------------------------------------------------------------------------------------------------
-
-const RECORD: WeightedServiceRecordProps = {
-  zoneId: "Z1",
-  recordName: "web.example.net",
-  setIdentifier: "os-a",
-  weight: 100,
-  target: { ipAddress: "198.51.100.10" },
-  healthCheckType: "HTTP",
-  healthCheckPort: 80,
-  healthCheckPath: "/healthz",
-};
-
-describe("WeightedServiceRecord", () => {
-  it("points an A record at an address, with its own HTTP health check (defaults)", () => {
-    const stack = testStack();
-    new WeightedServiceRecord(stack, "Record", RECORD);
-    const tf = synthJson(stack);
-    expect(resourcesOf(tf, "aws_route53_record").record_record).toEqual({
-      zone_id: "Z1",
-      name: "web.example.net",
-      type: "A",
-      set_identifier: "os-a",
-      weighted_routing_policy: { weight: 100 },
-      health_check_id: "${aws_route53_health_check.record_health_check.id}",
-      ttl: 60,
-      records: ["198.51.100.10"],
-    });
-    expect(resourcesOf(tf, "aws_route53_health_check").record_health_check).toEqual({
-      type: "HTTP",
-      ip_address: "198.51.100.10",
-      fqdn: "web.example.net",
-      port: 80,
-      resource_path: "/healthz",
-      failure_threshold: 3,
-      request_interval: 30,
-      tags: { Name: "web.example.net os-a" },
-    });
-  });
-
-  it("aliases a load balancer looked up by name, with TTL, threshold and interval as given (all options)", () => {
-    const stack = testStack();
-    new WeightedServiceRecord(stack, "Record", {
-      ...RECORD,
-      setIdentifier: "aws",
-      weight: 0,
-      target: { loadBalancerName: "dev-api" },
-      ttlSec: 30,
-      healthCheckType: "TCP",
-      healthCheckPort: 5432,
-      healthCheckPath: undefined,
-      failureThreshold: 2,
-      requestIntervalSec: 10,
-    });
-    const tf = synthJson(stack);
-    expect(tf.data.aws_lb.record_load_balancer).toEqual({ name: "dev-api" });
-    const record = resourcesOf(tf, "aws_route53_record").record_record;
-    expect(record.alias).toEqual({ name: "${data.aws_lb.record_load_balancer.dns_name}", zone_id: "${data.aws_lb.record_load_balancer.zone_id}", evaluate_target_health: true });
-    expect(record.weighted_routing_policy).toEqual({ weight: 0 });
-    expect(record.ttl).toBeUndefined();
-    expect(resourcesOf(tf, "aws_route53_health_check").record_health_check).toEqual({
-      type: "TCP",
-      fqdn: "${data.aws_lb.record_load_balancer.dns_name}",
-      port: 5432,
-      failure_threshold: 2,
-      request_interval: 10,
-      tags: { Name: "web.example.net aws" },
-    });
-  });
-
-  it("refuses a weight Route 53 does not take", () => {
-    expect(errorOf((s) => new WeightedServiceRecord(s, "Record", { ...RECORD, weight: 256 }))).toBe("test/Record: weight must be a whole number from 0 to 255, got 256");
-  });
-
-  it("refuses a private address health checkers cannot reach", () => {
-    expect(errorOf((s) => new WeightedServiceRecord(s, "Record", { ...RECORD, target: { ipAddress: "10.10.0.17" } }))).toBe(
-      "test/Record: target ipAddress 10.10.0.17 is a private address; Route 53 health checkers probe from the internet and cannot reach it",
-    );
-  });
-
-  it("refuses a request interval Route 53 does not offer", () => {
-    expect(errorOf((s) => new WeightedServiceRecord(s, "Record", { ...RECORD, requestIntervalSec: 15 }))).toBe(
-      "test/Record: requestIntervalSec must be 10 or 30 (the intervals Route 53 offers), got 15",
-    );
-  });
-
-  it("refuses an HTTP check without a path", () => {
-    expect(errorOf((s) => new WeightedServiceRecord(s, "Record", { ...RECORD, healthCheckPath: undefined }))).toBe(
-      'test/Record: an HTTP health check needs a healthCheckPath starting with "/", got ""',
-    );
-  });
-});
-
-const TRAFFIC: ServiceTrafficProps = {
-  zoneId: "Z1",
-  recordName: "web.example.net",
-  publicHealthCheck: { protocol: "HTTP", listenerPort: 80, path: "/healthz" },
-  healthCheck: { intervalSec: 10, unhealthyThreshold: 3 },
-  endpoints: [
-    { site: "os-a", weight: 100, target: { ipAddress: "198.51.100.10" } },
-    { site: "aws", weight: 50, target: { loadBalancerName: "dev-web" } },
-  ],
-};
-
-describe("ServiceTraffic", () => {
-  it("writes one weighted record and health check per site (defaults)", () => {
-    const stack = testStack();
-    new ServiceTraffic(stack, "web", TRAFFIC);
-    const tf = synthJson(stack);
-    const records = resourcesOf(tf, "aws_route53_record");
-    expect(Object.keys(records).sort()).toEqual(["web_aws_record", "web_os_a_record"]);
-    expect(records.web_os_a_record).toMatchObject({ ttl: 60, set_identifier: "os-a", weighted_routing_policy: { weight: 100 } });
-    expect(resourcesOf(tf, "aws_route53_health_check").web_aws_health_check).toMatchObject({ type: "HTTP", port: 80, resource_path: "/healthz", request_interval: 10 });
-  });
-
-  it("probes the listener the model chose, with the TTL given (all options)", () => {
-    const stack = testStack();
-    new ServiceTraffic(stack, "dns", {
-      ...TRAFFIC,
-      ttlSec: 15,
-      publicHealthCheck: { protocol: "TCP", listenerPort: 53 },
-      healthCheck: { intervalSec: 30, unhealthyThreshold: 5 },
-    });
-    const tf = synthJson(stack);
-    expect(resourcesOf(tf, "aws_route53_record").dns_os_a_record.ttl).toBe(15);
-    expect(resourcesOf(tf, "aws_route53_health_check").dns_os_a_health_check).toMatchObject({ type: "TCP", port: 53, failure_threshold: 5, request_interval: 30 });
-    expect(resourcesOf(tf, "aws_route53_health_check").dns_os_a_health_check.resource_path).toBeUndefined();
-  });
-
-  it("refuses a set whose weights are all 0", () => {
-    const endpoints = TRAFFIC.endpoints.map((e) => ({ ...e, weight: 0 }));
-    expect(errorOf((s) => new ServiceTraffic(s, "web", { ...TRAFFIC, endpoints }))).toBe(
-      "test/web: every record of web.example.net has weight 0 (sites: os-a, aws); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0",
-    );
   });
 });

@@ -1,12 +1,12 @@
-import { Lazy, TerraformIterator } from "cdktf";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { cidrContains, ipToInt, isValidIpv4, parseCidr } from "../../model";
-import { literalLocalRegistry, snakeCase } from "../private/literal-locals";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
 import type { AwsTargetGroupRef } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
+import { HostMap, ValidationError } from "../core";
 
 /** Default for {@link AwsFleetProps.volumeSizeGiB}: the model's default volume size. */
 export const DEFAULT_ROOT_VOLUME_SIZE_GIB = 20;
@@ -39,16 +39,10 @@ export interface AwsFleetHost {
 
 /** Props of {@link AwsFleet}; every value comes from the model. */
 export interface AwsFleetProps {
-  /** Environment name, for the `estate:env` tag. */
-  readonly env: string;
-  /** Site name, for the `estate:site` tag. */
-  readonly site: string;
-  /** Service name: `estate:service` tag, and names the host-map local `hosts_<service>`. */
-  readonly service: string;
-  /** Golden image name and version, for the `estate:image` and `estate:version` tags. */
-  readonly image: string;
-  /** Version of the golden image (`images[].version`), written into the `estate:image-version` tag. */
-  readonly imageVersion: string;
+  /** Name of the Terraform local that holds the host map (unique in the stack), e.g. `hosts_web`. */
+  readonly hostsLocalName: string;
+  /** EC2 tags of every instance, after its `Name` tag (the host name); values are literal text. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
   /** AMI of the golden image. */
   readonly imageId: string;
   /** EC2 instance type (`services[].instanceType`), e.g. `t3.medium`. */
@@ -72,14 +66,14 @@ export interface AwsFleetProps {
 
 /**
  * The instances of one service in one AWS site: a single `aws_instance` with `for_each` over a literal map of
- * hosts keyed by host name (registered as the local `hosts_<service>`), so each host keeps its own address
+ * hosts keyed by host name (the local `hostsLocalName`), so each host keeps its own address
  * (`aws_instance.<id>["dev-aws-web-001"]`) and ten thousand hosts cost one resource to synthesize. Every host gets
  * its fixed private IP in its zone's private subnet, no public address, IMDSv2 only and an encrypted gp3 root
  * volume; it is registered in each target group by one attachment resource per group, keyed the same way.
  */
 export class AwsFleet extends Construct {
-  /** `${local.hosts_<service>}`: the host map, usable as another resource's for_each. */
-  readonly hostsExpression: string;
+  /** The host map (`local.<hostsLocalName>`): what the target-group attachments and other per-host resources iterate over. */
+  readonly hosts: HostMap;
   /** The `aws_instance` resource, one instance per host through `for_each`. */
   readonly instances: Instance;
 
@@ -89,9 +83,9 @@ export class AwsFleet extends Construct {
 
     const map: Record<string, { ip: string; zone: string }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone };
-    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(`hosts_${snakeCase(props.service)}`, map);
+    this.hosts = HostMap.define(this, props.hostsLocalName, map);
 
-    const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    const hosts = this.hosts.forEach();
     this.instances = new Instance(this, "Instances", {
       forEach: hosts,
       ami: props.imageId,
@@ -109,14 +103,7 @@ export class AwsFleet extends Construct {
         deleteOnTermination: true,
       },
       ...(props.network.privateEgress && props.network.privateEgress.length > 0 ? { dependsOn: [...props.network.privateEgress] } : {}),
-      tags: {
-        Name: hosts.key,
-        "estate:env": props.env,
-        "estate:site": props.site,
-        "estate:service": props.service,
-        "estate:image": terraformLiteral(props.image),
-        "estate:version": terraformLiteral(props.imageVersion),
-      },
+      tags: { Name: hosts.key, ...Object.fromEntries(Object.entries(props.tags ?? {}).map(([k, v]) => [k, terraformLiteral(v)])) },
     });
 
     const instanceId = Lazy.stringValue({
@@ -124,7 +111,7 @@ export class AwsFleet extends Construct {
     });
     const attachments = new Construct(this, "TargetGroupAttachments");
     for (const group of props.targetGroups ?? []) {
-      const each = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+      const each = this.hosts.forEach();
       new LbTargetGroupAttachment(attachments, String(group.listenerPort), {
         forEach: each,
         targetGroupArn: group.targetGroupArn,
@@ -135,29 +122,28 @@ export class AwsFleet extends Construct {
   }
 
   private validate(props: AwsFleetProps): void {
-    const path = this.node.path;
-    if (props.hosts.length === 0) throw new Error(`${path}: hosts is empty; a fleet needs at least one host (leave the service out of the site instead)`);
+    if (props.hosts.length === 0) throw new ValidationError(`hosts is empty; a fleet needs at least one host (leave the service out of the site instead)`, this);
     const size = props.volumeSizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB;
     if (!Number.isInteger(size) || size < 1 || size > MAX_ROOT_VOLUME_SIZE_GIB) {
-      throw new Error(`${path}: volumeSizeGiB must be a whole number from 1 to ${MAX_ROOT_VOLUME_SIZE_GIB}, got ${size}`);
+      throw new ValidationError(`volumeSizeGiB must be a whole number from 1 to ${MAX_ROOT_VOLUME_SIZE_GIB}, got ${size}`, this);
     }
     const subnets = new Map(props.network.zones.map((z) => [z.name, parseCidr(z.privateSubnetCidr)]));
     const names = new Set<string>();
     const ips = new Map<string, string>();
     for (const h of props.hosts) {
-      if (names.has(h.name)) throw new Error(`${path}: host "${h.name}" appears twice; host names are the fleet's keys and must be unique`);
+      if (names.has(h.name)) throw new ValidationError(`host "${h.name}" appears twice; host names are the fleet's keys and must be unique`, this);
       names.add(h.name);
-      if (!isValidIpv4(h.ip)) throw new Error(`${path}: host "${h.name}" has ip "${h.ip}", which is not an IPv4 address`);
+      if (!isValidIpv4(h.ip)) throw new ValidationError(`host "${h.name}" has ip "${h.ip}", which is not an IPv4 address`, this);
       const twin = ips.get(h.ip);
-      if (twin) throw new Error(`${path}: hosts "${twin}" and "${h.name}" both have ip ${h.ip}`);
+      if (twin) throw new ValidationError(`hosts "${twin}" and "${h.name}" both have ip ${h.ip}`, this);
       ips.set(h.ip, h.name);
       const subnet = subnets.get(h.availabilityZone);
       if (!subnet) {
-        throw new Error(`${path}: host "${h.name}" is in zone "${h.availabilityZone}", which the network does not have (zones: ${[...subnets.keys()].join(", ")})`);
+        throw new ValidationError(`host "${h.name}" is in zone "${h.availabilityZone}", which the network does not have (zones: ${[...subnets.keys()].join(", ")})`, this);
       }
       if (!cidrContains(subnet, ipToInt(h.ip))) {
         const zone = props.network.zones.find((z) => z.name === h.availabilityZone)!;
-        throw new Error(`${path}: host "${h.name}" has ip ${h.ip}, outside the private subnet ${zone.privateSubnetCidr} of zone "${zone.name}"`);
+        throw new ValidationError(`host "${h.name}" has ip ${h.ip}, outside the private subnet ${zone.privateSubnetCidr} of zone "${zone.name}"`, this);
       }
     }
   }

@@ -1,14 +1,15 @@
-import { Fn, TerraformIterator, type ITerraformDependable } from "cdktf";
+import { Fn, type TerraformIterator } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
-import { literalLocalRegistry } from "../private/literal-locals";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
+import { HostMap, ValidationError } from "../core";
+import type { IOpenstackSiteNetwork } from "./site-network";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
-export interface FleetHost {
+export interface OpenstackFleetHost {
   /** Host name, also the Nova instance name and the `for_each` key (`<env>-<site>-<service>-NNN`). */
   readonly name: string;
   /** Fixed IPv4 address on the site subnet, outside the DHCP allocation pool; decided by the model's IPAM. */
@@ -20,29 +21,27 @@ export interface FleetHost {
 }
 
 /** The Glance image a fleet boots from: exactly one of `id` or `name`. */
-export interface FleetImage {
+export interface OpenstackFleetImage {
   /** Glance image id. */
   readonly id?: string;
   /** Glance image name, looked up (most recent) when no id is given. */
   readonly name?: string;
 }
 
-/** Props of {@link Fleet}; every value comes from the model. */
-export interface FleetProps {
+/** Props of {@link OpenstackFleet}; every value comes from the model. */
+export interface OpenstackFleetProps {
   /** Hosts keyed by name; every host becomes one instance and one fixed-IP port, addressed by its name. */
-  readonly hosts: readonly FleetHost[];
+  readonly hosts: readonly OpenstackFleetHost[];
   /** Name of the Terraform local that holds the host map (unique in the stack). */
   readonly hostsLocalName: string;
-  /** ID of the site network the hosts' ports are created on (see {@link SiteNetwork.networkId}). */
-  readonly networkId: string;
-  /** ID of the site subnet holding the hosts' fixed addresses (see {@link SiteNetwork.subnetId}). */
-  readonly subnetId: string;
-  /** Neutron security groups applied to every host port, e.g. {@link ServiceSecurityGroup.securityGroupId}. */
+  /** Where the ports go (the site subnet); the instances wait for its router interface when it names one. */
+  readonly network: Pick<IOpenstackSiteNetwork, "networkId" | "subnetId" | "routerInterface">;
+  /** Neutron security groups applied to every host port, e.g. {@link OpenstackServiceSecurityGroup.securityGroupId}. */
   readonly securityGroupIds: readonly string[];
   /** Nova flavor name (`flavor_name`), e.g. `m1.medium`: `services[].flavor` in the environment file. */
   readonly flavorName: string;
   /** The golden image to boot, by Glance ID or name (`images[].openstack.<site>`). */
-  readonly image: FleetImage;
+  readonly image: OpenstackFleetImage;
   /** Nova key pair injected into every host (`key_pair`): `ssh.keyName` in the environment file. */
   readonly keyPairName: string;
   /**
@@ -55,61 +54,56 @@ export interface FleetProps {
   readonly volumeSizeGiB?: number;
   /** Nova metadata on every instance. @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
-  /**
-   * Resources the instances must wait for and do not refer to: the router interface of their subnet (metadata
-   * service, package mirrors). Never a data source. @default []
-   */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
  * A fleet of instances from one golden image, each on a port with its fixed IP, spread over availability zones.
  * One `for_each` resource per kind keyed by host name: every host stays individually addressable.
  */
-export class Fleet extends Construct {
-  /** Expression of the host map, usable as another resource's for_each (e.g. pool members). */
-  readonly hostsExpression: string;
+export class OpenstackFleet extends Construct {
+  /** The host map (`local.<hostsLocalName>`): what pool members and other per-host resources iterate over. */
+  readonly hosts: HostMap;
   /** The `openstack_compute_instance_v2` resource, one instance per host through `for_each`. */
   readonly instances: ComputeInstanceV2;
   /** The `openstack_networking_port_v2` resource, one port with the fixed address per host through `for_each`. */
   readonly ports: NetworkingPortV2;
 
-  constructor(scope: Construct, id: string, props: FleetProps) {
+  constructor(scope: Construct, id: string, props: OpenstackFleetProps) {
     super(scope, id);
     const names = new Set<string>();
     for (const h of props.hosts) {
-      if (names.has(h.name)) throw new Error(`${this.node.path}: host "${h.name}" appears twice`);
+      if (names.has(h.name)) throw new ValidationError(`host "${h.name}" appears twice`, this);
       names.add(h.name);
-      if (!isValidIpv4(h.ip)) throw new Error(`${this.node.path}: host "${h.name}" has no valid IPv4 address, got "${h.ip}"`);
+      if (!isValidIpv4(h.ip)) throw new ValidationError(`host "${h.name}" has no valid IPv4 address, got "${h.ip}"`, this);
     }
-    if (!props.image.id && !props.image.name) throw new Error(`${this.node.path}: image needs an id or a name`);
-    if (props.hosts.length === 0) throw new Error(`${this.node.path}: a fleet needs at least one host`);
+    if (!props.image.id && !props.image.name) throw new ValidationError(`image needs an id or a name`, this);
+    if (props.hosts.length === 0) throw new ValidationError(`a fleet needs at least one host`, this);
     const groups = props.serverGroupIds ?? [];
     for (const h of props.hosts) {
       const g = h.serverGroup ?? 1;
       if (groups.length > 0 && !(Number.isInteger(g) && g >= 1 && g <= groups.length)) {
-        throw new Error(`${this.node.path}: host "${h.name}" names server group ${g}, but the fleet has ${groups.length} (serverGroupIds)`);
+        throw new ValidationError(`host "${h.name}" names server group ${g}, but the fleet has ${groups.length} (serverGroupIds)`, this);
       }
     }
 
     // The group goes into the host map only when there are several: a one-group fleet keeps the map it always had.
     const map: Record<string, { ip: string; az: string; group?: number }> = {};
     for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone, ...(groups.length > 1 ? { group: h.serverGroup ?? 1 } : {}) };
-    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(props.hostsLocalName, map);
+    this.hosts = HostMap.define(this, props.hostsLocalName, map);
 
     const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: terraformLiteral(props.image.name!), mostRecent: true }).id;
 
-    const portHosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    const portHosts = this.hosts.forEach();
     this.ports = new NetworkingPortV2(this, "Port", {
       forEach: portHosts,
       name: portHosts.key,
-      networkId: props.networkId,
+      networkId: props.network.networkId,
       adminStateUp: true,
       securityGroupIds: [...props.securityGroupIds],
-      fixedIp: [{ subnetId: props.subnetId, ipAddress: portHosts.getString("ip") }],
+      fixedIp: [{ subnetId: props.network.subnetId, ipAddress: portHosts.getString("ip") }],
     });
 
-    const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+    const hosts = this.hosts.forEach();
     this.instances = new ComputeInstanceV2(this, "Instance", {
       forEach: hosts,
       name: hosts.key,
@@ -129,7 +123,8 @@ export class Fleet extends Construct {
             ],
           }
         : {}),
-      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: [...props.dependsOn] } : {}),
+      // The router interface, never a data source: instances reach the metadata service and mirrors through it.
+      ...(props.network.routerInterface ? { dependsOn: [props.network.routerInterface] } : {}),
     });
   }
 }

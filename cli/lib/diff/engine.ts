@@ -7,7 +7,6 @@
  */
 import {
   blocksOf,
-  compareStrings,
   expressionsIn,
   instanceAddress,
   instancesOf,
@@ -18,7 +17,8 @@ import {
   type TerraformJson,
   type TfConfig,
   type TfReference,
-} from "../../../constructs/policy";
+} from "../../../terraform-json";
+import { compareStrings } from "../../../util";
 import type { SynthOutput } from "../synth-output";
 import { elementChanges, LISTS_ONLY, type CollectionCatalog } from "./elements";
 import { normalizePath, type ForceNewCatalog } from "./force-new";

@@ -25,7 +25,7 @@ const privateImportRules = [
 ];
 
 export default tseslint.config(
-  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "**/*.js", "bench/.work/**"] },
+  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "lib/**", "docs/api/**", "examples/*/node_modules/**", "**/*.js", "bench/.work/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

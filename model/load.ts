@@ -40,6 +40,10 @@ export const ENVIRONMENT_DOCUMENT: DocumentKind<EnvironmentFile> = {
   reference: '"Environment file" in README.md',
 };
 
+/**
+ * Reads an environment file and resolves it into the model the stacks are built from (README.md, "Environment file").
+ * @throws EnvironmentError listing every problem with its file, line, column, path and fix.
+ */
 export function loadEnvironment(file: string, options: ResolveOptions = {}): EstateModel {
   const parsed = parseEnvironment(file, options);
   return guard(file, () => resolveEstate(parsed, file, options));

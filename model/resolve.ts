@@ -24,8 +24,9 @@ import type {
 import { awsLoadBalancerName, bakedImageName, bakeStackName, builderName, fleetName, hostName, serverGroupName, siteStackName, trafficStackName } from "./naming";
 import { instancesIn } from "./validate";
 
+/** Options of resolving an environment into the model. */
 export interface ResolveOptions {
-  /** Sites to drain for this run only, on top of what the file says. */
+  /** Sites to drain for this run only, on top of what the file says. @default [] */
   readonly drain?: readonly string[];
 }
 

@@ -254,6 +254,7 @@ export const serviceSchema = z.strictObject({
  *   each other. The one-release step of a move from `dynamodb` to `lockfile` (README, "State backends").
  */
 export const S3_LOCKING_MODES = ["lockfile", "dynamodb", "both"] as const;
+/** Which locks Terraform's S3 backend takes: `lockfile` (`use_lockfile`), `dynamodb` (`dynamodb_table`) or `both`. */
 export type S3Locking = (typeof S3_LOCKING_MODES)[number];
 export const DEFAULT_S3_LOCKING: S3Locking = "lockfile";
 export const DEFAULT_S3_KEY_PREFIX = "estate";

@@ -6,6 +6,7 @@
 import type { EstateModel, StackKind } from "../model";
 import type { TerraformJson, TfBlock, TfConfig } from "../terraform-json";
 
+/** How a non-compliant finding counts: an `error` stops synthesis, a `warning` is reported. */
 export type PolicyLevel = "error" | "warning";
 
 export type RuleResult =
@@ -105,14 +106,21 @@ export type PolicyRule = ResourceRule | StackRule | ModelRule;
 
 /** A rule's verdict on one target, as the pack reports it. */
 export interface Finding {
+  /** The rule's id, e.g. `EST-NET-001` (README.md, "Policy"). */
   readonly ruleId: string;
+  /** `error` blocks synthesis; `warning` is reported only. */
   readonly level: PolicyLevel;
+  /** `compliant`, `non-compliant` or `not-applicable`. */
   readonly status: RuleResult["status"];
+  /** What the rule checks, in one line. */
   readonly message: string;
   /** What exactly is wrong here. @default - none (compliant and not-applicable findings) */
   readonly detail?: string;
+  /** Why the rule exists: what goes wrong in production without it. */
   readonly explanation: string;
+  /** What to change to comply. */
   readonly fix: string;
+  /** Environment name (`name` in the environment file). */
   readonly env: string;
   /** Stack of a resource finding. @default - none (model findings) */
   readonly stack?: string;
@@ -120,13 +128,27 @@ export interface Finding {
   readonly target: string;
   /** Construct path of a resource finding (`dev-os-a/web/Fleet/Instance`), from the synthesized metadata. */
   readonly constructPath?: string;
+  /** Site the finding concerns. @default - none (estate-wide findings) */
   readonly site?: string;
+  /** Service the finding concerns. @default - none (findings about no one service) */
   readonly service?: string;
   /** Set when a suppression in the environment file covers this finding. */
-  readonly suppressed?: { readonly reason: string };
+  readonly suppressed?: {
+    /** The reason written with the suppression. */
+    readonly reason: string;
+  };
   /**
    * The line of the environment file behind a non-compliant finding: the file, the path inside it and, when the
    * file could be read again, its line and column.
    */
-  readonly source?: { readonly file: string; readonly path: readonly (string | number)[]; readonly line?: number; readonly column?: number };
+  readonly source?: {
+    /** The environment file (or the props' source name). */
+    readonly file: string;
+    /** Path inside it, e.g. `["services", 0, "allowedCidrs"]`. */
+    readonly path: readonly (string | number)[];
+    /** 1-based line. @default - none (the file could not be read again) */
+    readonly line?: number;
+    /** 1-based column. @default - none (the file could not be read again) */
+    readonly column?: number;
+  };
 }

@@ -28,6 +28,16 @@ import {
 } from "../model";
 import { EstateStack } from "./estate-stack";
 
+/** What the AWS site stack builds for one service; user code extends these (an ingress rule, an alias record). */
+export interface AwsSiteService {
+  /** The security groups of the service's load balancer and instances. */
+  readonly security: AwsServiceSecurity;
+  /** The service's ALB or NLB with its listeners and target groups. */
+  readonly loadBalancer: AwsServiceLoadBalancer;
+  /** The service's EC2 instances. */
+  readonly fleet: AwsFleet;
+}
+
 /**
  * The AWS site of one environment: its own provider (region plus a named profile or an assumed role from the
  * usual credential chain; never keys), its own state, a VPC, and per service a load balancer named as the model
@@ -35,12 +45,19 @@ import { EstateStack } from "./estate-stack";
  * another stack, and nothing depends on traffic weights: draining the site changes only the traffic stack.
  */
 export class AwsSiteStack extends EstateStack {
+  /** The site's VPC, subnets and gateways. */
+  readonly network: AwsSiteNetwork;
+  /** The services with hosts in this site, by service name, in the order of the environment file. */
+  readonly services: ReadonlyMap<string, AwsSiteService>;
+
   constructor(scope: Construct, estate: EstateModel, site: AwsSiteModel) {
     super(scope, site.stackName, estate.backend);
+    const built = new Map<string, AwsSiteService>();
+    this.services = built;
     new AwsProvider(this, "aws", awsProviderConfig(site, site.stackName, { "estate:env": estate.env, "estate:site": site.name }));
 
     const keyPair = estate.ssh.publicKey ? new KeyPair(this, "KeyPair", { keyName: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }) : undefined;
-    const network = new AwsSiteNetwork(this, "Network", toSiteNetworkProps(site));
+    const network = (this.network = new AwsSiteNetwork(this, "Network", toSiteNetworkProps(site)));
 
     // One lookup of Route 53's prefix list, made when the first service lets the health checkers in.
     let healthCheckers: DataAwsEc2ManagedPrefixList | undefined;
@@ -75,7 +92,7 @@ export class AwsSiteStack extends EstateStack {
         internal: service.exposure === "internal",
         securityGroupIds: [security.loadBalancerSecurityGroupId],
       });
-      new AwsFleet(ns, "Fleet", {
+      const fleet = new AwsFleet(ns, "Fleet", {
         ...toFleetProps(estate, site, service, placed),
         imageId: image.imageId,
         network,
@@ -83,6 +100,7 @@ export class AwsSiteStack extends EstateStack {
         keyName: keyPair?.keyName ?? estate.ssh.keyName,
         targetGroups: lb.targetGroups,
       });
+      built.set(service.name, { security, loadBalancer: lb, fleet });
       new TerraformOutput(this, loadBalancerDnsNameOutput(service.name), {
         value: lb.dnsName,
         description: `DNS name of the ${placed.loadBalancerType} load balancer ${placed.loadBalancerName} of ${service.name}`,

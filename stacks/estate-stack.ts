@@ -65,6 +65,7 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
     if (process.env.ESTATE_DEBUG === "1") super.prepareStack();
   }
 
+  /** The stack's Terraform JSON, with the literal locals added after cdktf resolved the rest. */
   override toTerraform(): any {
     const tf = super.toTerraform();
     if (this.literalLocals.size > 0) {

@@ -19,16 +19,37 @@ import { terraformLiteral } from "../constructs/terraform-literal";
 import { hostsLocalName, type EstateModel, type OpenstackSiteModel, type OpenstackSiteServiceModel, type ServiceModel } from "../model";
 import { EstateStack } from "./estate-stack";
 
+/** What a site stack builds for one service; user code extends these (a rule on the group, a record for the VIP). */
+export interface OpenstackSiteService {
+  /** The service's Neutron security group: add `openstack_networking_secgroup_rule_v2` rules to it. */
+  readonly securityGroup: OpenstackServiceSecurityGroup;
+  /** One per Nova member quota's worth of hosts; empty with placement "none". */
+  readonly serverGroups: readonly OpenstackServerGroup[];
+  /** The service's hosts: Nova instances and their fixed-address ports. */
+  readonly fleet: OpenstackFleet;
+  /** The service's Octavia load balancer, listeners, pools and monitors. */
+  readonly loadBalancer: OpenstackServiceLoadBalancer;
+  /** The floating IP of a public service. @default - none: internal services have no floating IP */
+  readonly publicVip?: OpenstackFloatingVip;
+}
+
 /**
  * One OpenStack site of one environment: its own provider (a clouds.yaml entry), its own state, and nothing that
  * refers to another stack.
  */
 export class OpenstackSiteStack extends EstateStack {
+  /** The site network every service of the site is attached to. */
+  readonly network: OpenstackSiteNetwork;
+  /** The services placed in this site, by service name, in the order of the environment file. */
+  readonly services: ReadonlyMap<string, OpenstackSiteService>;
+
   constructor(scope: Construct, estate: EstateModel, site: OpenstackSiteModel) {
     super(scope, site.stackName, estate.backend);
+    const built = new Map<string, OpenstackSiteService>();
+    this.services = built;
     new OpenstackProvider(this, "openstack", { cloud: terraformLiteral(site.cloud), region: terraformLiteral(site.region) });
 
-    const network = new OpenstackSiteNetwork(this, "Network", toSiteNetworkProps(site));
+    const network = (this.network = new OpenstackSiteNetwork(this, "Network", toSiteNetworkProps(site)));
 
     // Referencing the key pair resource (when the stack registers it) orders instance creation after it.
     const keyPairName = estate.ssh.publicKey
@@ -43,10 +64,9 @@ export class OpenstackSiteStack extends EstateStack {
       // Group 1 keeps the construct id it always had, so its Terraform address never moves; groups 2.. hold only
       // hosts added beyond a group's Nova member quota.
       const policy = service.placement;
-      const serverGroupIds =
-        policy === "none"
-          ? []
-          : placed.serverGroups.map((groupName, i) => new OpenstackServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }).serverGroupId);
+      const serverGroups =
+        policy === "none" ? [] : placed.serverGroups.map((groupName, i) => new OpenstackServerGroup(ns, i === 0 ? "ServerGroup" : `ServerGroup${i + 1}`, { name: groupName, policy }));
+      const serverGroupIds = serverGroups.map((g) => g.serverGroupId);
       const fleet = new OpenstackFleet(ns, "Fleet", {
         ...toFleetProps(estate, site, service, placed),
         network,
@@ -56,14 +76,15 @@ export class OpenstackSiteStack extends EstateStack {
       });
       const lb = new OpenstackServiceLoadBalancer(ns, "LoadBalancer", { ...toLoadBalancerProps(estate, service, placed, name), network, members: fleet.hosts });
       // Internal services are reached on the site network only: no floating IP, the Octavia VIP is their address.
-      if (placed.publicVip) {
-        new OpenstackFloatingVip(ns, "PublicVip", {
-          network,
-          address: placed.publicVip,
-          loadBalancer: lb,
-          description: `Public VIP of ${name}`,
-        });
-      }
+      const publicVip = placed.publicVip
+        ? new OpenstackFloatingVip(ns, "PublicVip", {
+            network,
+            address: placed.publicVip,
+            loadBalancer: lb,
+            description: `Public VIP of ${name}`,
+          })
+        : undefined;
+      built.set(service.name, { securityGroup: security, serverGroups, fleet, loadBalancer: lb, ...(publicVip ? { publicVip } : {}) });
       new TerraformOutput(ns, "Vip", {
         value: placed.publicVip ?? placed.lbVipAddress,
         description: placed.publicVip ? `Public VIP of ${service.name}` : `Internal VIP of ${service.name} on the site network`,

@@ -70,6 +70,11 @@ export interface SynthesizeOptions {
   readonly beforeCommit?: (tmpdir: string, stacks: ReadonlyMap<string, TerraformJson>) => void;
 }
 
+/** Where cdktf writes a stack's Terraform JSON, relative to the output directory. */
+export function stackJsonPath(stack: string): string {
+  return `stacks/${stack}/cdk.tf.json`;
+}
+
 export interface SynthesizedStack extends StackRef {
   readonly env: string;
   /** Path of the stack's Terraform JSON, relative to the output directory. */
@@ -128,7 +133,7 @@ function buildSelectedStacks(app: App, models: readonly EstateModel[], include: 
   const stacks: SynthesizedStack[] = [];
   for (const model of models) {
     for (const ref of buildStacksOf(app, model, (r) => include({ ...r, env: model.env }))) {
-      stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
+      stacks.push({ ...ref, env: model.env, path: stackJsonPath(ref.name) });
     }
   }
   if (stacks.length === 0) throw new SelectionError("the selection matches no stack; run `estate list` to see the stack names");
@@ -139,7 +144,7 @@ function buildSelectedStacks(app: App, models: readonly EstateModel[], include: 
  * Constructs validate their props and throw with the construct path, the value and the fix: an estate the model
  * accepted but a construct refuses is still a problem of that environment file, reported like one.
  */
-function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
+export function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
   try {
     return buildEstateStacks(app, model, include);
   } catch (err) {
@@ -167,7 +172,7 @@ function constructSource(model: EstateModel, constructPath: string): (string | n
 }
 
 /** The one policy gate of every synthesis that writes a deployable output (`estate synth`, `cdktf synth|deploy`). */
-function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
+export function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
   if (mode === "skip") return [];
   const policyStacks: PolicyStack[] = stacks.flatMap((s) => {
     const tf = written.get(s.name);

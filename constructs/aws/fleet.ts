@@ -18,7 +18,14 @@ export const MAX_ROOT_VOLUME_SIZE_GIB = 16384;
  * IMDSv2 only (session tokens required) with a hop limit of 1: a container or a forwarded request on the host
  * cannot reach the instance's credentials.
  */
-export const INSTANCE_METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+export const INSTANCE_METADATA_OPTIONS = {
+  /** The instance metadata service is on (EC2 `http_endpoint`). */
+  httpEndpoint: "enabled",
+  /** IMDSv2 only: every request needs a session token (EC2 `http_tokens`). */
+  httpTokens: "required",
+  /** Token responses travel one network hop, so containers on the host cannot fetch them (EC2 `http_put_response_hop_limit`). */
+  httpPutResponseHopLimit: 1,
+} as const;
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface AwsFleetHost {
@@ -26,9 +33,11 @@ export interface AwsFleetHost {
   readonly name: string;
   /** Fixed private address inside the private subnet of `availabilityZone`. */
   readonly ip: string;
+  /** AWS availability zone of the host, e.g. `eu-west-1a`: one of the site's `availabilityZones`. */
   readonly availabilityZone: string;
 }
 
+/** Props of {@link AwsFleet}; every value comes from the model. */
 export interface AwsFleetProps {
   /** Name of the Terraform local that holds the host map (unique in the stack), e.g. `hosts_web`. */
   readonly hostsLocalName: string;
@@ -36,10 +45,16 @@ export interface AwsFleetProps {
   readonly tags?: Readonly<Record<string, string>>;
   /** AMI of the golden image. */
   readonly imageId: string;
+  /** EC2 instance type (`services[].instanceType`), e.g. `t3.medium`. */
   readonly instanceType: string;
+  /** The hosts, one EC2 instance each through `for_each`, keyed by host name. */
   readonly hosts: readonly AwsFleetHost[];
   /** Where hosts go; the instances wait for its private egress routes when it names them. */
   readonly network: Pick<IAwsSiteNetwork, "zones" | "privateSubnetIdFor" | "privateEgress">;
+  /**
+   * Security groups of every instance (`vpc_security_group_ids`), e.g. {@link
+   * AwsServiceSecurity.instanceSecurityGroupId}.
+   */
   readonly securityGroupIds: readonly string[];
   /** EC2 key pair for SSH. */
   readonly keyName: string;
@@ -59,6 +74,7 @@ export interface AwsFleetProps {
 export class AwsFleet extends Construct {
   /** The host map (`local.<hostsLocalName>`): what the target-group attachments and other per-host resources iterate over. */
   readonly hosts: HostMap;
+  /** The `aws_instance` resource, one instance per host through `for_each`. */
   readonly instances: Instance;
 
   constructor(scope: Construct, id: string, props: AwsFleetProps) {

@@ -6,6 +6,7 @@ import type { IAwsSiteNetwork } from "./site-network";
 import { terraformLiteral } from "../terraform-literal";
 import { ValidationError } from "../core";
 
+/** Elastic Load Balancing v2 load balancer types (`load_balancer_type`): an ALB for HTTP(S), an NLB for TCP/UDP. */
 export type AwsLoadBalancerType = "application" | "network";
 
 /**
@@ -16,6 +17,7 @@ export type AwsServiceListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TER
 
 /** What a target group checks on its instances (ELB target-group health check protocol, port and path). */
 export interface AwsTargetHealthCheck {
+  /** Protocol of the check (the target group's `health_check.protocol`). */
   readonly protocol: "HTTP" | "HTTPS" | "TCP";
   /** Instance port checked. */
   readonly port: number;
@@ -25,11 +27,17 @@ export interface AwsTargetHealthCheck {
 
 /** One listener of the service; the model's ListenerModel satisfies it. */
 export interface AwsServiceListener {
+  /** Listener protocol as the environment file names it; translated to the ELB protocol of the listener. */
   readonly protocol: AwsServiceListenerProtocol;
+  /** Port the load balancer listens on, 1-65535. */
   readonly port: number;
+  /** Port the instances serve on (the target group's `port`), 1-65535. */
   readonly backendPort: number;
   /** ACM certificate of a TERMINATED_HTTPS listener. @default - none (required for TERMINATED_HTTPS) */
-  readonly tls?: { readonly awsCertificateArn: string };
+  readonly tls?: {
+    /** ARN of the ACM certificate the listener presents (`certificate_arn`). */
+    readonly awsCertificateArn: string;
+  };
   /** What this listener's target group checks (the model decides it per pool: model/health-check.ts). */
   readonly targetHealthCheck: AwsTargetHealthCheck;
 }
@@ -54,6 +62,7 @@ export interface AwsTargetGroupRef {
   readonly listenerPort: number;
   /** Instance port the group sends traffic to. */
   readonly port: number;
+  /** ARN of the `aws_lb_target_group`, a Terraform reference. */
   readonly targetGroupArn: string;
 }
 
@@ -68,6 +77,7 @@ export const MAX_LOAD_BALANCER_NAME_LENGTH = 32;
 
 const LAYER7: readonly AwsServiceListenerProtocol[] = ["HTTP", "HTTPS", "TERMINATED_HTTPS"];
 
+/** Props of {@link AwsServiceLoadBalancer}; every value comes from the model. */
 export interface AwsServiceLoadBalancerProps {
   /** Exact load balancer name, as the model decides it: the traffic stack looks the load balancer up by it. */
   readonly loadBalancerName: string;
@@ -77,7 +87,9 @@ export interface AwsServiceLoadBalancerProps {
   readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "internetGateway">;
   /** An internal load balancer in the private subnets, reachable from the VPC and its peers only. @default false */
   readonly internal?: boolean;
+  /** Security groups of the load balancer, e.g. {@link AwsServiceSecurity.loadBalancerSecurityGroupId}. */
   readonly securityGroupIds: readonly string[];
+  /** Listeners, one per `services[].listeners[]` entry, each with its own target group. */
   readonly listeners: readonly AwsServiceListener[];
   /** Timings of every target group's health check (what each probes comes with its listener). */
   readonly healthCheck: AwsServiceHealthCheck;
@@ -96,10 +108,13 @@ export interface AwsServiceLoadBalancerProps {
  * the model's ACM certificate and a TLS 1.2+ policy; backends then speak plain HTTP (ALB) or TCP (NLB).
  */
 export class AwsServiceLoadBalancer extends Construct {
+  /** ARN of the `aws_lb`, a Terraform reference. */
   readonly loadBalancerArn: string;
+  /** DNS name AWS gives the load balancer; the traffic stack looks it up by name instead of reading it from here. */
   readonly dnsName: string;
   /** Route 53 zone id of the load balancer's DNS name, for alias records. */
   readonly zoneId: string;
+  /** The target groups, one per listener, for the fleet's attachments. */
   readonly targetGroups: readonly AwsTargetGroupRef[];
 
   constructor(scope: Construct, id: string, props: AwsServiceLoadBalancerProps) {

@@ -17,9 +17,11 @@ export function route53HealthCheckersPrefixListName(region: string): string {
   return `com.amazonaws.${region}.route53-healthchecks`;
 }
 
+/** Props of {@link AwsServiceSecurity}; every value comes from the model. */
 export interface AwsServiceSecurityProps {
   /** Base of the security group names: `<name>-lb` and `<name>-instances`. */
   readonly name: string;
+  /** The VPC the security groups belong to ({@link AwsSiteNetwork}). */
   readonly network: Pick<IAwsSiteNetwork, "vpcId" | "vpcCidr">;
   /** Decides how instances see load-balanced traffic: from the ALB's group, or with client addresses (NLB). */
   readonly loadBalancerType: AwsLoadBalancerType;
@@ -75,7 +77,9 @@ interface PortRule {
  * Every rule is its own `aws_vpc_security_group_*_rule`, with `for_each` keyed `<protocol>-<port>-<source>`.
  */
 export class AwsServiceSecurity extends Construct {
+  /** ID of the load balancer's `aws_security_group`: client networks in, the instance ports out. */
   readonly loadBalancerSecurityGroupId: string;
+  /** ID of the instances' `aws_security_group`: add rules to it with `aws_vpc_security_group_ingress_rule`. */
   readonly instanceSecurityGroupId: string;
 
   constructor(scope: Construct, id: string, props: AwsServiceSecurityProps) {

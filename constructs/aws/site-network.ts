@@ -29,8 +29,11 @@ export interface AwsSiteNetworkZone {
 
 /** What the other AWS constructs need from a site network. */
 export interface IAwsSiteNetwork {
+  /** ID of the `aws_vpc`, a Terraform reference. */
   readonly vpcId: string;
+  /** IPv4 CIDR of the VPC (`sites.aws.vpcCidr`), e.g. `10.40.0.0/16`. */
   readonly vpcCidr: string;
+  /** The availability zones with their public and private subnet CIDRs, as the model planned them. */
   readonly zones: readonly AwsSiteNetworkZone[];
   /** Public subnet ids, one per zone in zone order: where internet-facing load balancers live. */
   readonly publicSubnetIds: readonly string[];
@@ -53,6 +56,7 @@ export interface IAwsSiteNetwork {
   readonly privateEgress?: readonly ITerraformDependable[];
 }
 
+/** Props of {@link AwsSiteNetwork}; every value comes from the model (`sites.aws`). */
 export interface AwsSiteNetworkProps {
   /** Prefix of every Name tag, normally the site's stack name (`dev-aws`). */
   readonly name: string;
@@ -75,12 +79,16 @@ export interface AwsSiteNetworkProps {
  * the production-grade layout in which a zone outage takes only its own egress down.
  */
 export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
+  /** ID of the `aws_vpc`, a Terraform reference. */
   readonly vpcId: string;
+  /** IPv4 CIDR of the VPC (`sites.aws.vpcCidr`), e.g. `10.40.0.0/16`. */
   readonly vpcCidr: string;
+  /** The availability zones with their public and private subnet CIDRs, as the model planned them. */
   readonly zones: readonly AwsSiteNetworkZone[];
   readonly publicSubnetIds: readonly string[];
   /** Private subnet id per zone name. */
   readonly privateSubnetIds: Readonly<Record<string, string>>;
+  /** ID of the VPC's `aws_internet_gateway`. */
   readonly internetGatewayId: string;
   /** NAT gateway ids in zone order (one entry when `natGatewayPerZone` is false). */
   readonly natGatewayIds: readonly string[];

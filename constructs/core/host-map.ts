@@ -37,7 +37,10 @@ export class HostMap {
     return new HostMap(localName);
   }
 
-  private constructor(readonly localName: string) {}
+  private constructor(
+    /** Name of the Terraform local that holds the map, e.g. `hosts_web`. */
+    readonly localName: string,
+  ) {}
 
   /** `${local.<name>}`: the map as a Terraform expression. */
   get expression(): string {

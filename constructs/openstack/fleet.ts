@@ -10,13 +10,17 @@ import type { IOpenstackSiteNetwork } from "./site-network";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
 export interface OpenstackFleetHost {
+  /** Host name, also the Nova instance name and the `for_each` key (`<env>-<site>-<service>-NNN`). */
   readonly name: string;
+  /** Fixed IPv4 address on the site subnet, outside the DHCP allocation pool; decided by the model's IPAM. */
   readonly ip: string;
+  /** Nova availability zone of the host (`availability_zone`), one of the site's `availabilityZones`. */
   readonly availabilityZone: string;
   /** 1-based index into `serverGroupIds` when the fleet spans several server groups. @default 1 */
   readonly serverGroup?: number;
 }
 
+/** The Glance image a fleet boots from: exactly one of `id` or `name`. */
 export interface OpenstackFleetImage {
   /** Glance image id. */
   readonly id?: string;
@@ -24,6 +28,7 @@ export interface OpenstackFleetImage {
   readonly name?: string;
 }
 
+/** Props of {@link OpenstackFleet}; every value comes from the model. */
 export interface OpenstackFleetProps {
   /** Hosts keyed by name; every host becomes one instance and one fixed-IP port, addressed by its name. */
   readonly hosts: readonly OpenstackFleetHost[];
@@ -31,9 +36,13 @@ export interface OpenstackFleetProps {
   readonly hostsLocalName: string;
   /** Where the ports go (the site subnet); the instances wait for its router interface when it names one. */
   readonly network: Pick<IOpenstackSiteNetwork, "networkId" | "subnetId" | "routerInterface">;
+  /** Neutron security groups applied to every host port, e.g. {@link OpenstackServiceSecurityGroup.securityGroupId}. */
   readonly securityGroupIds: readonly string[];
+  /** Nova flavor name (`flavor_name`), e.g. `m1.medium`: `services[].flavor` in the environment file. */
   readonly flavorName: string;
+  /** The golden image to boot, by Glance ID or name (`images[].openstack.<site>`). */
   readonly image: OpenstackFleetImage;
+  /** Nova key pair injected into every host (`key_pair`): `ssh.keyName` in the environment file. */
   readonly keyPairName: string;
   /**
    * Nova server groups for placement; each host names its group with `serverGroup` (1-based). Several groups are
@@ -54,7 +63,9 @@ export interface OpenstackFleetProps {
 export class OpenstackFleet extends Construct {
   /** The host map (`local.<hostsLocalName>`): what pool members and other per-host resources iterate over. */
   readonly hosts: HostMap;
+  /** The `openstack_compute_instance_v2` resource, one instance per host through `for_each`. */
   readonly instances: ComputeInstanceV2;
+  /** The `openstack_networking_port_v2` resource, one port with the fixed address per host through `for_each`. */
   readonly ports: NetworkingPortV2;
 
   constructor(scope: Construct, id: string, props: OpenstackFleetProps) {

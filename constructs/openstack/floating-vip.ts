@@ -5,6 +5,7 @@ import { terraformLiteral } from "../terraform-literal";
 import { ValidationError } from "../core";
 import type { IOpenstackSiteNetwork } from "./site-network";
 
+/** Props of {@link OpenstackFloatingVip}. */
 export interface OpenstackFloatingVipProps {
   /**
    * The site network: the address comes from its external network, and the association waits for its router
@@ -15,13 +16,17 @@ export interface OpenstackFloatingVipProps {
   /** The fixed public address, decided in the environment file. */
   readonly address: string;
   /** The load balancer whose VIP port the address forwards to. */
-  readonly loadBalancer: { readonly vipPortId: string };
+  readonly loadBalancer: {
+    /** Neutron port of the load balancer's VIP (see {@link OpenstackServiceLoadBalancer.vipPortId}). */
+    readonly vipPortId: string;
+  };
   /** @default - none */
   readonly description?: string;
 }
 
 /** A floating IP that holds a fixed public VIP address and points it at a load balancer. */
 export class OpenstackFloatingVip extends Construct {
+  /** The public address, as given: fixed in the model so that DNS can point at it before it exists. */
   readonly address: string;
 
   constructor(scope: Construct, id: string, props: OpenstackFloatingVipProps) {

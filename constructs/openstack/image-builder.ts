@@ -9,6 +9,7 @@ import { terraformLiteral } from "../terraform-literal";
 import { OpenstackServiceSecurityGroup } from "./service-security-group";
 import { ValidationError } from "../core";
 
+/** Props of {@link OpenstackImageBuilder}; every value comes from the model (`bake` in the environment file). */
 export interface OpenstackImageBuilderProps {
   /** Instance name. */
   readonly name: string;
@@ -18,14 +19,19 @@ export interface OpenstackImageBuilderProps {
   readonly ip: string;
   /** Base (distribution) image name in Glance. */
   readonly baseImageName: string;
+  /** Nova flavor of the builder (`bake.flavor`). */
   readonly flavorName: string;
+  /** Nova key pair injected into the builder (`ssh.keyName`). */
   readonly keyPairName: string;
+  /** Nova availability zone of the builder, the site's first. */
   readonly availabilityZone: string;
+  /** Networks SSH to the builder is allowed from (`adminCidrs`). */
   readonly adminCidrs: readonly string[];
 }
 
 /** A throw-away instance that Ansible bakes a golden image on; lives in its own stack. */
 export class OpenstackImageBuilder extends Construct {
+  /** Nova name of the builder instance, the host name Ansible reaches it by. */
   readonly instanceName: string;
 
   constructor(scope: Construct, id: string, props: OpenstackImageBuilderProps) {

@@ -10,11 +10,14 @@ import { terraformLiteral } from "../terraform-literal";
 import { type HostMap, ValidationError } from "../core";
 import type { IOpenstackSiteNetwork } from "./site-network";
 
+/** Listener protocols Octavia accepts (Octavia API v2, listener `protocol`). */
 export type OctaviaListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
 /** Octavia monitor types the construct renders; `UDP-CONNECT` is the only one a UDP pool takes. */
 export type OctaviaMonitorType = "HTTP" | "HTTPS" | "TCP" | "UDP-CONNECT";
+/** Pool load-balancing algorithms Octavia accepts (Octavia API v2, pool `lb_algorithm`). */
 export type OctaviaLbMethod = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
 
+/** The pool algorithm when none is given: `ROUND_ROBIN`. */
 export const DEFAULT_LB_METHOD: OctaviaLbMethod = "ROUND_ROBIN";
 
 /**
@@ -27,8 +30,11 @@ export function octaviaAllowedCidrsOrder(cidrs: readonly string[]): string[] {
   return [...new Set(cidrs)].sort(compareStrings);
 }
 
+/** One Octavia listener with its pool and the pool's health monitor. */
 export interface OctaviaListener {
+  /** Listener protocol (Octavia `protocol`); the pool protocol follows from it ({@link poolProtocolFor}). */
   readonly protocol: OctaviaListenerProtocol;
+  /** Port the VIP listens on (Octavia `protocol_port`), 1-65535. */
   readonly port: number;
   /** Port the members serve on. */
   readonly backendPort: number;
@@ -43,6 +49,7 @@ export interface OctaviaListener {
 
 /** The probe of one pool. */
 export interface OctaviaPoolMonitor {
+  /** Monitor type (Octavia health monitor `type`); `UDP-CONNECT` for UDP pools. */
   readonly protocol: OctaviaMonitorType;
   /** Member port probed; members get it as `monitor_port` when it differs from the backend port. */
   readonly port: number;
@@ -52,7 +59,9 @@ export interface OctaviaPoolMonitor {
 
 /** Timings and expected answers shared by the monitors of every pool. */
 export interface OctaviaHealthMonitor {
+  /** Seconds between probes (Octavia health monitor `delay`); Octavia refuses a `timeoutSec` above it. */
   readonly delaySec: number;
+  /** Seconds a probe may take (Octavia health monitor `timeout`). */
   readonly timeoutSec: number;
   /** Successful checks before a member is ONLINE. */
   readonly maxRetries: number;
@@ -62,13 +71,17 @@ export interface OctaviaHealthMonitor {
   readonly expectedCodes?: string;
 }
 
+/** Props of {@link OpenstackServiceLoadBalancer}; every value comes from the model (`services[]`). */
 export interface OpenstackServiceLoadBalancerProps {
+  /** Name of the load balancer, its listeners, pools and monitors in Octavia (`<env>-<site>-<service>`). */
   readonly name: string;
   /** The site network: the VIP port and the members' addresses are on its subnet. */
   readonly network: Pick<IOpenstackSiteNetwork, "subnetId">;
   /** Fixed VIP address on the site subnet. */
   readonly vipAddress: string;
+  /** Listeners, one per `services[].listeners[]` entry; at least one. */
   readonly listeners: readonly OctaviaListener[];
+  /** Timing and thresholds of every pool's health monitor (`services[].healthCheck`). */
   readonly healthMonitor: OctaviaHealthMonitor;
   /** Client networks allowed on every listener (Octavia enforces them on the VIP); any order, written sorted. */
   readonly allowedCidrs: readonly string[];
@@ -80,8 +93,11 @@ export interface OpenstackServiceLoadBalancerProps {
 
 /** Octavia load balancer of one service in one site: a listener, pool, monitor and members per service listener. */
 export class OpenstackServiceLoadBalancer extends Construct {
+  /** ID of the `openstack_lb_loadbalancer_v2`, a Terraform reference. */
   readonly loadBalancerId: string;
+  /** Neutron port of the VIP: what a floating IP is associated with ({@link OpenstackFloatingVip}). */
   readonly vipPortId: string;
+  /** The fixed VIP address on the site subnet, as the model placed it. */
   readonly vipAddress: string;
 
   constructor(scope: Construct, id: string, props: OpenstackServiceLoadBalancerProps) {

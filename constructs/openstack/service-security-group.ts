@@ -5,14 +5,20 @@ import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCovera
 import { terraformLiteral } from "../terraform-literal";
 import { ValidationError } from "../core";
 
+/** SSH, opened to the admin networks only: 22 (IANA). */
 export const SSH_PORT = 22;
 
+/** A port the service's hosts serve on, with its transport. */
 export interface ServicePort {
+  /** Transport, as Neutron names it in a rule's `protocol`. */
   readonly protocol: "tcp" | "udp";
+  /** Port number, 1-65535. */
   readonly port: number;
 }
 
+/** Props of {@link OpenstackServiceSecurityGroup}; every value comes from the model. */
 export interface OpenstackServiceSecurityGroupProps {
+  /** Name of the Neutron security group (`<env>-<site>-<service>`). */
   readonly name: string;
   /** Ports the members serve and answer health checks on. */
   readonly servicePorts: readonly ServicePort[];
@@ -34,6 +40,7 @@ export const DEFAULT_OPENSTACK_NODE_EXPORTER_PORT = DEFAULT_NODE_EXPORTER_PORT;
  * node_exporter from monitoring. Neutron's default egress rules stay.
  */
 export class OpenstackServiceSecurityGroup extends Construct {
+  /** ID of the `openstack_networking_secgroup_v2`: add rules to it with `openstack_networking_secgroup_rule_v2`. */
   readonly securityGroupId: string;
 
   constructor(scope: Construct, id: string, props: OpenstackServiceSecurityGroupProps) {

@@ -10,8 +10,14 @@ import { cidrContains, ipToInt, isValidCidr, isValidIpv4, parseCidr } from "../.
 import { terraformLiteral } from "../terraform-literal";
 import { ValidationError } from "../core";
 
+/**
+ * A central static route on the site router (Neutron `routes` extension; terraform-provider-openstack
+ * `openstack_networking_router_route_v2`).
+ */
 export interface StaticRoute {
+  /** Destination network, an IPv4 CIDR such as `10.0.0.0/16`. */
   readonly destination: string;
+  /** IPv4 address of the next hop; must be on the site subnet, the only network the router reaches directly. */
   readonly nextHop: string;
 }
 
@@ -32,13 +38,21 @@ export interface IOpenstackSiteNetwork {
   readonly routerInterface?: ITerraformDependable;
 }
 
+/** Props of {@link OpenstackSiteNetwork}; every value comes from the model (`sites.openstack[]` in the environment file). */
 export interface OpenstackSiteNetworkProps {
   /** Name of the network, subnet and router in Neutron. */
   readonly name: string;
+  /** IPv4 CIDR of the site subnet (Neutron `cidr`), e.g. `10.10.0.0/20`. Required; no default. */
   readonly subnetCidr: string;
+  /** Router address on the subnet (Neutron `gateway_ip`), inside `subnetCidr`. The model takes the first address. */
   readonly gatewayIp: string;
   /** DHCP range; fixed addresses live outside it. */
-  readonly allocationPool: { readonly start: string; readonly end: string };
+  readonly allocationPool: {
+    /** First address DHCP may hand out, inside `subnetCidr`. */
+    readonly start: string;
+    /** Last address DHCP may hand out, inside `subnetCidr`. */
+    readonly end: string;
+  };
   /** Name of the external (provider) network the router uplinks to. */
   readonly externalNetworkName: string;
   /** @default - Neutron's subnet default (none) */
@@ -49,11 +63,20 @@ export interface OpenstackSiteNetworkProps {
 
 /** Site network: network, subnet, router with external gateway, interface and central routes. */
 export class OpenstackSiteNetwork extends Construct implements IOpenstackSiteNetwork {
+  /** ID of the site network (`openstack_networking_network_v2.id`), a Terraform reference. */
   readonly networkId: string;
+  /** ID of the site subnet (`openstack_networking_subnet_v2.id`): where ports, VIPs and members live. */
   readonly subnetId: string;
+  /** ID of the site router (`openstack_networking_router_v2.id`). */
   readonly routerId: string;
+  /** ID of the external network the router uplinks to, looked up by name with a data source. */
   readonly externalNetworkId: string;
+  /** Name of the external (provider) network the router uplinks to, as given: the pool floating IPs come from. */
   readonly externalNetworkName: string;
+  /**
+   * The subnet's attachment to the router (`openstack_networking_router_interface_v2`): what a floating IP
+   * association and the instances wait for with `depends_on`.
+   */
   readonly routerInterface: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: OpenstackSiteNetworkProps) {

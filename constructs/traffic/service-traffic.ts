@@ -11,10 +11,16 @@ export interface ServiceTrafficEndpoint {
   readonly site: string;
   /** The site's effective weight (0 when drained). */
   readonly weight: number;
+  /**
+   * Where the site's record points: the fixed public VIP of an OpenStack site, or the AWS load balancer found by
+   * name.
+   */
   readonly target: WeightedRecordTarget;
 }
 
+/** Props of {@link ServiceTraffic}; every value comes from the model (`traffic` and `services[]`). */
 export interface ServiceTrafficProps {
+  /** ID of the Route 53 hosted zone the records go into. */
   readonly zoneId: string;
   /** Fully qualified service name, e.g. `web.dev.example.net`. */
   readonly recordName: string;
@@ -25,6 +31,7 @@ export interface ServiceTrafficProps {
    * the model decides it (model/health-check.ts); PublicHealthCheckModel satisfies it.
    */
   readonly publicHealthCheck: {
+    /** Route 53 health check type (`type`): HTTP, HTTPS or TCP. */
     readonly protocol: Route53HealthCheckType;
     /** Public listener port probed. */
     readonly listenerPort: number;
@@ -32,7 +39,15 @@ export interface ServiceTrafficProps {
     readonly path?: string;
   };
   /** The service's health check: its interval (seconds) and failure count carry over to Route 53; HealthCheckModel satisfies it. */
-  readonly healthCheck: { readonly intervalSec: number; readonly unhealthyThreshold: number };
+  readonly healthCheck: {
+    /**
+     * Seconds between the service's own checks: up to {@link FAST_REQUEST_INTERVAL_UP_TO_SEC} gets Route 53's fast
+     * 10-second `request_interval`, anything longer the standard 30.
+     */
+    readonly intervalSec: number;
+    /** Consecutive failures before an endpoint is unhealthy: Route 53's `failure_threshold`, 1-10. */
+    readonly unhealthyThreshold: number;
+  };
   /** Sites that run the service, in a stable order. */
   readonly endpoints: readonly ServiceTrafficEndpoint[];
 }
@@ -44,6 +59,7 @@ export interface ServiceTrafficProps {
  * would send nothing anywhere is refused.
  */
 export class ServiceTraffic extends Construct {
+  /** One weighted record with its health check per site that runs the service. */
   readonly records: readonly WeightedServiceRecord[];
 
   constructor(scope: Construct, id: string, props: ServiceTrafficProps) {

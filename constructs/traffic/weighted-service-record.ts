@@ -35,6 +35,7 @@ export type WeightedRecordTarget =
       readonly loadBalancerName: string;
     };
 
+/** Props of {@link WeightedServiceRecord}; every value comes from the model. */
 export interface WeightedServiceRecordProps {
   /** Hosted zone the record lives in. */
   readonly zoneId: string;
@@ -44,9 +45,11 @@ export interface WeightedServiceRecordProps {
   readonly setIdentifier: string;
   /** Share of the traffic relative to the other records of the name, 0-255; 0 takes no traffic. */
   readonly weight: number;
+  /** What the record answers with: an A record to a fixed address, or an alias to an AWS load balancer. */
   readonly target: WeightedRecordTarget;
   /** TTL of the A record (alias records take the target's). @default 60 */
   readonly ttlSec?: number;
+  /** Route 53 health check type (`type`): HTTP, HTTPS or TCP. */
   readonly healthCheckType: Route53HealthCheckType;
   /** Port the health checkers connect to: the load balancer's public listener port. */
   readonly healthCheckPort: number;
@@ -64,7 +67,9 @@ export interface WeightedServiceRecordProps {
  * health check) but sends it no traffic: how a site is drained.
  */
 export class WeightedServiceRecord extends Construct {
+  /** ID of the `aws_route53_health_check`, a Terraform reference. */
   readonly healthCheckId: string;
+  /** Fully qualified name of the record, as Route 53 reports it (`fqdn`). */
   readonly recordFqdn: string;
 
   constructor(scope: Construct, id: string, props: WeightedServiceRecordProps) {

@@ -5,6 +5,7 @@ import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
 import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { addSiteAdoption } from "./adoption";
 import { EstateStack, snakeCase } from "./estate-stack";
 
 /**
@@ -109,6 +110,8 @@ export class OpenstackSiteStack extends EstateStack {
         description: placed.publicVip ? `Public VIP of ${service.name}` : `Internal VIP of ${service.name} on the site network`,
       });
     }
+    // Existing objects this site takes over (environments/<env>.adopt/<site>.json): import blocks.
+    addSiteAdoption(this, estate, site);
   }
 }
 

@@ -17,6 +17,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { TerraformResource, type TerraformStack } from "cdktf";
+import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EnvironmentError, type EstateModel, type OpenstackSiteModel } from "../model";
 
 /** One `import` block: the resource instance address and the provider's import id. */
@@ -116,8 +117,9 @@ export function addSiteAdoption(stack: TerraformStack, estate: EstateModel, site
     return problem ? [{ path: ["imports", i, "to"], message: `${imp.to}: ${problem}; ${fix}` }] : [];
   });
   if (problems.length > 0) throw new EnvironmentError(file, problems, NOUN);
+  // `to` is an address Terraform parses, never a template; the id is text and is written as literal text.
   stack.addOverride(
     "import",
-    adoption.imports.map((i) => ({ to: i.to, id: i.id })),
+    adoption.imports.map((i) => ({ to: i.to, id: terraformLiteral(i.id) })),
   );
 }

@@ -277,7 +277,7 @@ function readDump<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new CommandError(`${path}${jsonErrorLocation(text, err as Error)}: not valid JSON (${(err as Error).message}); make it again with \`-f json\``);
+    throw new CommandError(`${path}${jsonErrorLocation(text)}: not valid JSON (${(err as Error).message}); make it again with \`-f json\``);
   }
   const result = schema.safeParse(parsed);
   if (result.success) return result.data;
@@ -287,13 +287,62 @@ function readDump<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   throw new CommandError([`${path}: not the output of the command README gives for ${file} (${issues.length} problem${issues.length === 1 ? "" : "s"})`, ...lines].join("\n"));
 }
 
-/** `:line:column` of a JSON.parse error, from the position V8 reports. */
-function jsonErrorLocation(text: string, err: Error): string {
-  const m = /position (\d+)/.exec(err.message);
-  if (!m) return "";
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split("\n").length;
-  return `:${line}:${before.length - before.lastIndexOf("\n")}`;
+/**
+ * `:line:column` of the first place `text` stops being JSON (RFC 8259), found by a small scanner: V8's JSON.parse
+ * messages carry no position for most mistakes.
+ */
+function jsonErrorLocation(text: string): string {
+  const offset = firstJsonError(text);
+  if (offset === undefined) return "";
+  const before = text.slice(0, offset);
+  return `:${before.split("\n").length}:${offset - before.lastIndexOf("\n")}`;
+}
+
+function firstJsonError(text: string): number | undefined {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const value = (): boolean => {
+    ws();
+    const c = text[i];
+    if (c === "{" || c === "[") {
+      const close = c === "{" ? "}" : "]";
+      i++;
+      ws();
+      if (text[i] === close) return (i++, true);
+      for (;;) {
+        if (c === "{") {
+          ws();
+          if (text[i] !== '"' || !string()) return false;
+          ws();
+          if (text[i] !== ":") return false;
+          i++;
+        }
+        if (!value()) return false;
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === close) return (i++, true);
+        else return false;
+      }
+    }
+    if (c === '"') return string();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (!m) return false;
+    i += m[0].length;
+    return true;
+  };
+  const string = (): boolean => {
+    // Control characters (U+0000 to U+001F) must be escaped inside JSON strings.
+    // eslint-disable-next-line no-control-regex -- the JSON grammar forbids exactly these characters
+    const m = /^"(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"/.exec(text.slice(i));
+    if (!m) return false;
+    i += m[0].length;
+    return true;
+  };
+  if (!value()) return i;
+  ws();
+  return i < text.length ? i : undefined;
 }
 
 /** `[3].fixed_ips[0].ip_address`. */

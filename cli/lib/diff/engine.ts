@@ -123,7 +123,8 @@ export function diffStack(
     const a = after.get(address);
     const existing = changes.get(address);
     if (!a || a.mode !== "managed") continue;
-    if (!existing) changes.set(address, { entity: a, action: "import", attributes: [], after: a });
+    // The configuration is the same on both sides: nothing about the object changes, so the security view shows no row for it.
+    if (!existing) changes.set(address, { entity: a, action: "import", attributes: [], before: before.get(address) ?? a, after: a });
     else if (existing.action === "create") changes.set(address, { ...existing, action: "import" });
   }
 

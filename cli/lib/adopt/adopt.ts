@@ -71,7 +71,7 @@ export interface AdoptionReport {
   readonly adoptionFile: string;
   readonly imports: readonly AdoptedInstance[];
   /** Instances nothing exists for: the first apply creates them. */
-  readonly toCreate: readonly { readonly address: string; readonly type: string }[];
+  readonly toCreate: readonly { readonly address: string; readonly type: string; readonly note?: string }[];
   /** What exists and the stack does not describe: left alone (never imported, never destroyed). */
   readonly leftAlone: readonly Unmatched[];
   /** Addresses predicted to be replaced. */
@@ -89,6 +89,9 @@ export interface AdoptionReport {
 /** Where a prediction comes from, cited in every report. */
 export const PREDICTION_NOTE =
   "predicted from the dumps and providers/openstack/force-new.json (ForceNew attributes of terraform-provider-openstack 3.3.2); run terraform plan before applying";
+
+/** Said of an instance whose type adopt does not match (it may exist all the same). */
+const NOT_MATCHED = "adopt does not match this type; if it exists, add its import to the adoption file by hand";
 
 /** Why network[].port and scheduler_hints show as replacements on every imported server. */
 const IMPORT_GAP =
@@ -117,7 +120,7 @@ export function adoptSite(request: AdoptRequest): AdoptionReport {
     dumps: request.dumps,
     adoptionFile,
     imports,
-    toCreate: missing.filter((t) => ADOPTABLE_TYPES.includes(t.type)).map((t) => ({ address: t.address, type: t.type })),
+    toCreate: missing.map((t) => ({ address: t.address, type: t.type, ...(ADOPTABLE_TYPES.includes(t.type) ? {} : { note: NOT_MATCHED }) })),
     leftAlone: unclaimed,
     replacements,
     acceptedReplacements: accepted,
@@ -251,7 +254,7 @@ export function formatAdoptionReport(r: AdoptionReport): string[] {
   }
   if (r.toCreate.length > 0) {
     lines.push("", "Not found, the first apply creates them:");
-    for (const c of r.toCreate) lines.push(`  +   ${c.address}`);
+    for (const c of r.toCreate) lines.push(`  +   ${c.address}${c.note ? ` (${c.note})` : ""}`);
   }
   if (r.leftAlone.length > 0) {
     lines.push("", "Exists, not in the model: left alone (neither imported nor destroyed):");

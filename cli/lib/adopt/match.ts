@@ -71,7 +71,7 @@ const ORDER = [
   "openstack_networking_floatingip_v2",
 ];
 
-/** Resource types adopt can match; others are listed as not adoptable. */
+/** Resource types adopt can match; instances of others are reported to be created, with a note. */
 export const ADOPTABLE_TYPES: readonly string[] = ORDER;
 
 interface Candidate {

@@ -82,7 +82,12 @@ async function cleanUp(): Promise<void> {
   for (const f of await openstackJson<{ ID: string }[]>(["floating", "ip", "list", "--project", projectId])) await openstack(["floating", "ip", "delete", f.ID]);
   const servers = (await osJson<{ ID: string }[]>(["server", "list"])).map((s) => s.ID);
   if (servers.length > 0) await os(["server", "delete", "--wait", ...servers]);
-  for (const v of await osJson<{ ID: string }[]>(["volume", "list"])) await os(["volume", "delete", v.ID]);
+  // `server create --boot-from-volume` keeps the volume (delete_on_termination false); it detaches a little after the
+  // server is gone.
+  for (const v of await osJson<{ ID: string }[]>(["volume", "list"])) {
+    for (let i = 0; i < 30 && (await os(["volume", "show", v.ID, "-f", "value", "-c", "status"])).trim() !== "available"; i++) await new Promise((r) => setTimeout(r, 5000));
+    await os(["volume", "delete", v.ID]);
+  }
   for (const r of await osJson<{ ID: string }[]>(["router", "list"])) {
     const ports = await osJson<{ ID: string; "Device Owner": string; "Fixed IP Addresses": { subnet_id: string }[] }[]>(["port", "list", "--router", r.ID]);
     for (const p of ports.filter((x) => x["Device Owner"] === "network:router_interface")) await os(["router", "remove", "port", r.ID, p.ID]);

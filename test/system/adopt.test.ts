@@ -82,8 +82,10 @@ async function cleanUp(): Promise<void> {
   for (const f of await openstackJson<{ ID: string }[]>(["floating", "ip", "list", "--project", projectId])) await openstack(["floating", "ip", "delete", f.ID]);
   const servers = (await osJson<{ ID: string }[]>(["server", "list"])).map((s) => s.ID);
   if (servers.length > 0) await os(["server", "delete", "--wait", ...servers]);
-  // `server create --boot-from-volume` keeps the volume (delete_on_termination false); it detaches a little after the
-  // server is gone.
+  // `server create --boot-from-volume` keeps the volume (delete_on_termination false), and with Nova's fake driver its
+  // attachment outlives the server: the attachments are deleted first (Cinder API 3.27).
+  const attachments = await osJson<{ ID: string }[]>(["--os-volume-api-version", "3.27", "volume", "attachment", "list"]);
+  for (const a of attachments) await os(["--os-volume-api-version", "3.27", "volume", "attachment", "delete", a.ID]);
   for (const v of await osJson<{ ID: string }[]>(["volume", "list"])) {
     for (let i = 0; i < 30 && (await os(["volume", "show", v.ID, "-f", "value", "-c", "status"])).trim() !== "available"; i++) await new Promise((r) => setTimeout(r, 5000));
     await os(["volume", "delete", v.ID]);

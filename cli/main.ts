@@ -15,6 +15,7 @@ import * as lock from "./commands/lock";
 import * as preflight from "./commands/preflight";
 import * as restore from "./commands/restore";
 import * as routes from "./commands/routes";
+import * as adopt from "./commands/adopt";
 import * as synth from "./commands/synth";
 import * as validate from "./commands/validate";
 import { CommandError, EXIT_FAILURE, EXIT_INTERNAL, EXIT_USAGE, UsageError } from "./lib/errors";
@@ -35,7 +36,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock, cost, routes, preflight];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock, cost, routes, adopt, preflight];
 
 export function main(argv: readonly string[]): void {
   guardStdio();

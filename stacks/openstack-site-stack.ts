@@ -17,6 +17,7 @@ import {
 } from "../constructs/openstack";
 import { terraformLiteral } from "../constructs/terraform-literal";
 import { hostsLocalName, type EstateModel, type OpenstackSiteModel, type OpenstackSiteServiceModel, type ServiceModel } from "../model";
+import { addSiteAdoption } from "./adoption";
 import { EstateStack } from "./estate-stack";
 
 /** What a site stack builds for one service; user code extends these (a rule on the group, a record for the VIP). */
@@ -90,6 +91,8 @@ export class OpenstackSiteStack extends EstateStack {
         description: placed.publicVip ? `Public VIP of ${service.name}` : `Internal VIP of ${service.name} on the site network`,
       });
     }
+    // Existing objects this site takes over (environments/<env>.adopt/<site>.json): import blocks.
+    addSiteAdoption(this, estate, site);
   }
 }
 

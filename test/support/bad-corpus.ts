@@ -1,6 +1,6 @@
 /**
  * The bad-input corpus: every file under test/fixtures/bad/, the one mistake it makes, and where and how the loader
- * must report it. test/bad-input.test.ts asserts each row; test/fixtures/bad/README.md renders the same table.
+ * must report it. test/model/bad-input.test.ts asserts each row; test/fixtures/bad/README.md renders the same table.
  *
  * Each file is environments/dev.yaml with one mistake a person really makes (or, for the not-an-environment
  * cases, a whole file of the wrong kind).

@@ -421,12 +421,17 @@ describe.skipIf(skipped)(title, () => {
     it(`stores every attribute of each ${type} as the stack wrote it`, async () => {
       const mismatches: string[] = [];
       expect(created(type).length, `${type} objects created`).toBeGreaterThan(0);
-      for (const outcome of created(type)) {
-        const show =
-          type === "openstack_lb_member_v2"
-            ? ["loadbalancer", "member", "show", String(outcome.attributes.pool_id), outcome.id!]
-            : ["loadbalancer", ...NOUN[type], "show", outcome.id!];
-        const shown = await openstackJson<Record<string, unknown>>(show);
+      const shows = await Promise.all(
+        created(type).map((outcome) =>
+          openstackJson<Record<string, unknown>>(
+            type === "openstack_lb_member_v2"
+              ? ["loadbalancer", "member", "show", String(outcome.attributes.pool_id), outcome.id!]
+              : ["loadbalancer", ...NOUN[type], "show", outcome.id!],
+          ),
+        ),
+      );
+      for (const [i, outcome] of created(type).entries()) {
+        const shown = shows[i];
         for (const [attribute, emitted] of Object.entries(outcome.attributes)) {
           const route = ROUTES[type][attribute];
           if (route.readAs === "") continue;
@@ -442,7 +447,7 @@ describe.skipIf(skipped)(title, () => {
 
   it("holds exactly the listeners, pools and members of the stack under each load balancer", async () => {
     expect(created("openstack_lb_loadbalancer_v2").length).toBeGreaterThan(0);
-    for (const lb of created("openstack_lb_loadbalancer_v2")) {
+    const checkLoadBalancer = async (lb: Outcome) => {
       const listeners = await openstackJson<{ id: string }[]>(["loadbalancer", "listener", "list", "--loadbalancer", lb.id!]);
       const expected = created("openstack_lb_listener_v2").filter((l) => l.attributes.loadbalancer_id === lb.id);
       expect(listeners.map((l) => l.id).sort(), lb.instance.address).toEqual(expected.map((l) => l.id).sort());
@@ -456,6 +461,7 @@ describe.skipIf(skipped)(title, () => {
           expectedMembers.map((m) => `${String(m.attributes.address)}:${String(m.attributes.protocol_port)}`).sort(),
         );
       }
-    }
+    };
+    await Promise.all(created("openstack_lb_loadbalancer_v2").map(checkLoadBalancer));
   }, 600_000);
 });

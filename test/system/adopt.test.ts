@@ -15,7 +15,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironment, type OpenstackSiteModel } from "../../model";
 import { estate, PROJECT } from "../cli/estate";
-import { HOW_TO_START, openstack, openstackJson, openstackRequired, openstackUnavailable } from "../support/openstack";
+import { HOW_TO_START, openstack, openstackJson, openstackRaw, openstackRequired, openstackUnavailable } from "../support/openstack";
 import { scratchDirs } from "../support/tools";
 
 const unavailable = openstackUnavailable();
@@ -38,13 +38,10 @@ let clouds = "";
 let projectId = "";
 
 /** The openstack CLI as the project's member (builds) or reader (dumps). */
-function os(args: readonly string[], cloud: "member" | "reader" = "member"): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile("/usr/bin/openstack", [`--os-cloud=${cloud}`, ...args], { env: cloudEnv(), timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`openstack ${args.join(" ")} (as ${cloud}): ${stderr || String(error)}`));
-      else done(stdout);
-    });
-  });
+async function os(args: readonly string[], cloud: "member" | "reader" = "member"): Promise<string> {
+  const r = await openstackRaw(args, cloud, clouds);
+  if (r.status !== 0) throw new Error(`openstack ${args.join(" ")} (as ${cloud}): ${r.stderr}`);
+  return r.stdout;
 }
 const osJson = async <T = Record<string, unknown>>(args: readonly string[]): Promise<T> => JSON.parse(await os([...args, "-f", "json"])) as T;
 

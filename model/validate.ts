@@ -383,7 +383,7 @@ function checkHealthChecks(env: EnvironmentFile, add: (p: Path, m: string) => vo
     const inOpenstack = env.sites.openstack.some((s) => instancesIn(svc, s.name) > 0);
     const inAws = aws !== undefined && instancesIn(svc, aws.name) > 0;
     if (inOpenstack && hc.timeoutSec > hc.intervalSec) {
-      add([...base, "healthCheck", "timeoutSec"], `timeoutSec (${hc.timeoutSec}) must not exceed intervalSec (${hc.intervalSec}); Octavia refuses such a health monitor`);
+      add([...base, "healthCheck", "timeoutSec"], `timeoutSec (${hc.timeoutSec}) must not exceed intervalSec (${hc.intervalSec}); a probe would outlast its own interval (Octavia's API reference asks for a timeout below the delay)`);
     } else if (inAws && (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec)) {
       add([...base, "healthCheck", "timeoutSec"], `timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}) for the AWS load balancer in site "${aws!.name}", got ${hc.timeoutSec}`);
     }

@@ -103,7 +103,7 @@ export class OpenstackServiceLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: OpenstackServiceLoadBalancerProps) {
     super(scope, id);
     const hm = props.healthMonitor;
-    if (hm.timeoutSec > hm.delaySec) throw new ValidationError(`healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); Octavia rejects it`, this);
+    if (hm.timeoutSec > hm.delaySec) throw new ValidationError(`healthMonitor.timeoutSec (${hm.timeoutSec}) must not exceed delaySec (${hm.delaySec}); a probe would outlast its own interval (Octavia's API reference asks for a timeout below the delay)`, this);
     if (props.listeners.length === 0) throw new ValidationError(`a load balancer needs at least one listener`, this);
     for (const cidr of props.allowedCidrs) if (!isValidCidr(cidr)) throw new ValidationError(`allowedCidrs: "${cidr}" is not an IPv4 CIDR`, this);
 

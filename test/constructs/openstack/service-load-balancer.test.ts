@@ -187,7 +187,7 @@ describe("OpenstackServiceLoadBalancer in an estate stack", () => {
 
   it("refuses a monitor timeout above its delay", () => {
     expect(openstackErrorOf((s) => new OpenstackServiceLoadBalancer(s, "Lb", { ...props, healthMonitor: { ...props.healthMonitor, timeoutSec: 20 } }))).toBe(
-      "test/Lb: healthMonitor.timeoutSec (20) must not exceed delaySec (10); Octavia rejects it",
+      "test/Lb: healthMonitor.timeoutSec (20) must not exceed delaySec (10); a probe would outlast its own interval (Octavia's API reference asks for a timeout below the delay)",
     );
   });
 });

@@ -88,11 +88,11 @@ async function cleanUp(): Promise<void> {
     await os(["volume", "delete", v.ID]);
   }
   for (const r of await osJson<{ ID: string }[]>(["router", "list"])) {
-    const ports = await osJson<{ ID: string; "Device Owner": string; "Fixed IP Addresses": { subnet_id: string }[] }[]>(["port", "list", "--router", r.ID]);
+    const ports = await osJson<{ ID: string; "Device Owner": string; "Fixed IP Addresses": { subnet_id: string }[] }[]>(["port", "list", "--long", "--router", r.ID]);
     for (const p of ports.filter((x) => x["Device Owner"] === "network:router_interface")) await os(["router", "remove", "port", r.ID, p.ID]);
     await os(["router", "delete", r.ID]);
   }
-  for (const p of await osJson<{ ID: string; "Device Owner": string }[]>(["port", "list"])) if (!p["Device Owner"].startsWith("network:")) await os(["port", "delete", p.ID]);
+  for (const p of await osJson<{ ID: string; "Device Owner": string }[]>(["port", "list", "--long"])) if (!p["Device Owner"].startsWith("network:")) await os(["port", "delete", p.ID]);
   for (const n of await osJson<{ ID: string; Name: string }[]>(["network", "list"])) if (n.Name === site.stackName) await os(["network", "delete", n.ID]);
   for (const g of await osJson<{ ID: string; Name: string }[]>(["security", "group", "list"])) if (g.Name !== "default") await os(["security", "group", "delete", g.ID]);
   for (const g of await osJson<{ ID: string }[]>(["server", "group", "list"])) await os(["server", "group", "delete", g.ID]);

@@ -35,12 +35,17 @@ export interface CliResult {
  * runs, in one of at most two long-lived Debian python3 processes per test worker, so a test pays Python's start-up
  * and the import of every client plugin once instead of on every call (about 1.3 s of CPU per call, which made a
  * suite of a few hundred calls take tens of minutes on 2 busy cores). Same commands, options, API calls and
- * messages as the CLI; calls beyond two at a time wait for a free process.
+ * messages as the CLI; calls beyond two at a time wait for a free process. A process serves one clouds.yaml entry
+ * only: the client keeps state between calls in one process (a port created "as the member" in one process that had
+ * served the admin landed in the admin's project), so identities never share a process.
  */
 const CLIENT_SCRIPT = join(__dirname, "openstack-client.py");
+/** Processes per clouds.yaml entry. */
 const MAX_CLIENTS = 2;
 
 interface Client {
+  /** The clouds.yaml and cloud this process serves. */
+  readonly identity: string;
   readonly child: ChildProcessWithoutNullStreams;
   busy: boolean;
   buffer: string;
@@ -50,9 +55,9 @@ interface Client {
 const clients: Client[] = [];
 const waiting: (() => void)[] = [];
 
-function startClient(): Client {
+function startClient(identity: string): Client {
   const child = spawn("/usr/bin/python3", [CLIENT_SCRIPT], { stdio: ["pipe", "pipe", "pipe"], env: cliEnv() });
-  const client: Client = { child, busy: false, buffer: "" };
+  const client: Client = { identity, child, busy: false, buffer: "" };
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => {
     client.buffer += chunk;
@@ -67,7 +72,8 @@ function startClient(): Client {
   });
   child.stderr.resume();
   child.on("exit", () => {
-    clients.splice(clients.indexOf(client), 1);
+    const at = clients.indexOf(client);
+    if (at >= 0) clients.splice(at, 1);
     client.answer?.(JSON.stringify({ status: -1, stdout: "", stderr: "the openstack client process ended" }));
   });
   child.unref();
@@ -78,9 +84,10 @@ function startClient(): Client {
   return client;
 }
 
-async function acquireClient(): Promise<Client> {
+async function acquireClient(identity: string): Promise<Client> {
   for (;;) {
-    const free = clients.find((c) => !c.busy) ?? (clients.length < MAX_CLIENTS ? startClient() : undefined);
+    const mine = clients.filter((c) => c.identity === identity);
+    const free = mine.find((c) => !c.busy) ?? (mine.length < MAX_CLIENTS ? startClient(identity) : undefined);
     if (free) {
       free.busy = true;
       return free;
@@ -91,7 +98,7 @@ async function acquireClient(): Promise<Client> {
 
 function releaseClient(client: Client): void {
   client.busy = false;
-  waiting.shift()?.();
+  for (const wake of waiting.splice(0)) wake();
 }
 
 process.on("exit", () => {
@@ -103,7 +110,7 @@ process.on("exit", () => {
  * own. A call that takes longer than 300 s ends its process and answers status -1.
  */
 export async function openstackRaw(args: readonly string[], cloud = ADMIN_CLOUD, cloudsYaml = CLOUDS_YAML): Promise<CliResult> {
-  const client = await acquireClient();
+  const client = await acquireClient(`${cloudsYaml}\n${cloud}`);
   try {
     const line = await new Promise<string>((answer) => {
       const timer = setTimeout(() => client.child.kill(), CLI_TIMEOUT_MS);

@@ -13,6 +13,7 @@ import * as hosts from "./commands/hosts";
 import * as list from "./commands/list";
 import * as lock from "./commands/lock";
 import * as restore from "./commands/restore";
+import * as rollout from "./commands/rollout";
 import * as routes from "./commands/routes";
 import * as synth from "./commands/synth";
 import * as validate from "./commands/validate";
@@ -33,7 +34,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock, cost, routes];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, rollout, lock, cost, routes];
 
 export function main(argv: readonly string[]): void {
   guardStdio();

@@ -6,6 +6,7 @@ export * from "./ipam";
 export * from "./limits";
 export * from "./load";
 export * from "./resolve";
+export * from "./rollout";
 export * from "./schema";
 export * from "./source-location";
 export * from "./types";

@@ -6,6 +6,7 @@ import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress,
 import { nthSubnet, parseCidr } from "./ipam";
 import { awsLoadBalancerType } from "./load-balancer-type";
 import { serverGroupCount, serverGroupOrdinal } from "./limits";
+import { applyRollouts } from "./rollout";
 import type { EnvironmentFile } from "./schema";
 import type {
   AwsSiteModel,
@@ -218,7 +219,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
   ];
 
   const zone = env.traffic?.hostedZone;
-  return {
+  return applyRollouts(env, {
     env: env.name,
     sourceFile,
     adminCidrs: env.adminCidrs,
@@ -248,7 +249,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     monitoring: { ...env.monitoring, scrapeCidrs: env.monitoring.scrapeCidrs ?? env.adminCidrs },
     suppressions: env.policy.suppressions,
     stacks,
-  };
+  });
 }
 
 /** The backend as the stacks read it: only the settings Terraform gets. */

@@ -27,6 +27,11 @@ export interface HostModel {
    * @default - no server group (AWS hosts, placement: none)
    */
   readonly serverGroup?: number;
+  /**
+   * False while a golden-image rollout keeps the host out of service (model/rollout.ts): Octavia member weight 0,
+   * AWS target deregistered. @default true
+   */
+  readonly inService?: boolean;
 }
 
 export interface ListenerModel {
@@ -124,6 +129,8 @@ export interface OpenstackSiteModel {
   readonly services: readonly OpenstackSiteServiceModel[];
   /** Image reference per golden-image name, in this site. */
   readonly images: Readonly<Record<string, OpenstackImageRef>>;
+  /** The version a rollout brings and its reference here, per golden-image name being rolled. @default {} */
+  readonly rolloutImages?: Readonly<Record<string, { readonly version: string; readonly ref: OpenstackImageRef }>>;
   /** The cloud's quotas and settings, defaults filled in. */
   readonly limits: SiteLimits;
 }
@@ -158,6 +165,8 @@ export interface AwsSiteModel {
   readonly traffic: TrafficModel;
   readonly services: readonly AwsSiteServiceModel[];
   readonly images: Readonly<Record<string, AwsImageRef>>;
+  /** The version a rollout brings and its reference here, per golden-image name being rolled. @default {} */
+  readonly rolloutImages?: Readonly<Record<string, { readonly version: string; readonly ref: AwsImageRef }>>;
 }
 
 export type SiteModel = OpenstackSiteModel | AwsSiteModel;

@@ -11,7 +11,7 @@ import {
   AwsSiteNetwork,
   route53HealthCheckersPrefixListName,
 } from "../constructs/aws";
-import type { AwsSiteModel, EstateModel } from "../model";
+import { imageVersionsIn, type AwsSiteModel, type EstateModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack } from "./estate-stack";
 
@@ -39,17 +39,21 @@ export class AwsSiteStack extends EstateStack {
 
     const services = new Map(estate.services.map((s) => [s.name, s]));
     const imagesNs = new Construct(this, "Images");
-    const images = new Map<string, AwsGoldenImage>();
+    // One construct per image and version (`Images/<image>/<version>`): a version's lookup keeps its address
+    // whichever versions a rollout runs beside it.
+    const images = new Map<string, Record<string, string>>();
     for (const placed of site.services) {
       const service = services.get(placed.service);
       if (!service) throw new Error(`${this.node.path}: site "${site.name}" places service "${placed.service}", which the estate does not define`);
       if (placed.hosts.length === 0) continue;
-      let image = images.get(service.image);
-      if (!image) {
-        const ref = site.images[service.image];
-        if (!ref) throw new Error(`${this.node.path}: image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`);
-        image = new AwsGoldenImage(imagesNs, service.image, ref);
-        images.set(service.image, image);
+      let amis = images.get(service.image);
+      if (!amis) {
+        if (!site.images[service.image]) throw new Error(`${this.node.path}: image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`);
+        const imageNs = new Construct(imagesNs, service.image);
+        amis = Object.fromEntries(
+          Object.entries(imageVersionsIn(site, service.image, service.imageVersion)).map(([version, ref]) => [version, new AwsGoldenImage(imageNs, version, ref).imageId]),
+        );
+        images.set(service.image, amis);
       }
 
       const ns = new Construct(this, service.name);
@@ -82,7 +86,8 @@ export class AwsSiteStack extends EstateStack {
         service: service.name,
         image: service.image,
         imageVersion: service.imageVersion,
-        imageId: image.imageId,
+        imageId: amis[service.imageVersion],
+        imageIdsByVersion: amis,
         instanceType: service.instanceType,
         hosts: placed.hosts,
         network,

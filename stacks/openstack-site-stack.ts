@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { ComputeKeypairV2 } from "../.gen/providers/openstack/compute-keypair-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { Fleet, FloatingVip, OctaviaLoadBalancer, ServerGroup, ServiceSecurityGroup, SiteNetwork } from "../constructs/openstack";
-import { coversPublicInternet, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
+import { coversPublicInternet, imageVersionsIn, type EstateModel, type OpenstackSiteModel, type ServiceModel } from "../model";
 import { terraformLiteral } from "../constructs/private/terraform-literal";
 import { EstateStack, snakeCase } from "./estate-stack";
 
@@ -59,6 +59,8 @@ export class OpenstackSiteStack extends EstateStack {
         securityGroupIds: [security.securityGroupId],
         flavorName: service.flavor,
         image: site.images[service.image],
+        imagesByVersion: imageVersionsIn(site, service.image, service.imageVersion),
+        versionMetadataKey: "estate_image_version",
         keyPairName,
         ...(serverGroupIds.length > 0 ? { serverGroupIds } : {}),
         volumeSizeGiB: service.volumeSizeGiB,
@@ -68,7 +70,6 @@ export class OpenstackSiteStack extends EstateStack {
           estate_site: site.name,
           estate_service: service.name,
           estate_image: service.image,
-          estate_image_version: service.imageVersion,
         },
       });
       const hc = service.healthCheck;
@@ -92,6 +93,7 @@ export class OpenstackSiteStack extends EstateStack {
         },
         allowedCidrs: listenerAllowedCidrs(estate, service),
         membersExpression: fleet.hostsExpression,
+        memberWeights: true,
         memberSubnetId: network.subnetId,
       });
       // Internal services are reached on the site network only: no floating IP, the Octavia VIP is their address.

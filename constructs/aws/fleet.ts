@@ -1,4 +1,4 @@
-import { Lazy, TerraformIterator } from "cdktf";
+import { Lazy, TerraformIterator, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
@@ -27,6 +27,10 @@ export interface AwsFleetHost {
   /** Fixed private address inside the private subnet of `availabilityZone`. */
   readonly ip: string;
   readonly availabilityZone: string;
+  /** Image version the host runs: a key of `imageIdsByVersion`. Required with it. */
+  readonly imageVersion?: string;
+  /** False while the host is out of service: it is registered in no target group. @default true */
+  readonly inService?: boolean;
 }
 
 export interface AwsFleetProps {
@@ -36,11 +40,18 @@ export interface AwsFleetProps {
   readonly site: string;
   /** Service name: `estate:service` tag, and names the host-map local `hosts_<service>`. */
   readonly service: string;
-  /** Golden image name and version, for the `estate:image` and `estate:version` tags. */
+  /** Golden image name, for the `estate:image` tag. */
   readonly image: string;
+  /** Image version of hosts that name none, for the `estate:version` tag. */
   readonly imageVersion: string;
-  /** AMI of the golden image. */
+  /** AMI of the golden image, for hosts that name no version. */
   readonly imageId: string;
+  /**
+   * AMIs by version, each host booting the one of its `imageVersion` (a golden-image rollout runs two versions in
+   * one fleet): the host map then carries each host's `version`, and the instances read their AMI through the local
+   * `amis_<service>`, so a host's configuration changes only when its own version does. @default - every host boots `imageId`
+   */
+  readonly imageIdsByVersion?: Readonly<Record<string, string>>;
   readonly instanceType: string;
   readonly hosts: readonly AwsFleetHost[];
   /** Where hosts go; the instances wait for its private egress routes when it names them. */
@@ -70,14 +81,31 @@ export class AwsFleet extends Construct {
     super(scope, id);
     this.validate(props);
 
-    const map: Record<string, { ip: string; zone: string }> = {};
-    for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone };
-    this.hostsExpression = literalLocalRegistry(this).addLiteralLocal(`hosts_${snakeCase(props.service)}`, map);
+    const versions = props.imageIdsByVersion;
+    const map: Record<string, { ip: string; zone: string; version?: string }> = {};
+    for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone, ...(versions ? { version: h.imageVersion } : {}) };
+    const registry = literalLocalRegistry(this);
+    const localName = `hosts_${snakeCase(props.service)}`;
+    this.hostsExpression = registry.addLiteralLocal(localName, map);
+    let ami = props.imageId;
+    if (versions) {
+      const amis = new TerraformLocal(this, `amis_${snakeCase(props.service)}`, Object.fromEntries(Object.entries(versions).map(([v, id]) => [v, id])));
+      amis.overrideLogicalId(`amis_${snakeCase(props.service)}`);
+      ami = `\${local.amis_${snakeCase(props.service)}[each.value.version]}`;
+    }
+    // Hosts out of service are registered in no target group: removing the attachment deregisters the target
+    // (Elastic Load Balancing drains it for the target group's deregistration delay). A map of the registered
+    // hosts exists only while some host is out, so a fleet in service keeps the configuration it always had.
+    const registered = props.hosts.filter((h) => h.inService !== false);
+    const targetsExpression =
+      registered.length === props.hosts.length
+        ? this.hostsExpression
+        : registry.addLiteralLocal(`targets_${snakeCase(props.service)}`, Object.fromEntries(registered.map((h) => [h.name, map[h.name]])));
 
     const hosts = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
     this.instances = new Instance(this, "Instances", {
       forEach: hosts,
-      ami: props.imageId,
+      ami,
       instanceType: props.instanceType,
       subnetId: props.network.privateSubnetIdFor(hosts.getString("zone")),
       privateIp: hosts.getString("ip"),
@@ -98,7 +126,7 @@ export class AwsFleet extends Construct {
         "estate:site": props.site,
         "estate:service": props.service,
         "estate:image": terraformLiteral(props.image),
-        "estate:version": terraformLiteral(props.imageVersion),
+        "estate:version": versions ? hosts.getString("version") : terraformLiteral(props.imageVersion),
       },
     });
 
@@ -107,7 +135,7 @@ export class AwsFleet extends Construct {
     });
     const attachments = new Construct(this, "TargetGroupAttachments");
     for (const group of props.targetGroups ?? []) {
-      const each = TerraformIterator.fromMap(this.hostsExpression as unknown as Record<string, unknown>);
+      const each = TerraformIterator.fromMap(targetsExpression as unknown as Record<string, unknown>);
       new LbTargetGroupAttachment(attachments, String(group.listenerPort), {
         forEach: each,
         targetGroupArn: group.targetGroupArn,

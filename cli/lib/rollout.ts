@@ -317,7 +317,13 @@ function edit(
   }
   const parsedBefore = parsed.images.find((i) => i.name === image)!.rollout;
   const afterRollout = after.parsed.images.find((i) => i.name === image)!.rollout;
-  const diff = siteStacksDiff(before, after.model, `${before.env} before estate rollout ${action}`, `${before.env} after estate rollout ${action}`);
+  // A step changes the stacks of the sites whose hosts move; starting, finishing or cancelling changes the image
+  // lookups of every site that runs the image.
+  const moved = new Set([...replaced, ...drained, ...restored]);
+  const touched = new Set(
+    after.model.hosts.filter((h) => (action === "start" || action === "finish" || action === "cancel" ? h.image === image : moved.has(h.name))).map((h) => h.site),
+  );
+  const diff = siteStacksDiff(before, after.model, `${before.env} before estate rollout ${action}`, `${before.env} after estate rollout ${action}`, touched);
   const tmp = `${file}.estate-tmp`;
   writeFileSync(tmp, next);
   renameSync(tmp, file);
@@ -345,9 +351,12 @@ function refusal(verb: string, file: string, short: readonly RolloutCapacity[]):
   );
 }
 
-/** The OpenStack and AWS site stacks of an environment before and after a step (traffic and bake stacks never change). */
-export function siteStacksDiff(before: EstateModel, after: EstateModel, baseLabel: string, headLabel: string): EstateDiff {
-  const sites = new Set(after.stacks.filter((s) => s.kind === "openstack" || s.kind === "aws").map((s) => s.name));
+/**
+ * The OpenStack and AWS site stacks of the given sites before and after a step (traffic and bake stacks never
+ * change; a rollout step changes only the stacks of the sites whose hosts it moves).
+ */
+export function siteStacksDiff(before: EstateModel, after: EstateModel, baseLabel: string, headLabel: string, onlySites: ReadonlySet<string>): EstateDiff {
+  const sites = new Set(after.stacks.filter((s) => (s.kind === "openstack" || s.kind === "aws") && onlySites.has(s.site!)).map((s) => s.name));
   const read = (model: EstateModel): SynthOutput => withTemporarySynth([model], (dir) => readSynthOutput(dir, false), (ref) => sites.has(ref.name));
   return diffOutputs(read(before), read(after), {
     forceNew: loadForceNewCatalog(),

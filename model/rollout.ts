@@ -163,10 +163,10 @@ export function hostRolloutStates(env: EnvironmentFile, image: string, from: str
     if (left <= 0) break;
     const done = Math.min(left, p.phases.length);
     const phase = p.phases[done - 1];
-    const version = phase === "drain" ? to : phase === "replace" ? from : from;
-    // A batch that was only drained (never replaced) is on the old version throughout.
-    const wasReplaced = p.phases.includes("replace");
-    set(p.batch, wasReplaced ? version : from, phase !== "restore");
+    // A rollback drain leaves the batch on the new version; its replace and restore on the old one. A batch the
+    // forward rollout only drained (no replace in its plan) is on the old version throughout.
+    const version = phase === "drain" && p.phases.includes("replace") ? to : from;
+    set(p.batch, version, phase !== "restore");
     left -= p.phases.length;
   }
   return states;

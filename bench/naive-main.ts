@@ -2,7 +2,7 @@
  * Benchmark child: builds one environment the naive way (one construct per instance) and synthesizes it.
  * ESTATE_NAIVE_TUNED=1 applies the same cdktf tuning as the toolkit, to separate its share of the speed-up.
  */
-import { tuneCdktfForSynthesis } from "../stacks/private/cdktf-tuning";
+import { tuneCdktfForSynthesis } from "../stacks/cdktf-tuning";
 
 if (process.env.ESTATE_NAIVE_TUNED === "1") tuneCdktfForSynthesis();
 

@@ -18,16 +18,15 @@ import { LbPoolV2 } from "../.gen/providers/openstack/lb-pool-v2";
 import { NetworkingPortV2 } from "../.gen/providers/openstack/networking-port-v2";
 import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
-import { SiteNetwork } from "../constructs/openstack";
+import { OpenstackSiteNetwork } from "../constructs/openstack";
 import type { EstateModel } from "../model";
 import { EstateStack } from "../stacks/estate-stack";
 
 export function buildNaiveStacks(app: App, estate: EstateModel): void {
-  const services = new Map(estate.services.map((s) => [s.name, s]));
   for (const site of estate.openstackSites) {
     const stack = new EstateStack(app, site.stackName, estate.backend);
     new OpenstackProvider(stack, "openstack", { cloud: site.cloud, region: site.region });
-    const network = new SiteNetwork(stack, "Network", {
+    const network = new OpenstackSiteNetwork(stack, "Network", {
       name: site.stackName,
       subnetCidr: site.subnetCidr,
       gatewayIp: site.gatewayIp,
@@ -36,9 +35,9 @@ export function buildNaiveStacks(app: App, estate: EstateModel): void {
       routes: site.routes,
     });
     for (const placed of site.services) {
-      const service = services.get(placed.service)!;
+      const service = placed.service;
       const ns = new Construct(stack, service.name);
-      const sg = new NetworkingSecgroupV2(ns, "SecurityGroup", { name: `${site.stackName}-${service.name}` });
+      const sg = new NetworkingSecgroupV2(ns, "SecurityGroup", { name: placed.resourceName });
       const lb = new LbLoadbalancerV2(ns, "LoadBalancer", { vipSubnetId: network.subnetId, vipAddress: placed.lbVipAddress });
       const pools = service.listeners.map((l) => {
         const listener = new LbListenerV2(ns, `Listener${l.port}`, { loadbalancerId: lb.id, protocol: l.protocol, protocolPort: l.port });
@@ -72,7 +71,7 @@ export function buildNaiveStacks(app: App, estate: EstateModel): void {
     const stack = new EstateStack(app, aws.stackName, estate.backend);
     new AwsProvider(stack, "aws", { region: aws.region });
     for (const placed of aws.services) {
-      const service = services.get(placed.service)!;
+      const service = placed.service;
       const ns = new Construct(stack, service.name);
       const groups = service.listeners.map((l) => new LbTargetGroup(ns, `TargetGroup${l.port}`, { port: l.backendPort, protocol: "HTTP", vpcId: "vpc" }));
       for (const host of placed.hosts) {

@@ -12,21 +12,24 @@ import * as drain from "./commands/drain";
 import * as hosts from "./commands/hosts";
 import * as list from "./commands/list";
 import * as lock from "./commands/lock";
+import * as preflight from "./commands/preflight";
 import * as restore from "./commands/restore";
 import * as rollout from "./commands/rollout";
 import * as routes from "./commands/routes";
+import * as adopt from "./commands/adopt";
 import * as synth from "./commands/synth";
 import * as validate from "./commands/validate";
 import { CommandError, EXIT_FAILURE, EXIT_INTERNAL, EXIT_USAGE, UsageError } from "./lib/errors";
 import { formatFindings, PolicyError } from "./lib/policy";
 import { guardStdio, printError, printErrorLines, setExitCode } from "./output";
-import { tuneCdktfForSynthesis } from "../stacks/private/cdktf-tuning";
+import { tuneCdktfForSynthesis } from "../stacks/cdktf-tuning";
 
 interface EstateCommand {
   readonly command: string;
   readonly describe: string;
   readonly builder: (yargs: Argv) => Argv<any>;
-  readonly handler: (args: any) => void;
+  /** A handler that returns a promise has its rejection reported like a thrown error. */
+  readonly handler: (args: any) => void | Promise<void>;
   /** Exit code for every failure that is not a crash. @default - by kind of error */
   readonly failureExitCode?: number;
 }
@@ -34,7 +37,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, rollout, lock, cost, routes];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, rollout, lock, cost, routes, adopt, preflight];
 
 export function main(argv: readonly string[]): void {
   guardStdio();
@@ -73,7 +76,8 @@ export function main(argv: readonly string[]): void {
       builder: (y: Argv) => module.builder(y),
       handler: (args) => {
         try {
-          module.handler(args);
+          const pending = module.handler(args);
+          if (pending) pending.catch((err: unknown) => reportError(err, name, module.failureExitCode));
         } catch (err) {
           reportError(err, name, module.failureExitCode);
         }

@@ -115,8 +115,15 @@ export const NOT_GLOBALLY_REACHABLE_CIDRS: readonly string[] = [
   "240.0.0.0/4",
 ];
 
-/** Every IPv4 network, written once: the world CIDR. */
+/**
+ * Every IPv4 address: the world CIDR, written once. It is also the default route's destination and, in a firewall
+ * rule, "from / to anywhere".
+ */
 export const WORLD_IPV4_CIDR = "0.0.0.0/0";
+/** Every IPv6 address. */
+export const WORLD_IPV6_CIDR = "::/0";
+/** The world in either address family: a firewall source equal to one of them opens a port to the internet. */
+export const WORLD_CIDRS: readonly string[] = [WORLD_IPV4_CIDR, WORLD_IPV6_CIDR];
 
 /** The public IPv4 internet: every address minus {@link NOT_GLOBALLY_REACHABLE_CIDRS} (3,702,258,432 addresses). */
 export const PUBLIC_IPV4: CidrSet = CidrSet.of([WORLD_IPV4_CIDR]).minus(CidrSet.of(NOT_GLOBALLY_REACHABLE_CIDRS));

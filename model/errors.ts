@@ -2,9 +2,11 @@
 export interface ConfigProblem {
   /** Path inside the document, e.g. ["sites", "openstack", 1, "subnetCidr"]. Empty for the whole file. */
   readonly path: readonly (string | number)[];
+  /** What is wrong and what to write instead. */
   readonly message: string;
-  /** 1-based line and column in the file, when known. */
+  /** 1-based line in the file. @default - none (props written in TypeScript, or a problem of the whole file) */
   readonly line?: number;
+  /** 1-based column in the file. @default - none, like `line` */
   readonly column?: number;
 }
 
@@ -13,7 +15,9 @@ export interface ConfigProblem {
  * Thrown by the loader; the CLI prints it without a stack trace.
  */
 export class EnvironmentError extends Error {
+  /** The file (or the props' source name) the problems are in. */
   readonly file: string;
+  /** Every problem found, in file order. */
   readonly problems: readonly ConfigProblem[];
 
   constructor(file: string, problems: readonly ConfigProblem[], noun = "environment file") {
@@ -24,6 +28,7 @@ export class EnvironmentError extends Error {
   }
 }
 
+/** A path as messages print it: `sites.openstack[1].subnetCidr`; `(top level)` for the empty path. */
 export function formatPath(path: readonly (string | number)[]): string {
   let out = "";
   for (const part of path) {

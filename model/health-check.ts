@@ -43,6 +43,7 @@ export interface ListenerInput {
 
 /** What one pool probes on its members. */
 export interface HealthProbeModel {
+  /** Octavia monitor type: HTTP, HTTPS, TCP, or UDP-CONNECT for UDP pools. */
   readonly protocol: MonitorType;
   /** Member port probed (the members' `monitor_port` when it differs from the pool's backend port). */
   readonly port: number;
@@ -52,14 +53,17 @@ export interface HealthProbeModel {
 
 /** What an AWS target group checks: never UDP. */
 export interface TargetHealthCheckModel extends HealthProbeModel {
+  /** Target group health check protocol (`health_check.protocol`): HTTP, HTTPS or TCP. */
   readonly protocol: HealthCheckProtocol;
 }
 
 /** What Route 53 checks on a site's public entry point. */
 export interface PublicHealthCheckModel {
+  /** Route 53 health check type: HTTP, HTTPS or TCP. */
   readonly protocol: HealthCheckProtocol;
   /** Public listener port probed. */
   readonly listenerPort: number;
+  /** HTTP path, set for HTTP and HTTPS checks. */
   readonly path?: string;
 }
 

@@ -19,7 +19,8 @@
  */
 import type { EnvironmentFile, ImageRolloutInput } from "./schema";
 import type { EstateModel, HostModel } from "./types";
-import { hostName, instancesIn } from "./validate";
+import { hostName } from "./naming";
+import { instancesIn } from "./validate";
 
 type Path = (string | number)[];
 

@@ -44,6 +44,9 @@ const instanceCount = (what: string) =>
     .min(0, `${what} must not be negative; use 0 to run no instances`)
     .max(MAX_INSTANCES_PER_SITE, `${what} must be at most ${MAX_INSTANCES_PER_SITE}`);
 
+/** A site's traffic state: `active` takes its weight of the traffic, `drained` none (weight 0 in Route 53). */
+export const TRAFFIC_STATES = ["active", "drained"] as const;
+
 const cidr = z.string().superRefine((value, ctx) => {
   const why = cidrProblem(value);
   if (why) ctx.addIssue({ code: "custom", message: why });
@@ -106,7 +109,7 @@ const weight = z
   .max(255, "weight must be at most 255 (Route 53 weights)");
 
 const traffic = z.strictObject({
-  state: z.enum(["active", "drained"], { error: 'traffic.state must be "active" or "drained"' }).default("active"),
+  state: z.enum(TRAFFIC_STATES, { error: 'traffic.state must be "active" or "drained"' }).default("active"),
   weight,
 });
 
@@ -277,6 +280,7 @@ export const serviceSchema = z.strictObject({
  *   each other. The one-release step of a move from `dynamodb` to `lockfile` (README, "State backends").
  */
 export const S3_LOCKING_MODES = ["lockfile", "dynamodb", "both"] as const;
+/** Which locks Terraform's S3 backend takes: `lockfile` (`use_lockfile`), `dynamodb` (`dynamodb_table`) or `both`. */
 export type S3Locking = (typeof S3_LOCKING_MODES)[number];
 export const DEFAULT_S3_LOCKING: S3Locking = "lockfile";
 export const DEFAULT_S3_KEY_PREFIX = "estate";

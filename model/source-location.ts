@@ -3,7 +3,7 @@
  * findings and refusals of the stacks. The loader locates its own problems with the same walk.
  */
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 
 export interface SourceLocation {
   readonly line: number;
@@ -53,4 +53,37 @@ function keyNodeAt(doc: Document, path: readonly (string | number)[]): Node | un
   const last = path[path.length - 1];
   const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
   return pair && isScalar(pair.key) ? pair.key : undefined;
+}
+
+/** The path of the deepest key or list item whose text spans `offset`: where a syntax error or comment sits. */
+export function pathAtOffset(doc: Document, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  for (let depth = 0; depth < 64; depth++) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => {
+        const start = (p.key as Node | null)?.range?.[0] ?? (p.value as Node | null)?.range?.[0];
+        const end = (p.value as Node | null)?.range?.[2] ?? (p.key as Node | null)?.range?.[2];
+        return start !== undefined && end !== undefined && start <= offset && offset <= end;
+      });
+      if (!pair || !isScalar(pair.key)) break;
+      path.push(String(pair.key.value));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex((item) => {
+        const range = (item as Node | null)?.range;
+        return range !== undefined && range !== null && range[0] <= offset && offset <= range[2];
+      });
+      if (index < 0) break;
+      path.push(index);
+      node = node.items[index];
+    } else break;
+  }
+  return path;
+}
+
+/** 1-based line and column of a 0-based offset of `text`. */
+export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
 }

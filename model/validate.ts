@@ -13,6 +13,7 @@ import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import { checkExposure } from "./exposure";
 import { checkSiteLimits } from "./limits";
 import { checkRollouts } from "./rollout";
+import { bakeStackName, fleetName, hostName, siteStackName, trafficStackName } from "./naming";
 import { awsRegionProblem, type EnvironmentFile } from "./schema";
 
 type Path = (string | number)[];
@@ -27,34 +28,73 @@ function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-export function hostName(env: string, site: string, service: string, index: number): string {
-  return `${env}-${site}-${service}-${String(index).padStart(3, "0")}`;
+/** What every step of {@link validateEstate} reads, and where it adds problems. */
+interface EstateCheck {
+  readonly env: EnvironmentFile;
+  readonly add: (path: Path, message: string) => void;
+  readonly blockSize: number;
+  /** Every site name, OpenStack sites in file order, then the AWS site. */
+  readonly allSites: readonly string[];
+}
+
+/** Site networks with where the file sets them: routed to each other, so they must not overlap. */
+interface SiteNetworkRef {
+  readonly cidr: string;
+  readonly path: Path;
+  readonly site: string;
 }
 
 export function validateEstate(env: EnvironmentFile, drainOverrides: readonly string[] = []): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: Path, message: string) => problems.push({ path, message });
-  const blockSize = env.ipam.blockSize;
-  const os = env.sites.openstack;
-  const aws = env.sites.aws;
   checkBackend(env.backend, add);
-
   // Text cdktf would turn into a reference before Terraform sees it.
   problems.push(...cdktfTokenMarkerProblems(env));
+  // Every address below is computed from the block size: nothing else can be checked without a valid one.
+  if (!checkBlockSize(env.ipam.blockSize, add)) return problems;
 
+  const aws = env.sites.aws;
+  const check: EstateCheck = { env, add, blockSize: env.ipam.blockSize, allSites: [...env.sites.openstack.map((s) => s.name), ...(aws ? [aws.name] : [])] };
+  const serviceNames = checkUniqueNames(check);
+  checkIpBlocksUnshared(check);
+  const nets = checkSiteNetworksDisjoint(check);
+  checkOpenstackSites(check, serviceNames, nets);
+  env.services.forEach((svc, vi) => checkService(check, svc, vi));
+  if (aws) checkAwsSite(check, aws);
+  checkImageSites(check);
+  checkTrafficTaken(check, drainOverrides);
+  if (aws) checkAwsNames(check, aws);
+  checkGeneratedNames(env, add);
+  checkHealthChecks(env, add);
+  problems.push(...checkFixedAddresses(env), ...checkExposure(env), ...checkApiFormats(env));
+  checkSiteLimits(env, instancesIn, add);
+  checkRollouts(env, add);
+  return problems;
+}
+
+/** The address block size must be a power of two of at least {@link MIN_BLOCK_SIZE}; false when it is not. */
+function checkBlockSize(blockSize: number, add: EstateCheck["add"]): boolean {
   if (blockSize < MIN_BLOCK_SIZE || !Number.isInteger(Math.log2(blockSize))) {
     add(["ipam", "blockSize"], `blockSize must be a power of two of at least ${MIN_BLOCK_SIZE}, got ${blockSize}`);
-    return problems;
+    return false;
   }
+  return true;
+}
 
-  // Names must be unique: they become stack names, host names and Terraform keys.
+/** Site, image and service names are unique: they become stack names, host names and Terraform keys. */
+function checkUniqueNames({ env, add }: EstateCheck): Map<string, Path> {
   const siteNames = new Map<string, Path>();
-  os.forEach((s, i) => checkUnique(siteNames, s.name, ["sites", "openstack", i, "name"], "site", add));
-  if (aws) checkUnique(siteNames, aws.name, ["sites", "aws", "name"], "site", add);
+  env.sites.openstack.forEach((s, i) => checkUnique(siteNames, s.name, ["sites", "openstack", i, "name"], "site", add));
+  if (env.sites.aws) checkUnique(siteNames, env.sites.aws.name, ["sites", "aws", "name"], "site", add);
   const imageNames = new Map<string, Path>();
   env.images.forEach((img, i) => checkUnique(imageNames, img.name, ["images", i, "name"], "image", add));
   const serviceNames = new Map<string, Path>();
   env.services.forEach((svc, i) => checkUnique(serviceNames, svc.name, ["services", i, "name"], "service", add));
+  return serviceNames;
+}
+
+/** Two services in one address block would get the same fixed IPs. */
+function checkIpBlocksUnshared({ env, add }: EstateCheck): void {
   const blocks = new Map<number, string>();
   env.services.forEach((svc, i) => {
     const owner = blocks.get(svc.ipBlock);
@@ -62,9 +102,12 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
       add(["services", i, "ipBlock"], `ipBlock ${svc.ipBlock} is already used by service "${owner}": the two fleets would get the same fixed IPs; pick an unused block`);
     } else blocks.set(svc.ipBlock, svc.name);
   });
+}
 
-  // Site networks must not overlap: central routes join them.
-  const nets: { cidr: string; path: Path; site: string }[] = os.map((s, i) => ({ cidr: s.subnetCidr, path: ["sites", "openstack", i, "subnetCidr"], site: s.name }));
+/** Site networks must not overlap: central routes join them. Returns them for the VIP checks. */
+function checkSiteNetworksDisjoint({ env, add }: EstateCheck): SiteNetworkRef[] {
+  const aws = env.sites.aws;
+  const nets: SiteNetworkRef[] = env.sites.openstack.map((s, i) => ({ cidr: s.subnetCidr, path: ["sites", "openstack", i, "subnetCidr"], site: s.name }));
   if (aws) nets.push({ cidr: aws.vpcCidr, path: ["sites", "aws", "vpcCidr"], site: aws.name });
   for (let i = 0; i < nets.length; i++) {
     for (let j = 0; j < i; j++) {
@@ -73,10 +116,13 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
       }
     }
   }
+  return nets;
+}
 
-  const allSites = [...os.map((s) => s.name), ...(aws ? [aws.name] : [])];
+/** Each OpenStack site's subnet, zones, routes and VIPs; a VIP is used once in the whole estate. */
+function checkOpenstackSites({ env, add, blockSize }: EstateCheck, serviceNames: ReadonlyMap<string, Path>, nets: readonly SiteNetworkRef[]): void {
   const seenVips = new Map<string, string>();
-  os.forEach((site, si) => {
+  env.sites.openstack.forEach((site, si) => {
     const base: Path = ["sites", "openstack", si];
     const subnet = parseCidr(site.subnetCidr);
     const external = parseCidr(site.externalNetwork.cidr);
@@ -110,92 +156,126 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
       else seenVips.set(vip, `${site.name}/${svcName}`);
     }
   });
+}
 
-  env.services.forEach((svc, vi) => {
-    const base: Path = ["services", vi];
-    const backends = svc.listeners.map((l) => ({ ...l, backendPort: l.backendPort ?? l.port }));
-    const image = env.images.find((img) => img.name === svc.image);
-    const knownImages = env.images.map((i) => i.name);
-    if (!image) add([...base, "image"], `no golden image named "${svc.image}" (known: ${knownImages.join(", ")})${didYouMean(svc.image, knownImages)}`);
-    for (const site of Object.keys(svc.instancesBySite)) {
-      if (!allSites.includes(site)) add([...base, "instancesBySite", site], `no site named "${site}" (known: ${allSites.join(", ")})${didYouMean(site, allSites)}`);
-    }
-    const capacity = blockCapacity(blockSize);
-    if (svc.ipBlock > maxIpBlockForVip(blockSize)) {
-      add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is too high for blockSize ${blockSize}: at most ${maxIpBlockForVip(blockSize)} services fit; raise ipam.blockSize`);
-    }
-    os.forEach((site, si) => {
-      const count = instancesIn(svc, site.name);
-      if (count === 0) return;
-      if (count > capacity) {
-        add(instancesPath(svc, site.name, base), `${count} instances do not fit in one address block of ${blockSize} (at most ${capacity}); raise ipam.blockSize`);
-      } else if (svc.ipBlock >= blocksIn(site.subnetCidr, blockSize)) {
-        add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is outside site "${site.name}" subnet ${site.subnetCidr}, which holds blocks 0..${blocksIn(site.subnetCidr, blockSize) - 1} of ${blockSize} addresses; use a larger subnet or a lower ipBlock`);
-      }
-      if (svc.exposure === "public" && own(site.vips, svc.name) === undefined) {
-        add(["sites", "openstack", si, "vips"], `no VIP for service "${svc.name}", which runs ${count} instance(s) in this site; add vips.${svc.name}: <address on ${site.externalNetwork.cidr}>`);
-      }
-      if (svc.exposure === "internal" && own(site.vips, svc.name) !== undefined) {
-        add(["sites", "openstack", si, "vips", svc.name], `service "${svc.name}" is internal and gets no public VIP; remove this entry, or make the service exposure: public`);
-      }
-      if (image && own(image.openstack, site.name) === undefined) {
-        add(["images", env.images.indexOf(image), "openstack"], `image "${image.name}" has no reference for site "${site.name}", where service "${svc.name}" runs; add openstack.${site.name}: {name: ...} or {id: ...}`);
-      }
-      const longest = `${env.name}-${site.name}-${svc.name}-${String(count).padStart(3, "0")}`;
-      if (longest.length > 63) add([...base, "name"], `host name "${longest}" is longer than 63 characters, the limit for a host name; shorten the environment, site or service name`);
-    });
-    if (aws) {
-      const count = instancesIn(svc, aws.name);
-      if (count > 0) {
-        const zones = aws.availabilityZones.length;
-        const perZone = Math.ceil(count / zones);
-        const subnetSize = 2 ** (32 - aws.subnetPrefixLength);
-        if (perZone > capacity) {
-          add(instancesPath(svc, aws.name, base), `${count} instances over ${zones} zones put ${perZone} in one zone, more than one address block of ${blockSize} holds (${capacity}); raise ipam.blockSize`);
-        } else if ((svc.ipBlock + 1) * blockSize > subnetSize) {
-          add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} does not fit in the AWS /${aws.subnetPrefixLength} zone subnets (${subnetSize / blockSize} blocks of ${blockSize}); lower sites.aws.subnetPrefixLength or ipBlock`);
-        }
-        const awsHealthProblem = awsHealthCheckPortProblem(backends, svc.healthCheck, aws.name);
-        if (awsHealthProblem) add([...base, "healthCheck", "port"], awsHealthProblem);
-        if (image && !image.aws) add(["images", env.images.indexOf(image), "aws"], `image "${image.name}" has no AWS reference, but service "${svc.name}" runs ${count} instance(s) in site "${aws.name}"; add aws: {ami: ...} or {amiName: ..., owner: ...}`);
-      }
-    }
-    if ((svc.healthCheck.protocol === "HTTP" || svc.healthCheck.protocol === "HTTPS") && !svc.healthCheck.path) {
-      add([...base, "healthCheck", "path"], `an ${svc.healthCheck.protocol} health check needs a path, e.g. path: /healthz`);
-    }
-    const healthPortProblem = healthCheckPortProblem(backends, svc.healthCheck);
-    if (healthPortProblem) add([...base, "healthCheck", "port"], healthPortProblem);
-    const ports = new Set<number>();
-    svc.listeners.forEach((l, li) => {
-      if (ports.has(l.port)) add([...base, "listeners", li, "port"], `port ${l.port} is used by two listeners of this service; a load balancer listens once per port`);
-      ports.add(l.port);
-      if (l.protocol === "TERMINATED_HTTPS" && !l.tls) add([...base, "listeners", li], "a TERMINATED_HTTPS listener needs tls: {openstackContainerRef, awsCertificateArn}");
-      if (l.protocol !== "TERMINATED_HTTPS" && l.tls) add([...base, "listeners", li, "tls"], `tls is only used by TERMINATED_HTTPS listeners; this one is ${l.protocol}`);
-    });
-  });
-
-  if (aws) {
-    checkZones(aws.availabilityZones, ["sites", "aws", "availabilityZones"], add);
-    aws.availabilityZones.forEach((zone, zi) => {
-      const letter = zone.startsWith(`${aws.region}`) ? zone.slice(aws.region.length) : undefined;
-      if (letter === undefined || !/^([a-z]|-[a-z0-9-]+)$/.test(letter)) {
-        add(["sites", "aws", "availabilityZones", zi], `availability zone "${zone}" is not in region ${aws.region}; AWS zone names are the region name and a letter, e.g. "${aws.region}a"`);
-      }
-    });
-    const vpc = parseCidr(aws.vpcCidr);
-    const needed = aws.availabilityZones.length * 2 * 2 ** (32 - aws.subnetPrefixLength);
-    if (aws.subnetPrefixLength < vpc.prefix || needed > vpc.size) {
-      add(["sites", "aws", "subnetPrefixLength"], `${aws.availabilityZones.length} zones need ${aws.availabilityZones.length * 2} subnets of /${aws.subnetPrefixLength}, which do not fit in ${aws.vpcCidr}; use a longer prefix or a larger VPC`);
-    }
+/** One service: its image, the sites it names, how its fleets fit their address blocks, VIPs, health check, listeners. */
+function checkService(check: EstateCheck, svc: EnvironmentFile["services"][number], vi: number): void {
+  const { env, add, blockSize, allSites } = check;
+  const base: Path = ["services", vi];
+  const backends = svc.listeners.map((l) => ({ ...l, backendPort: l.backendPort ?? l.port }));
+  const image = env.images.find((img) => img.name === svc.image);
+  const knownImages = env.images.map((i) => i.name);
+  if (!image) add([...base, "image"], `no golden image named "${svc.image}" (known: ${knownImages.join(", ")})${didYouMean(svc.image, knownImages)}`);
+  for (const site of Object.keys(svc.instancesBySite)) {
+    if (!allSites.includes(site)) add([...base, "instancesBySite", site], `no site named "${site}" (known: ${allSites.join(", ")})${didYouMean(site, allSites)}`);
   }
+  if (svc.ipBlock > maxIpBlockForVip(blockSize)) {
+    add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is too high for blockSize ${blockSize}: at most ${maxIpBlockForVip(blockSize)} services fit; raise ipam.blockSize`);
+  }
+  env.sites.openstack.forEach((site, si) => checkServiceInOpenstackSite(check, svc, base, image, site, si));
+  if (env.sites.aws) checkServiceInAwsSite(check, svc, base, image, backends, env.sites.aws);
+  if ((svc.healthCheck.protocol === "HTTP" || svc.healthCheck.protocol === "HTTPS") && !svc.healthCheck.path) {
+    add([...base, "healthCheck", "path"], `an ${svc.healthCheck.protocol} health check needs a path, e.g. path: /healthz`);
+  }
+  const healthPortProblem = healthCheckPortProblem(backends, svc.healthCheck);
+  if (healthPortProblem) add([...base, "healthCheck", "port"], healthPortProblem);
+  const ports = new Set<number>();
+  svc.listeners.forEach((l, li) => {
+    if (ports.has(l.port)) add([...base, "listeners", li, "port"], `port ${l.port} is used by two listeners of this service; a load balancer listens once per port`);
+    ports.add(l.port);
+    if (l.protocol === "TERMINATED_HTTPS" && !l.tls) add([...base, "listeners", li], "a TERMINATED_HTTPS listener needs tls: {openstackContainerRef, awsCertificateArn}");
+    if (l.protocol !== "TERMINATED_HTTPS" && l.tls) add([...base, "listeners", li, "tls"], `tls is only used by TERMINATED_HTTPS listeners; this one is ${l.protocol}`);
+  });
+}
 
+type ServiceFile = EnvironmentFile["services"][number];
+type ImageFile = EnvironmentFile["images"][number];
+
+/** A service's fleet in one OpenStack site: its address block, its VIP, its image reference, its longest host name. */
+function checkServiceInOpenstackSite(
+  { env, add, blockSize }: EstateCheck,
+  svc: ServiceFile,
+  base: Path,
+  image: ImageFile | undefined,
+  site: EnvironmentFile["sites"]["openstack"][number],
+  si: number,
+): void {
+  const count = instancesIn(svc, site.name);
+  if (count === 0) return;
+  const capacity = blockCapacity(blockSize);
+  if (count > capacity) {
+    add(instancesPath(svc, site.name, base), `${count} instances do not fit in one address block of ${blockSize} (at most ${capacity}); raise ipam.blockSize`);
+  } else if (svc.ipBlock >= blocksIn(site.subnetCidr, blockSize)) {
+    add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} is outside site "${site.name}" subnet ${site.subnetCidr}, which holds blocks 0..${blocksIn(site.subnetCidr, blockSize) - 1} of ${blockSize} addresses; use a larger subnet or a lower ipBlock`);
+  }
+  if (svc.exposure === "public" && own(site.vips, svc.name) === undefined) {
+    add(["sites", "openstack", si, "vips"], `no VIP for service "${svc.name}", which runs ${count} instance(s) in this site; add vips.${svc.name}: <address on ${site.externalNetwork.cidr}>`);
+  }
+  if (svc.exposure === "internal" && own(site.vips, svc.name) !== undefined) {
+    add(["sites", "openstack", si, "vips", svc.name], `service "${svc.name}" is internal and gets no public VIP; remove this entry, or make the service exposure: public`);
+  }
+  if (image && own(image.openstack, site.name) === undefined) {
+    add(["images", env.images.indexOf(image), "openstack"], `image "${image.name}" has no reference for site "${site.name}", where service "${svc.name}" runs; add openstack.${site.name}: {name: ...} or {id: ...}`);
+  }
+  const longest = hostName(env.name, site.name, svc.name, count);
+  if (longest.length > 63) add([...base, "name"], `host name "${longest}" is longer than 63 characters, the limit for a host name; shorten the environment, site or service name`);
+}
+
+/** A service's fleet in the AWS site: how it spreads over the zone subnets, its health check port, its AMI. */
+function checkServiceInAwsSite(
+  { env, add, blockSize }: EstateCheck,
+  svc: ServiceFile,
+  base: Path,
+  image: ImageFile | undefined,
+  backends: Parameters<typeof awsHealthCheckPortProblem>[0],
+  aws: NonNullable<EnvironmentFile["sites"]["aws"]>,
+): void {
+  const count = instancesIn(svc, aws.name);
+  if (count === 0) return;
+  const capacity = blockCapacity(blockSize);
+  const zones = aws.availabilityZones.length;
+  const perZone = Math.ceil(count / zones);
+  const subnetSize = 2 ** (32 - aws.subnetPrefixLength);
+  if (perZone > capacity) {
+    add(instancesPath(svc, aws.name, base), `${count} instances over ${zones} zones put ${perZone} in one zone, more than one address block of ${blockSize} holds (${capacity}); raise ipam.blockSize`);
+  } else if ((svc.ipBlock + 1) * blockSize > subnetSize) {
+    add([...base, "ipBlock"], `ipBlock ${svc.ipBlock} does not fit in the AWS /${aws.subnetPrefixLength} zone subnets (${subnetSize / blockSize} blocks of ${blockSize}); lower sites.aws.subnetPrefixLength or ipBlock`);
+  }
+  const awsHealthProblem = awsHealthCheckPortProblem(backends, svc.healthCheck, aws.name);
+  if (awsHealthProblem) add([...base, "healthCheck", "port"], awsHealthProblem);
+  if (image && !image.aws) add(["images", env.images.indexOf(image), "aws"], `image "${image.name}" has no AWS reference, but service "${svc.name}" runs ${count} instance(s) in site "${aws.name}"; add aws: {ami: ...} or {amiName: ..., owner: ...}`);
+}
+
+/** The AWS site's zones belong to its region, and its zone subnets fit in the VPC. */
+function checkAwsSite({ add }: EstateCheck, aws: NonNullable<EnvironmentFile["sites"]["aws"]>): void {
+  checkZones(aws.availabilityZones, ["sites", "aws", "availabilityZones"], add);
+  aws.availabilityZones.forEach((zone, zi) => {
+    const letter = zone.startsWith(`${aws.region}`) ? zone.slice(aws.region.length) : undefined;
+    if (letter === undefined || !/^([a-z]|-[a-z0-9-]+)$/.test(letter)) {
+      add(["sites", "aws", "availabilityZones", zi], `availability zone "${zone}" is not in region ${aws.region}; AWS zone names are the region name and a letter, e.g. "${aws.region}a"`);
+    }
+  });
+  const vpc = parseCidr(aws.vpcCidr);
+  const needed = aws.availabilityZones.length * 2 * 2 ** (32 - aws.subnetPrefixLength);
+  if (aws.subnetPrefixLength < vpc.prefix || needed > vpc.size) {
+    add(["sites", "aws", "subnetPrefixLength"], `${aws.availabilityZones.length} zones need ${aws.availabilityZones.length * 2} subnets of /${aws.subnetPrefixLength}, which do not fit in ${aws.vpcCidr}; use a longer prefix or a larger VPC`);
+  }
+}
+
+/** Image references name OpenStack sites that exist. */
+function checkImageSites({ env, add }: EstateCheck): void {
   env.images.forEach((img, ii) => {
     for (const site of Object.keys(img.openstack)) {
-      const known = os.map((s) => s.name);
+      const known = env.sites.openstack.map((s) => s.name);
       if (!known.includes(site)) add(["images", ii, "openstack", site], `no OpenStack site named "${site}" (known: ${known.join(", ")})${didYouMean(site, known)}`);
     }
   });
+}
 
+/** Drains name sites that exist, at least one site takes traffic, and every public service keeps a record Route 53 can use. */
+function checkTrafficTaken({ env, add, allSites }: EstateCheck, drainOverrides: readonly string[]): void {
+  const os = env.sites.openstack;
+  const aws = env.sites.aws;
   for (const d of drainOverrides) {
     if (!allSites.includes(d)) add([], `cannot drain "${d}": no such site (known: ${allSites.join(", ")})`);
   }
@@ -208,23 +288,17 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
     // point at; the traffic stack refuses that case itself, and synthesis reports it against the file.
     checkServiceTraffic(env, (_, state) => state === "drained", add);
   }
+}
 
-  if (aws) {
-    const prefix = parseCidr(aws.vpcCidr).prefix;
-    if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);
-    for (const reserved of ["sg", "internal"]) {
-      if (env.name === reserved || env.name.startsWith(`${reserved}-`)) {
-        add(["name"], `environment name "${env.name}" would make AWS load balancer and security group names start with "${reserved}-", which AWS reserves; pick another name`);
-      }
+/** What AWS accepts of the VPC and of the names derived from the environment's. */
+function checkAwsNames({ env, add }: EstateCheck, aws: NonNullable<EnvironmentFile["sites"]["aws"]>): void {
+  const prefix = parseCidr(aws.vpcCidr).prefix;
+  if (prefix < 16 || prefix > 28) add(["sites", "aws", "vpcCidr"], `${aws.vpcCidr} has a /${prefix} prefix; AWS accepts VPCs from /16 to /28`);
+  for (const reserved of ["sg", "internal"]) {
+    if (env.name === reserved || env.name.startsWith(`${reserved}-`)) {
+      add(["name"], `environment name "${env.name}" would make AWS load balancer and security group names start with "${reserved}-", which AWS reserves; pick another name`);
     }
   }
-  checkGeneratedNames(env, add);
-  checkHealthChecks(env, add);
-  problems.push(...checkFixedAddresses(env), ...checkExposure(env), ...checkApiFormats(env));
-  checkSiteLimits(env, instancesIn, add);
-  checkRollouts(env, add);
-
-  return problems;
 }
 
 /**
@@ -239,26 +313,26 @@ function checkGeneratedNames(env: EnvironmentFile, add: (p: Path, m: string) => 
     if (first !== undefined) add(path, `stack name "${stack}" would be used by both ${first} and ${owner}; rename the site`);
     else stacks.set(stack, owner);
   };
-  if (env.traffic) stacks.set(`${env.name}-traffic`, "the traffic stack");
+  if (env.traffic) stacks.set(trafficStackName(env.name), "the traffic stack");
   const sites: { name: string; path: Path }[] = [
     ...env.sites.openstack.map((s, i) => ({ name: s.name, path: ["sites", "openstack", i, "name"] as Path })),
     ...(env.sites.aws ? [{ name: env.sites.aws.name, path: ["sites", "aws", "name"] as Path }] : []),
   ];
-  for (const site of sites) claim(`${env.name}-${site.name}`, `site "${site.name}"`, site.path);
+  for (const site of sites) claim(siteStackName(env.name, site.name), `site "${site.name}"`, site.path);
   if (env.bake?.image !== undefined && !env.images.some((img) => img.name === env.bake!.image)) {
     add(["bake", "image"], `no golden image named "${env.bake.image}" (known: ${env.images.map((img) => img.name).join(", ")})`);
   }
-  if (env.bake?.enabled) env.sites.openstack.forEach((s, i) => claim(`${env.name}-${s.name}-bake`, `the bake stack of site "${s.name}"`, ["sites", "openstack", i, "name"]));
+  if (env.bake?.enabled) env.sites.openstack.forEach((s, i) => claim(bakeStackName(env.name, s.name), `the bake stack of site "${s.name}"`, ["sites", "openstack", i, "name"]));
 
   const fleets = new Map<string, string>();
   env.services.forEach((svc, vi) => {
     for (const site of sites) {
       if (instancesIn(svc, site.name) === 0) continue;
-      const prefix = `${site.name}-${svc.name}`;
-      const first = fleets.get(prefix);
+      const fleet = fleetName(env.name, site.name, svc.name);
+      const first = fleets.get(fleet);
       if (first !== undefined && first !== `service "${svc.name}" in site "${site.name}"`) {
-        add(["services", vi, "name"], `hosts of service "${svc.name}" in site "${site.name}" and of ${first} would both be named ${env.name}-${prefix}-NNN; rename a site or a service`);
-      } else fleets.set(prefix, `service "${svc.name}" in site "${site.name}"`);
+        add(["services", vi, "name"], `hosts of service "${svc.name}" in site "${site.name}" and of ${first} would both be named ${fleet}-NNN; rename a site or a service`);
+      } else fleets.set(fleet, `service "${svc.name}" in site "${site.name}"`);
     }
   });
 }
@@ -311,7 +385,7 @@ function checkHealthChecks(env: EnvironmentFile, add: (p: Path, m: string) => vo
     const inOpenstack = env.sites.openstack.some((s) => instancesIn(svc, s.name) > 0);
     const inAws = aws !== undefined && instancesIn(svc, aws.name) > 0;
     if (inOpenstack && hc.timeoutSec > hc.intervalSec) {
-      add([...base, "healthCheck", "timeoutSec"], `timeoutSec (${hc.timeoutSec}) must not exceed intervalSec (${hc.intervalSec}); Octavia refuses such a health monitor`);
+      add([...base, "healthCheck", "timeoutSec"], `timeoutSec (${hc.timeoutSec}) must not exceed intervalSec (${hc.intervalSec}); a probe would outlast its own interval (Octavia's API reference asks for a timeout below the delay)`);
     } else if (inAws && (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec)) {
       add([...base, "healthCheck", "timeoutSec"], `timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}) for the AWS load balancer in site "${aws!.name}", got ${hc.timeoutSec}`);
     }

@@ -83,7 +83,7 @@ export function renderInventory(model: EstateModel): string {
   for (const site of sites) {
     const leaves: Record<string, InventoryGroup> = {};
     for (const siteService of site.services) {
-      const leaf = siteServiceGroupName(site.name, siteService.service);
+      const leaf = siteServiceGroupName(site.name, siteService.service.name);
       leaves[leaf] = {
         vars: site.kind === "openstack" ? openstackLeafVars(site, siteService as OpenstackSiteServiceModel) : awsLeafVars(siteService as AwsSiteServiceModel),
         hosts: new RenderedHosts(hostsByLeaf.get(leaf) ?? []),
@@ -101,7 +101,7 @@ export function renderInventory(model: EstateModel): string {
   for (const service of model.services) {
     const children: Record<string, InventoryGroup> = {};
     for (const site of sites) {
-      if (site.services.some((s) => s.service === service.name)) children[siteServiceGroupName(site.name, service.name)] = reference();
+      if (site.services.some((s) => s.service.name === service.name)) children[siteServiceGroupName(site.name, service.name)] = reference();
     }
     serviceGroups[serviceGroupName(service.name)] = { vars: serviceVars(service), children };
   }

@@ -45,7 +45,7 @@ export function renderFileSd(model: EstateModel): RenderedFile[] {
           host: host.name,
         },
       }));
-      files.push({ path: fileSdPath(model.env, site.name, siteService.service), content: toJson(groups) });
+      files.push({ path: fileSdPath(model.env, site.name, siteService.service.name), content: toJson(groups) });
     }
   }
   return files;

@@ -6,12 +6,11 @@
  * for every distinct route, use the model's integer form of an already validated CIDR (model/ipam.ts).
  */
 import { IPv4CidrRange, IPv4Mask, IPv4Prefix, Validator } from "ip-num";
+import { WORLD_IPV4_CIDR } from "../model/cidr-set";
 import { intToIp, parseCidr } from "../model/ipam";
 
 /** Link-local addresses (RFC 3927): never forwarded by a router. */
 export const LINK_LOCAL_CIDR = "169.254.0.0/16";
-/** The default route's destination. */
-export const DEFAULT_DESTINATION = "0.0.0.0/0";
 
 /** Why `value` is not an IPv4 address in dotted-quad form, or undefined when it is one. */
 export function addressProblem(value: string): string | undefined {
@@ -26,7 +25,7 @@ export function addressProblem(value: string): string | undefined {
  *   address, non-contiguous mask)
  */
 export function toDestination(dst: string, mask?: string): { cidr: string } | { problem: string } {
-  if (dst === "default") return { cidr: DEFAULT_DESTINATION };
+  if (dst === "default") return { cidr: WORLD_IPV4_CIDR };
   let cidr = dst.includes("/") ? dst : `${dst}/32`;
   if (mask !== undefined) {
     if (dst.includes("/")) return { problem: `destination "${dst}" already has a prefix length` };

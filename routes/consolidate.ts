@@ -13,7 +13,8 @@
  * 5. a route inside a covering route with the same next hop (and no other route in between) adds nothing and is
  *    dropped; more-specific routes with another next hop than their covering route are kept.
  */
-import { addressInside, cidrInside, DEFAULT_DESTINATION, firstAddress, LINK_LOCAL_CIDR, prefixLength, siblingAndParent, supernet } from "./cidr";
+import { WORLD_IPV4_CIDR } from "../model/cidr-set";
+import { addressInside, cidrInside, firstAddress, LINK_LOCAL_CIDR, prefixLength, siblingAndParent, supernet } from "./cidr";
 import type { RouteKind, RoutingTable } from "./parse";
 
 /** The source name of the routes the environment file already holds for the site. */
@@ -156,7 +157,7 @@ function providedBySite(site: SiteRouting, route: Distinct): string | undefined 
   if (route.kind !== "unicast") return undefined;
   if (cidrInside(route.destination, site.subnetCidr)) return `inside the site subnet ${site.subnetCidr}, which is connected to the router`;
   if (cidrInside(route.destination, LINK_LOCAL_CIDR)) return `link-local (${LINK_LOCAL_CIDR}): never routed`;
-  if (route.destination === DEFAULT_DESTINATION && route.nextHop === site.gatewayIp) return `the default route via the site gateway ${site.gatewayIp}`;
+  if (route.destination === WORLD_IPV4_CIDR && route.nextHop === site.gatewayIp) return `the default route via the site gateway ${site.gatewayIp}`;
   if (route.nextHop === site.gatewayIp) return `via the site gateway ${site.gatewayIp}: the router forwards it already`;
   return undefined;
 }
@@ -167,7 +168,7 @@ function hostSpecificReason(site: SiteRouting, route: Distinct): string | undefi
   if (route.kind !== "unicast") return `${route.kind} route: a Neutron extra route only forwards to a next hop`;
   if (!route.nextHop) return "on-link (no next hop): reached directly from the host's own interface";
   if (!addressInside(route.nextHop, site.subnetCidr)) return `next hop ${route.nextHop} is not on the site subnet ${site.subnetCidr}: Neutron accepts only next hops on a subnet connected to the router`;
-  if (route.destination === DEFAULT_DESTINATION) return `default route via ${route.nextHop}, not the site gateway ${site.gatewayIp}: on the router it would take over from the external gateway`;
+  if (route.destination === WORLD_IPV4_CIDR) return `default route via ${route.nextHop}, not the site gateway ${site.gatewayIp}: on the router it would take over from the external gateway`;
   return undefined;
 }
 

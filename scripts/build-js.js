@@ -22,7 +22,7 @@ const vm = require("node:vm");
 const ROOT = join(__dirname, "..");
 const DIST = join(ROOT, "dist");
 const ENTRIES = { cli: "cli/main.ts", app: "main.ts", "bench-naive": "bench/naive-main.ts" };
-const SOURCES = ["cli", "constructs", "model", "routes", "render", "stacks", "bench", ".gen", "main.ts", "providers", "package.json", "package-lock.json", "tsconfig.json", "scripts/build-js.js", "scripts/lazy-archiver.js"];
+const SOURCES = ["cli", "constructs", "model", "routes", "render", "policy", "terraform-json", "util", "stacks", "bench", ".gen", "main.ts", "providers", "package.json", "package-lock.json", "tsconfig.json", "scripts/build-js.js", "scripts/lazy-archiver.js"];
 // Resolved at run time, from the project's node_modules: the tsx CLI (the diff engine runs old checkouts through
 // it) and the bundler itself.
 const EXTERNAL = ["tsx", "esbuild"];

@@ -10,10 +10,34 @@ import {
   AwsServiceSecurity,
   AwsSiteNetwork,
   route53HealthCheckersPrefixListName,
+  type AwsFleetProps,
+  type AwsServiceLoadBalancerProps,
+  type AwsServiceSecurityProps,
+  type AwsSiteNetworkProps,
 } from "../constructs/aws";
-import { imageVersionsIn, type AwsSiteModel, type EstateModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { ValidationError } from "../constructs/core";
+import { terraformLiteral } from "../constructs/terraform-literal";
+import {
+  assumeRoleSessionName,
+  hostsLocalName,
+  imageVersionsIn,
+  loadBalancerDnsNameOutput,
+  type AwsSiteModel,
+  type AwsSiteServiceModel,
+  type EstateModel,
+  type ServiceModel,
+} from "../model";
 import { EstateStack } from "./estate-stack";
+
+/** What the AWS site stack builds for one service; user code extends these (an ingress rule, an alias record). */
+export interface AwsSiteService {
+  /** The security groups of the service's load balancer and instances. */
+  readonly security: AwsServiceSecurity;
+  /** The service's ALB or NLB with its listeners and target groups. */
+  readonly loadBalancer: AwsServiceLoadBalancer;
+  /** The service's EC2 instances. */
+  readonly fleet: AwsFleet;
+}
 
 /**
  * The AWS site of one environment: its own provider (region plus a named profile or an assumed role from the
@@ -22,33 +46,37 @@ import { EstateStack } from "./estate-stack";
  * another stack, and nothing depends on traffic weights: draining the site changes only the traffic stack.
  */
 export class AwsSiteStack extends EstateStack {
+  /** The site's VPC, subnets and gateways. */
+  readonly network: AwsSiteNetwork;
+  /** The services with hosts in this site, by service name, in the order of the environment file. */
+  readonly services: ReadonlyMap<string, AwsSiteService>;
+
   constructor(scope: Construct, estate: EstateModel, site: AwsSiteModel) {
     super(scope, site.stackName, estate.backend);
+    const built = new Map<string, AwsSiteService>();
+    this.services = built;
     new AwsProvider(this, "aws", awsProviderConfig(site, site.stackName, { "estate:env": estate.env, "estate:site": site.name }));
 
     const keyPair = estate.ssh.publicKey ? new KeyPair(this, "KeyPair", { keyName: terraformLiteral(estate.ssh.keyName), publicKey: terraformLiteral(estate.ssh.publicKey) }) : undefined;
-    const network = new AwsSiteNetwork(this, "Network", { name: site.stackName, vpcCidr: site.vpcCidr, zones: site.zones });
+    const network = (this.network = new AwsSiteNetwork(this, "Network", toSiteNetworkProps(site)));
 
-    // Route 53 probes every site from the internet; services open only to private networks must still let it in.
+    // One lookup of Route 53's prefix list, made when the first service lets the health checkers in.
     let healthCheckers: DataAwsEc2ManagedPrefixList | undefined;
-    const healthCheckersFor = (allowedCidrs: readonly string[]): string | undefined => {
-      if (!estate.traffic || allowedCidrs.some((c) => c.endsWith("/0"))) return undefined;
+    const healthCheckersPrefixListId = (): string => {
       healthCheckers ??= new DataAwsEc2ManagedPrefixList(this, "Route53HealthCheckers", { name: route53HealthCheckersPrefixListName(site.region) });
       return healthCheckers.id;
     };
 
-    const services = new Map(estate.services.map((s) => [s.name, s]));
     const imagesNs = new Construct(this, "Images");
     // One construct per image and version (`Images/<image>/<version>`): a version's lookup keeps its address
     // whichever versions a rollout runs beside it.
     const images = new Map<string, Record<string, string>>();
     for (const placed of site.services) {
-      const service = services.get(placed.service);
-      if (!service) throw new Error(`${this.node.path}: site "${site.name}" places service "${placed.service}", which the estate does not define`);
+      const service = placed.service;
       if (placed.hosts.length === 0) continue;
       let amis = images.get(service.image);
       if (!amis) {
-        if (!site.images[service.image]) throw new Error(`${this.node.path}: image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`);
+        if (!site.images[service.image]) throw new ValidationError(`image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`, this);
         const imageNs = new Construct(imagesNs, service.image);
         amis = Object.fromEntries(
           Object.entries(imageVersionsIn(site, service.image, service.imageVersion)).map(([version, ref]) => [version, new AwsGoldenImage(imageNs, version, ref).imageId]),
@@ -57,51 +85,89 @@ export class AwsSiteStack extends EstateStack {
       }
 
       const ns = new Construct(this, service.name);
-      const internal = service.exposure === "internal";
-      // Internal services get no Route 53 record, so no health checkers to let in.
-      const healthCheckerPrefixListId = internal ? undefined : healthCheckersFor(service.allowedCidrs);
+      const healthCheckerPrefixListId = service.admitsRoute53HealthCheckers ? healthCheckersPrefixListId() : undefined;
       const security = new AwsServiceSecurity(ns, "Security", {
-        name: placed.loadBalancerName,
+        ...toServiceSecurityProps(estate, service, placed),
         network,
-        loadBalancerType: placed.loadBalancerType,
-        listeners: service.listeners,
-        healthCheckPort: service.healthCheck.port,
-        allowedCidrs: service.allowedCidrs,
-        adminCidrs: estate.adminCidrs,
-        nodeExporterPort: estate.monitoring.nodeExporterPort,
         ...(healthCheckerPrefixListId ? { healthCheckerPrefixListId } : {}),
       });
       const lb = new AwsServiceLoadBalancer(ns, "LoadBalancer", {
-        loadBalancerName: placed.loadBalancerName,
-        loadBalancerType: placed.loadBalancerType,
+        ...toLoadBalancerProps(service, placed),
         network,
-        internal,
+        internal: service.exposure === "internal",
         securityGroupIds: [security.loadBalancerSecurityGroupId],
-        listeners: service.listeners,
-        healthCheck: service.healthCheck,
       });
-      new AwsFleet(ns, "Fleet", {
-        env: estate.env,
-        site: site.name,
-        service: service.name,
-        image: service.image,
-        imageVersion: service.imageVersion,
+      const fleet = new AwsFleet(ns, "Fleet", {
+        ...toFleetProps(estate, site, service, placed),
         imageId: amis[service.imageVersion],
         imageIdsByVersion: amis,
-        instanceType: service.instanceType,
-        hosts: placed.hosts,
         network,
         securityGroupIds: [security.instanceSecurityGroupId],
         keyName: keyPair?.keyName ?? estate.ssh.keyName,
-        volumeSizeGiB: service.volumeSizeGiB,
         targetGroups: lb.targetGroups,
       });
-      new TerraformOutput(this, `${service.name.replace(/-/g, "_")}_lb_dns_name`, {
+      built.set(service.name, { security, loadBalancer: lb, fleet });
+      new TerraformOutput(this, loadBalancerDnsNameOutput(service.name), {
         value: lb.dnsName,
         description: `DNS name of the ${placed.loadBalancerType} load balancer ${placed.loadBalancerName} of ${service.name}`,
       });
     }
   }
+}
+
+/** The site's VPC: its range and, per availability zone, a private and a public subnet; Name tags from the stack name. */
+export function toSiteNetworkProps(site: AwsSiteModel): AwsSiteNetworkProps {
+  return { name: site.stackName, vpcCidr: site.vpcCidr, zones: site.zones };
+}
+
+/** The security groups of a service, named after its load balancer: listener and backend ports, admins, monitoring. */
+export function toServiceSecurityProps(
+  estate: EstateModel,
+  service: ServiceModel,
+  placed: AwsSiteServiceModel,
+): Omit<AwsServiceSecurityProps, "network" | "healthCheckerPrefixListId"> {
+  return {
+    name: placed.loadBalancerName,
+    loadBalancerType: placed.loadBalancerType,
+    listeners: service.listeners,
+    healthCheckPort: service.healthCheck.port,
+    allowedCidrs: service.allowedCidrs,
+    adminCidrs: estate.adminCidrs,
+    nodeExporterPort: estate.monitoring.nodeExporterPort,
+  };
+}
+
+/** The load balancer of a service: the name and type the model decides, its listeners and health check. */
+export function toLoadBalancerProps(service: ServiceModel, placed: AwsSiteServiceModel): Omit<AwsServiceLoadBalancerProps, "network" | "internal" | "securityGroupIds"> {
+  return {
+    loadBalancerName: placed.loadBalancerName,
+    loadBalancerType: placed.loadBalancerType,
+    listeners: service.listeners,
+    healthCheck: service.healthCheck,
+  };
+}
+
+/** What the model decides about a fleet: hosts, instance type, volume, and the estate tags of every instance. */
+export function toFleetProps(
+  estate: EstateModel,
+  site: AwsSiteModel,
+  service: ServiceModel,
+  placed: AwsSiteServiceModel,
+): Omit<AwsFleetProps, "imageId" | "network" | "securityGroupIds" | "keyName" | "targetGroups"> {
+  return {
+    hostsLocalName: hostsLocalName(service.name),
+    tags: {
+      "estate:env": estate.env,
+      "estate:site": site.name,
+      "estate:service": service.name,
+      "estate:image": service.image,
+    },
+    // Each host's own version: two run side by side during a rollout.
+    versionTag: "estate:version",
+    instanceType: service.instanceType,
+    hosts: placed.hosts,
+    volumeSizeGiB: service.volumeSizeGiB,
+  };
 }
 
 /**
@@ -116,7 +182,7 @@ export function awsProviderConfig(
   return {
     region: terraformLiteral(site.region),
     ...(site.profile ? { profile: terraformLiteral(site.profile) } : {}),
-    ...(site.assumeRoleArn ? { assumeRole: [{ roleArn: terraformLiteral(site.assumeRoleArn), sessionName: `estate-${stackName}` }] } : {}),
+    ...(site.assumeRoleArn ? { assumeRole: [{ roleArn: terraformLiteral(site.assumeRoleArn), sessionName: assumeRoleSessionName(stackName) }] } : {}),
     ...(tags ? { defaultTags: [{ tags }] } : {}),
   };
 }

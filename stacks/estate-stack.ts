@@ -1,10 +1,9 @@
 import { LocalBackend, S3Backend, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
-import { snakeCase, type LiteralLocalRegistry } from "../constructs/private/literal-locals";
-import { escapeTemplateStrings, terraformLiteral } from "../constructs/private/terraform-literal";
-
-export { snakeCase };
-import type { BackendModel } from "../model";
+import { LOCAL_NAME_PATTERN, type LiteralLocalRegistry } from "../constructs/literal-locals";
+import { escapeTemplateStrings, terraformLiteral } from "../constructs/terraform-literal";
+import { ValidationError } from "../constructs/core";
+import { snakeCase, type BackendModel } from "../model";
 
 /**
  * Base of every stack the toolkit synthesizes.
@@ -32,8 +31,8 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
    * written with Terraform's template sequences escaped, so Terraform reads it back exactly as given.
    */
   addLiteralLocal(name: string, value: unknown): string {
-    if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`${this.node.path}: local name "${name}" must be lower snake case`);
-    if (this.literalLocals.has(name)) throw new Error(`${this.node.path}: local "${name}" is defined twice`);
+    if (!LOCAL_NAME_PATTERN.test(name)) throw new ValidationError(`local name "${name}" must be lower snake case`, this);
+    if (this.literalLocals.has(name)) throw new ValidationError(`local "${name}" is defined twice`, this);
     this.literalLocals.set(name, value);
     return `\${local.${name}}`;
   }
@@ -50,7 +49,7 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
     const id = below.join("_");
     const owner = this.logicalIds.get(id);
     if (owner !== undefined && owner !== node.path) {
-      throw new Error(`${node.path}: Terraform name "${id}" is already used by ${owner}; rename one of the constructs`);
+      throw new ValidationError(`Terraform name "${id}" is already used by ${owner}; rename one of the constructs`, scopes[scopes.length - 1]);
     }
     this.logicalIds.set(id, node.path);
     return id;
@@ -66,6 +65,7 @@ export class EstateStack extends TerraformStack implements LiteralLocalRegistry 
     if (process.env.ESTATE_DEBUG === "1") super.prepareStack();
   }
 
+  /** The stack's Terraform JSON, with the literal locals added after cdktf resolved the rest. */
   override toTerraform(): any {
     const tf = super.toTerraform();
     if (this.literalLocals.size > 0) {

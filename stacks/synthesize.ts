@@ -7,12 +7,14 @@
 import { App } from "cdktf";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack, type TerraformJson } from "../constructs/policy";
+import { evaluatePolicy, PolicyError, summarize, type Finding, type PolicyStack } from "../policy";
+import type { TerraformJson } from "../terraform-json";
 import { EnvironmentError, fileLocator, type EstateModel, type StackRef } from "../model";
 import { renderAnsibleArtifacts } from "../render";
 import { refuseSecretsInArtifacts } from "../render/secret-scan";
 import { buildEstateStacks } from "./app";
 import { EstateStack, LOCAL_STATE_MARKER } from "./estate-stack";
+import { ValidationError } from "../constructs/core";
 import { loadEnvironments, SelectionError } from "./environments";
 
 export { environmentFiles, ENVIRONMENTS_DIR, loadEnvironments, SelectionError } from "./environments";
@@ -66,6 +68,11 @@ export interface SynthesizeOptions {
    * stack's Terraform JSON as written. Throwing keeps the previous output.
    */
   readonly beforeCommit?: (tmpdir: string, stacks: ReadonlyMap<string, TerraformJson>) => void;
+}
+
+/** Where cdktf writes a stack's Terraform JSON, relative to the output directory. */
+export function stackJsonPath(stack: string): string {
+  return `stacks/${stack}/cdk.tf.json`;
 }
 
 export interface SynthesizedStack extends StackRef {
@@ -126,7 +133,7 @@ function buildSelectedStacks(app: App, models: readonly EstateModel[], include: 
   const stacks: SynthesizedStack[] = [];
   for (const model of models) {
     for (const ref of buildStacksOf(app, model, (r) => include({ ...r, env: model.env }))) {
-      stacks.push({ ...ref, env: model.env, path: `stacks/${ref.name}/cdk.tf.json` });
+      stacks.push({ ...ref, env: model.env, path: stackJsonPath(ref.name) });
     }
   }
   if (stacks.length === 0) throw new SelectionError("the selection matches no stack; run `estate list` to see the stack names");
@@ -137,22 +144,22 @@ function buildSelectedStacks(app: App, models: readonly EstateModel[], include: 
  * Constructs validate their props and throw with the construct path, the value and the fix: an estate the model
  * accepted but a construct refuses is still a problem of that environment file, reported like one.
  */
-function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
+export function buildStacksOf(app: App, model: EstateModel, include: (stack: StackRef) => boolean): StackRef[] {
   try {
     return buildEstateStacks(app, model, include);
   } catch (err) {
     if (!(err instanceof Error) || err instanceof EnvironmentError) throw err;
-    const path = constructSource(model, err.message);
+    const path = err instanceof ValidationError ? constructSource(model, err.constructPath) : [];
     throw new EnvironmentError(model.sourceFile, [{ path, message: `the estate cannot be built: ${err.message}`, ...fileLocator(model.sourceFile)(path) }]);
   }
 }
 
 /**
- * The entry of the environment file a construct refusal concerns, from the construct path its message starts with
+ * The entry of the environment file a construct refusal concerns, from the path of the construct that refused
  * (`<stack>/<service>/...`): the service, else the stack's site, else the traffic or bake section.
  */
-function constructSource(model: EstateModel, message: string): (string | number)[] {
-  const [stackName, child] = (/^([^\s:]+):/.exec(message)?.[1] ?? "").split("/");
+function constructSource(model: EstateModel, constructPath: string): (string | number)[] {
+  const [stackName, child] = constructPath.split("/");
   const service = model.services.findIndex((s) => s.name === child);
   if (service >= 0) return ["services", service, "name"];
   const stack = model.stacks.find((s) => s.name === stackName);
@@ -165,7 +172,7 @@ function constructSource(model: EstateModel, message: string): (string | number)
 }
 
 /** The one policy gate of every synthesis that writes a deployable output (`estate synth`, `cdktf synth|deploy`). */
-function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
+export function runPolicyGate(models: readonly EstateModel[], stacks: readonly SynthesizedStack[], written: ReadonlyMap<string, TerraformJson>, mode: PolicyMode): Finding[] {
   if (mode === "skip") return [];
   const policyStacks: PolicyStack[] = stacks.flatMap((s) => {
     const tf = written.get(s.name);

@@ -3,10 +3,11 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { ServiceTraffic, type ServiceTrafficEndpoint } from "../constructs/traffic";
-import type { EstateModel, ServiceModel } from "../model";
-import { terraformLiteral } from "../constructs/private/terraform-literal";
+import { serviceRecordName, trafficStackName, type EstateModel, type ServiceModel } from "../model";
+import { terraformLiteral } from "../constructs/terraform-literal";
 import { awsProviderConfig } from "./aws-site-stack";
 import { EstateStack } from "./estate-stack";
+import { ValidationError } from "../constructs/core";
 
 /** Route 53 is global; without an AWS site the provider still needs a region to sign requests in. */
 export const DEFAULT_TRAFFIC_REGION = "us-east-1";
@@ -19,11 +20,11 @@ export const DEFAULT_TRAFFIC_REGION = "us-east-1";
  */
 export class TrafficStack extends EstateStack {
   constructor(scope: Construct, estate: EstateModel) {
-    const stackName = `${estate.env}-traffic`;
+    const stackName = estate.traffic?.stackName ?? trafficStackName(estate.env);
     super(scope, stackName, estate.backend);
     const traffic = estate.traffic;
     if (!traffic) {
-      throw new Error(`${this.node.path}: environment "${estate.env}" has no traffic section; build a traffic stack only when traffic.hostedZone is set`);
+      throw new ValidationError(`environment "${estate.env}" has no traffic section; build a traffic stack only when traffic.hostedZone is set`, this);
     }
     const aws = estate.awsSite;
     const tags = { "estate:env": estate.env, "estate:stack": stackName };
@@ -41,16 +42,16 @@ export class TrafficStack extends EstateStack {
     } else if (traffic.zoneId) {
       zoneId = traffic.zoneId;
     } else {
-      throw new Error(`${this.node.path}: traffic.hostedZone needs an existing zone id or create: true`);
+      throw new ValidationError(`traffic.hostedZone needs an existing zone id or create: true`, this);
     }
 
     // Internal services are reached on the sites' private networks: no public record.
     for (const service of estate.services.filter((s) => s.exposure === "public")) {
       const endpoints = this.endpointsOf(estate, service);
       if (endpoints.length === 0) continue;
-      const recordName = `${service.name}.${traffic.domain}`;
+      const recordName = serviceRecordName(service.name, traffic.domain);
       if (!service.publicHealthCheck) {
-        throw new Error(`${this.node.path}: every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`);
+        throw new ValidationError(`every listener of service "${service.name}" is UDP, which Route 53 health checks cannot probe; add a TCP or HTTP listener`, this);
       }
       new ServiceTraffic(this, service.name, {
         zoneId,
@@ -67,13 +68,13 @@ export class TrafficStack extends EstateStack {
   private endpointsOf(estate: EstateModel, service: ServiceModel): ServiceTrafficEndpoint[] {
     const endpoints: ServiceTrafficEndpoint[] = [];
     for (const site of estate.openstackSites) {
-      const placed = site.services.find((s) => s.service === service.name);
+      const placed = site.services.find((s) => s.service.name === service.name);
       if (!placed || placed.hosts.length === 0) continue;
-      if (!placed.publicVip) throw new Error(`${this.node.path}: service "${service.name}" runs in site "${site.name}" without a public VIP`);
+      if (!placed.publicVip) throw new ValidationError(`service "${service.name}" runs in site "${site.name}" without a public VIP`, this);
       endpoints.push({ site: site.name, weight: site.traffic.effectiveWeight, target: { ipAddress: placed.publicVip } });
     }
     const aws = estate.awsSite;
-    const placed = aws?.services.find((s) => s.service === service.name);
+    const placed = aws?.services.find((s) => s.service.name === service.name);
     if (aws && placed && placed.hosts.length > 0) {
       endpoints.push({ site: aws.name, weight: aws.traffic.effectiveWeight, target: { loadBalancerName: placed.loadBalancerName } });
     }

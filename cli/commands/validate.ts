@@ -3,7 +3,7 @@ import { printJson, printLines, setExitCode } from "../output";
 import { EXIT_FAILURE } from "../lib/errors";
 
 export const command = "validate";
-export const describe = "Run the policy rules (constructs/policy) over the model and the synthesized Terraform; errors exit 1";
+export const describe = "Run the policy rules (policy/) over the model and the synthesized Terraform; errors exit 1";
 
 export interface ValidateArgs {
   env?: string[];
@@ -18,7 +18,7 @@ export function builder(yargs: Argv): Argv<ValidateArgs> {
 }
 
 export function handler(args: ValidateArgs): void {
-  const { summarize } = require("../../constructs/policy") as typeof import("../../constructs/policy");
+  const { summarize } = require("../../policy") as typeof import("../../policy");
   const { findingJson, formatFindings } = require("../lib/policy") as typeof import("../lib/policy");
   const { runValidate } = require("../lib/validate") as typeof import("../lib/validate");
   const findings = runValidate(args.env ?? []);

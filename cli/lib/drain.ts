@@ -4,8 +4,8 @@
  * to the traffic stack and to the redundancy of every service.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { evaluatePolicy, formatBreakingLosses, formatSiteHosts, nPlusOneCapacity, redundancyReport, type RedundancyReport } from "../../constructs/policy";
-import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel } from "../../model";
+import { evaluatePolicy, formatBreakingLosses, formatSiteHosts, nPlusOneCapacity, redundancyReport, type RedundancyReport } from "../../policy";
+import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel, type TrafficState } from "../../model";
 import { CommandError } from "./errors";
 import { diffStack } from "./diff/engine";
 import { loadForceNewCatalog } from "./diff/force-new";
@@ -15,7 +15,7 @@ import { selectEnvironmentFiles } from "./select";
 import { formatTable } from "./table";
 import { readSynthOutput } from "./synth-output";
 import { withTemporarySynth } from "./temp-synth";
-import { setTrafficState, type TrafficState } from "./traffic-state";
+import { setTrafficState } from "./traffic-state";
 
 export interface TrafficChangeRequest {
   /** Environment name or file. */
@@ -59,9 +59,9 @@ export function changeTrafficState(request: TrafficChangeRequest): TrafficChange
   }
   const redundancy = redundancyReport(after);
   if (request.state === "drained") refuseBelowPeak(request.site, file, after, redundancy);
-  const stack = `${after.env}-traffic`;
+  const stack = after.traffic?.stackName;
   let diff: EstateDiff | undefined;
-  if (after.stacks.some((s) => s.name === stack)) {
+  if (stack !== undefined && after.stacks.some((s) => s.name === stack)) {
     const traffic = stackDiff(before, after, stack);
     const label = (state: string) => `${stack} with ${request.site} ${state}`;
     diff = { base: label(edit.previous), head: label(request.state), stacks: [traffic], files: [], security: classifySecurity([traffic]), notes: [] };

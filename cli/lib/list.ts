@@ -1,6 +1,6 @@
 /** `estate list`: every stack with where it deploys, where its state lives and how many resource instances it holds. */
 import { posix } from "node:path";
-import { resourceInstanceCount, type TerraformJson } from "../../constructs/policy";
+import { resourceInstanceCount, type TerraformJson } from "../../terraform-json";
 import type { StackKind } from "../../model";
 import { loadSelectedModels } from "./select";
 import { readSynthOutput } from "./synth-output";

@@ -1,9 +1,9 @@
 /** The text a person reads about policy findings. */
-import { summarize, type Finding } from "../../constructs/policy";
+import { summarize, type Finding } from "../../policy";
 import { formatPath } from "../../model";
 
 /** Policy errors that block a command; the findings are printed, exit 1. */
-export { PolicyError } from "../../constructs/policy";
+export { PolicyError } from "../../policy";
 
 /** Non-compliant findings (suppressed ones included, marked), one block each, then a summary line. */
 export function formatFindings(findings: readonly Finding[]): string[] {

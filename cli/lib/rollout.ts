@@ -229,7 +229,7 @@ export function rolloutStatus(request: RolloutRequest): RolloutStatus {
       .map((s) => {
         const versions: Record<string, number> = {};
         for (const h of s.hosts) versions[h.imageVersion] = (versions[h.imageVersion] ?? 0) + 1;
-        return { site: site.name, service: s.service, versions, outOfService: s.hosts.filter((h) => h.inService === false).map((h) => h.name) };
+        return { site: site.name, service: s.service.name, versions, outOfService: s.hosts.filter((h) => h.inService === false).map((h) => h.name) };
       }),
   );
   return { file, image, position: rolloutPosition(parsed, image, img.rollout!), from: img.version, to: img.rollout!.version, sites, capacity: capacityOf(model, image) };
@@ -241,7 +241,7 @@ export function capacityOf(model: EstateModel, image: string): RolloutCapacity[]
   return model.services
     .filter((s) => s.image === image)
     .map((service) => {
-      const perSite = sites.map((site) => ({ site: site.name, hosts: site.services.find((x) => x.service === service.name)?.hosts ?? [] }));
+      const perSite = sites.map((site) => ({ site: site.name, hosts: site.services.find((x) => x.service.name === service.name)?.hosts ?? [] }));
       const hosts: HostModel[] = perSite.flatMap((p) => p.hosts);
       const out = hosts.filter((h) => h.inService === false).length;
       const serving = hosts.length - out;

@@ -1,7 +1,7 @@
 /** Turning --env, --stack and --drain arguments into environment files, models and stack filters. */
 import picomatch from "picomatch";
 import type { EstateModel } from "../../model";
-import { compareStrings } from "../../constructs/policy";
+import { compareStrings } from "../../util";
 import { environmentFiles, loadEnvironments } from "../../stacks/synthesize";
 import { UsageError } from "./errors";
 

@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { compareStrings, type TerraformJson } from "../../constructs/policy";
+import type { TerraformJson } from "../../terraform-json";
+import { compareStrings } from "../../util";
 import { UsageError } from "./errors";
 
 export interface SynthOutput {

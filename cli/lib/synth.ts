@@ -1,5 +1,6 @@
 /** `estate synth`: synthesize the selected environments and stacks, policy-checked before anything is moved into place. */
-import { resourceInstanceCount, summarize, type Finding } from "../../constructs/policy";
+import { summarize, type Finding } from "../../policy";
+import { resourceInstanceCount } from "../../terraform-json";
 import type { StackKind } from "../../model";
 import { DEPENDENCY_LOCKS_DIR, synthesizeModels, TERRAFORM_LOCK_FILE } from "../../stacks/synthesize";
 import { findingJson } from "./policy";

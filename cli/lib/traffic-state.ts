@@ -4,10 +4,8 @@
  * the file stay byte-for-byte as they were.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap } from "yaml";
-import { formatPath } from "../../model";
+import { formatPath, type TrafficState } from "../../model";
 import { CommandError, UsageError } from "./errors";
-
-export type TrafficState = "active" | "drained";
 
 export interface TrafficEdit {
   /** The file's new text (identical to the input when nothing changes). */

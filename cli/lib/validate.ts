@@ -1,5 +1,5 @@
 /** `estate validate`: the policy pack over the model and a throw-away synthesis of the selected environments. */
-import type { Finding } from "../../constructs/policy";
+import type { Finding } from "../../policy";
 import { loadSelectedModels } from "./select";
 import { withTemporarySynth } from "./temp-synth";
 

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { AMI_ID_PATTERN } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
+import { ValidationError } from "../core";
 
 const ACCOUNT_OR_ALIAS = /^(\d{12}|self|amazon|aws-marketplace|aws-backup-vault)$/;
 
@@ -25,20 +26,19 @@ export class AwsGoldenImage extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsGoldenImageProps) {
     super(scope, id);
-    const path = this.node.path;
     if (props.ami !== undefined) {
       if (props.amiName !== undefined || props.owner !== undefined) {
-        throw new Error(`${path}: give either ami or amiName with owner, not both (got ami "${props.ami}" and amiName "${props.amiName ?? ""}")`);
+        throw new ValidationError(`give either ami or amiName with owner, not both (got ami "${props.ami}" and amiName "${props.amiName ?? ""}")`, this);
       }
-      if (!AMI_ID_PATTERN.test(props.ami)) throw new Error(`${path}: ami must look like "ami-0123456789abcdef0", got "${props.ami}"`);
+      if (!AMI_ID_PATTERN.test(props.ami)) throw new ValidationError(`ami must look like "ami-0123456789abcdef0", got "${props.ami}"`, this);
       this.imageId = props.ami;
       return;
     }
     if (!props.amiName || !props.owner) {
-      throw new Error(`${path}: the image needs an ami id, or an amiName together with its owner account (e.g. owner: "123456789012")`);
+      throw new ValidationError(`the image needs an ami id, or an amiName together with its owner account (e.g. owner: "123456789012")`, this);
     }
     if (!ACCOUNT_OR_ALIAS.test(props.owner)) {
-      throw new Error(`${path}: owner must be a 12-digit account id or one of self, amazon, aws-marketplace, got "${props.owner}"`);
+      throw new ValidationError(`owner must be a 12-digit account id or one of self, amazon, aws-marketplace, got "${props.owner}"`, this);
     }
     const lookup = new DataAwsAmi(this, "Lookup", {
       mostRecent: true,

@@ -2,25 +2,59 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup, type LbTargetGroupHealthCheck } from "@cdktf/provider-aws/lib/lb-target-group";
-import type { HealthCheckModel, ListenerModel, ListenerProtocol, TargetHealthCheckModel } from "../../model";
 import type { IAwsSiteNetwork } from "./site-network";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
+import { ValidationError } from "../core";
 
+/** Elastic Load Balancing v2 load balancer types (`load_balancer_type`): an ALB for HTTP(S), an NLB for TCP/UDP. */
 export type AwsLoadBalancerType = "application" | "network";
 
-/** A listener in the model's (Octavia) vocabulary; ListenerModel satisfies it. */
-export interface AwsServiceListener {
-  readonly protocol: ListenerProtocol;
+/**
+ * What a listener carries, in the toolkit's listener terms (Octavia's): TERMINATED_HTTPS ends TLS at the load
+ * balancer (an ALB HTTPS or an NLB TLS listener), HTTPS passes it through to the backends (NLB only).
+ */
+export type AwsServiceListenerProtocol = "HTTP" | "HTTPS" | "TCP" | "UDP" | "TERMINATED_HTTPS";
+
+/** What a target group checks on its instances (ELB target-group health check protocol, port and path). */
+export interface AwsTargetHealthCheck {
+  /** Protocol of the check (the target group's `health_check.protocol`). */
+  readonly protocol: "HTTP" | "HTTPS" | "TCP";
+  /** Instance port checked. */
   readonly port: number;
-  readonly backendPort: number;
-  /** Certificate of a TERMINATED_HTTPS listener. */
-  readonly tls?: Pick<NonNullable<ListenerModel["tls"]>, "awsCertificateArn">;
-  /** What this listener's target group checks, as the model decides it per pool (model/health-check.ts). */
-  readonly targetHealthCheck: TargetHealthCheckModel;
+  /** Request path of HTTP and HTTPS checks, starting with "/". @default - none (required for HTTP and HTTPS) */
+  readonly path?: string;
 }
 
-/** Timings and expected answers of every target group's check; HealthCheckModel satisfies it. */
-export type AwsServiceHealthCheck = Pick<HealthCheckModel, "intervalSec" | "timeoutSec" | "healthyThreshold" | "unhealthyThreshold" | "expectedCodes">;
+/** One listener of the service; the model's ListenerModel satisfies it. */
+export interface AwsServiceListener {
+  /** Listener protocol as the environment file names it; translated to the ELB protocol of the listener. */
+  readonly protocol: AwsServiceListenerProtocol;
+  /** Port the load balancer listens on, 1-65535. */
+  readonly port: number;
+  /** Port the instances serve on (the target group's `port`), 1-65535. */
+  readonly backendPort: number;
+  /** ACM certificate of a TERMINATED_HTTPS listener. @default - none (required for TERMINATED_HTTPS) */
+  readonly tls?: {
+    /** ARN of the ACM certificate the listener presents (`certificate_arn`). */
+    readonly awsCertificateArn: string;
+  };
+  /** What this listener's target group checks (the model decides it per pool: model/health-check.ts). */
+  readonly targetHealthCheck: AwsTargetHealthCheck;
+}
+
+/** Timings and expected answers of every target group's check; the model's HealthCheckModel satisfies it. */
+export interface AwsServiceHealthCheck {
+  /** Seconds between checks, 5-300 (ELB HealthCheckIntervalSeconds). */
+  readonly intervalSec: number;
+  /** Seconds without an answer that fail a check, from 2 to less than the interval (ELB HealthCheckTimeoutSeconds). */
+  readonly timeoutSec: number;
+  /** Consecutive successes before a target is healthy, 2-10. */
+  readonly healthyThreshold: number;
+  /** Consecutive failures before a target is unhealthy, 2-10. */
+  readonly unhealthyThreshold: number;
+  /** HTTP codes that count as healthy (the target group's `matcher`), e.g. "200" or "200-299". */
+  readonly expectedCodes: string;
+}
 
 /** A target group of the service, for the fleet to register its instances in. */
 export interface AwsTargetGroupRef {
@@ -28,6 +62,7 @@ export interface AwsTargetGroupRef {
   readonly listenerPort: number;
   /** Instance port the group sends traffic to. */
   readonly port: number;
+  /** ARN of the `aws_lb_target_group`, a Terraform reference. */
   readonly targetGroupArn: string;
 }
 
@@ -40,8 +75,9 @@ export const DEFAULT_CROSS_ZONE_LOAD_BALANCING = true;
 /** AWS limits load balancer names to 32 characters. */
 export const MAX_LOAD_BALANCER_NAME_LENGTH = 32;
 
-const LAYER7: readonly ListenerProtocol[] = ["HTTP", "HTTPS", "TERMINATED_HTTPS"];
+const LAYER7: readonly AwsServiceListenerProtocol[] = ["HTTP", "HTTPS", "TERMINATED_HTTPS"];
 
+/** Props of {@link AwsServiceLoadBalancer}; every value comes from the model. */
 export interface AwsServiceLoadBalancerProps {
   /** Exact load balancer name, as the model decides it: the traffic stack looks the load balancer up by it. */
   readonly loadBalancerName: string;
@@ -51,7 +87,9 @@ export interface AwsServiceLoadBalancerProps {
   readonly network: Pick<IAwsSiteNetwork, "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "internetGateway">;
   /** An internal load balancer in the private subnets, reachable from the VPC and its peers only. @default false */
   readonly internal?: boolean;
+  /** Security groups of the load balancer, e.g. {@link AwsServiceSecurity.loadBalancerSecurityGroupId}. */
   readonly securityGroupIds: readonly string[];
+  /** Listeners, one per `services[].listeners[]` entry, each with its own target group. */
   readonly listeners: readonly AwsServiceListener[];
   /** Timings of every target group's health check (what each probes comes with its listener). */
   readonly healthCheck: AwsServiceHealthCheck;
@@ -70,10 +108,13 @@ export interface AwsServiceLoadBalancerProps {
  * the model's ACM certificate and a TLS 1.2+ policy; backends then speak plain HTTP (ALB) or TCP (NLB).
  */
 export class AwsServiceLoadBalancer extends Construct {
+  /** ARN of the `aws_lb`, a Terraform reference. */
   readonly loadBalancerArn: string;
+  /** DNS name AWS gives the load balancer; the traffic stack looks it up by name instead of reading it from here. */
   readonly dnsName: string;
   /** Route 53 zone id of the load balancer's DNS name, for alias records. */
   readonly zoneId: string;
+  /** The target groups, one per listener, for the fleet's attachments. */
   readonly targetGroups: readonly AwsTargetGroupRef[];
 
   constructor(scope: Construct, id: string, props: AwsServiceLoadBalancerProps) {
@@ -130,71 +171,73 @@ export class AwsServiceLoadBalancer extends Construct {
   }
 
   private validate(props: AwsServiceLoadBalancerProps): void {
-    const path = this.node.path;
     const name = props.loadBalancerName;
     if (name.length === 0 || name.length > MAX_LOAD_BALANCER_NAME_LENGTH || !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(name) || name.startsWith("internal-")) {
-      throw new Error(
-        `${path}: loadBalancerName "${name}" is not a valid AWS load balancer name: 1-${MAX_LOAD_BALANCER_NAME_LENGTH} letters, digits and dashes, not starting or ending with a dash nor starting with "internal-"`,
+      throw new ValidationError(
+        `loadBalancerName "${name}" is not a valid AWS load balancer name: 1-${MAX_LOAD_BALANCER_NAME_LENGTH} letters, digits and dashes, not starting or ending with a dash nor starting with "internal-"`,
+        this,
       );
     }
     if (props.network.publicSubnetIds.length < 2) {
-      throw new Error(`${path}: a load balancer needs public subnets in at least two availability zones, got ${props.network.publicSubnetIds.length}`);
+      throw new ValidationError(`a load balancer needs public subnets in at least two availability zones, got ${props.network.publicSubnetIds.length}`, this);
     }
-    if (props.listeners.length === 0) throw new Error(`${path}: listeners is empty; a load balancer needs at least one listener`);
+    if (props.listeners.length === 0) throw new ValidationError(`listeners is empty; a load balancer needs at least one listener`, this);
     const alb = props.loadBalancerType === "application";
     const ports = new Set<number>();
     for (const l of props.listeners) {
-      if (ports.has(l.port)) throw new Error(`${path}: port ${l.port} has two listeners; a load balancer listens once per port`);
+      if (ports.has(l.port)) throw new ValidationError(`port ${l.port} has two listeners; a load balancer listens once per port`, this);
       ports.add(l.port);
       if (alb && !LAYER7.includes(l.protocol)) {
-        throw new Error(`${path}: an application load balancer cannot carry the ${l.protocol} listener on port ${l.port}; use loadBalancerType "network"`);
+        throw new ValidationError(`an application load balancer cannot carry the ${l.protocol} listener on port ${l.port}; use loadBalancerType "network"`, this);
       }
       if (alb && l.protocol === "HTTPS") {
-        throw new Error(
-          `${path}: the HTTPS listener on port ${l.port} passes TLS through to the backends, which an application load balancer cannot do; use loadBalancerType "network", or TERMINATED_HTTPS with a certificate`,
+        throw new ValidationError(
+          `the HTTPS listener on port ${l.port} passes TLS through to the backends, which an application load balancer cannot do; use loadBalancerType "network", or TERMINATED_HTTPS with a certificate`,
+          this,
         );
       }
       if (l.protocol === "TERMINATED_HTTPS" && !l.tls?.awsCertificateArn) {
-        throw new Error(`${path}: the TERMINATED_HTTPS listener on port ${l.port} needs tls.awsCertificateArn (an ACM certificate ARN)`);
+        throw new ValidationError(`the TERMINATED_HTTPS listener on port ${l.port} needs tls.awsCertificateArn (an ACM certificate ARN)`, this);
       }
       if (l.protocol !== "TERMINATED_HTTPS" && l.tls) {
-        throw new Error(`${path}: the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`);
+        throw new ValidationError(`the ${l.protocol} listener on port ${l.port} has a certificate, which only TERMINATED_HTTPS listeners use`, this);
       }
     }
     for (const l of props.listeners) {
       const check = l.targetHealthCheck;
       if (alb && check.protocol === "TCP") {
-        throw new Error(`${path}: application load balancers check targets over HTTP or HTTPS, but the health check of listener ${l.port} is TCP; give it protocol HTTP and a path`);
+        throw new ValidationError(`application load balancers check targets over HTTP or HTTPS, but the health check of listener ${l.port} is TCP; give it protocol HTTP and a path`, this);
       }
       if (check.protocol !== "TCP" && !check.path?.startsWith("/")) {
-        throw new Error(`${path}: an ${check.protocol} health check needs a path starting with "/", got "${check.path ?? ""}"`);
+        throw new ValidationError(`an ${check.protocol} health check needs a path starting with "/", got "${check.path ?? ""}"`, this);
       }
     }
     const hc = props.healthCheck;
     if (hc.timeoutSec < 2 || hc.timeoutSec >= hc.intervalSec) {
-      throw new Error(
-        `${path}: health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
+      throw new ValidationError(
+        `health-check timeoutSec must be at least 2 and less than intervalSec (${hc.intervalSec}), got ${hc.timeoutSec}; Elastic Load Balancing rejects anything else`,
+        this,
       );
     }
-    if (hc.intervalSec < 5 || hc.intervalSec > 300) throw new Error(`${path}: health-check intervalSec must be from 5 to 300, got ${hc.intervalSec}`);
+    if (hc.intervalSec < 5 || hc.intervalSec > 300) throw new ValidationError(`health-check intervalSec must be from 5 to 300, got ${hc.intervalSec}`, this);
     for (const [what, n] of [["healthyThreshold", hc.healthyThreshold], ["unhealthyThreshold", hc.unhealthyThreshold]] as const) {
-      if (!Number.isInteger(n) || n < 2 || n > 10) throw new Error(`${path}: health-check ${what} must be from 2 to 10, got ${n}`);
+      if (!Number.isInteger(n) || n < 2 || n > 10) throw new ValidationError(`health-check ${what} must be from 2 to 10, got ${n}`, this);
     }
   }
 }
 
-function listenerProtocol(protocol: ListenerProtocol, alb: boolean): string {
+function listenerProtocol(protocol: AwsServiceListenerProtocol, alb: boolean): string {
   if (alb) return protocol === "TERMINATED_HTTPS" ? "HTTPS" : "HTTP";
   if (protocol === "UDP") return "UDP";
   return protocol === "TERMINATED_HTTPS" ? "TLS" : "TCP";
 }
 
-function targetProtocol(protocol: ListenerProtocol, alb: boolean): string {
+function targetProtocol(protocol: AwsServiceListenerProtocol, alb: boolean): string {
   if (alb) return "HTTP";
   return protocol === "UDP" ? "UDP" : "TCP";
 }
 
-function healthCheckOf(check: TargetHealthCheckModel, hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
+function healthCheckOf(check: AwsTargetHealthCheck, hc: AwsServiceHealthCheck): LbTargetGroupHealthCheck {
   return {
     enabled: true,
     protocol: check.protocol,

@@ -3,9 +3,10 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCoverage } from "../../model";
+import { DEFAULT_NODE_EXPORTER_PORT, describeCoverage, isValidCidr, publicCoverage, WORLD_IPV4_CIDR } from "../../model";
 import type { AwsLoadBalancerType, AwsServiceListener } from "./service-load-balancer";
 import type { IAwsSiteNetwork } from "./site-network";
+import { ValidationError } from "../core";
 
 /** Default for {@link AwsServiceSecurityProps.sshPort}. */
 export const DEFAULT_SSH_PORT = 22;
@@ -15,12 +16,12 @@ export const DEFAULT_AWS_NODE_EXPORTER_PORT = DEFAULT_NODE_EXPORTER_PORT;
 export function route53HealthCheckersPrefixListName(region: string): string {
   return `com.amazonaws.${region}.route53-healthchecks`;
 }
-/** Instances reach package mirrors, NTP and the like through the NAT gateways. */
-export const INSTANCE_EGRESS_CIDR = "0.0.0.0/0";
 
+/** Props of {@link AwsServiceSecurity}; every value comes from the model. */
 export interface AwsServiceSecurityProps {
   /** Base of the security group names: `<name>-lb` and `<name>-instances`. */
   readonly name: string;
+  /** The VPC the security groups belong to ({@link AwsSiteNetwork}). */
   readonly network: Pick<IAwsSiteNetwork, "vpcId" | "vpcCidr">;
   /** Decides how instances see load-balanced traffic: from the ALB's group, or with client addresses (NLB). */
   readonly loadBalancerType: AwsLoadBalancerType;
@@ -76,7 +77,9 @@ interface PortRule {
  * Every rule is its own `aws_vpc_security_group_*_rule`, with `for_each` keyed `<protocol>-<port>-<source>`.
  */
 export class AwsServiceSecurity extends Construct {
+  /** ID of the load balancer's `aws_security_group`: client networks in, the instance ports out. */
   readonly loadBalancerSecurityGroupId: string;
+  /** ID of the instances' `aws_security_group`: add rules to it with `aws_vpc_security_group_ingress_rule`. */
   readonly instanceSecurityGroupId: string;
 
   constructor(scope: Construct, id: string, props: AwsServiceSecurityProps) {
@@ -138,7 +141,8 @@ export class AwsServiceSecurity extends Construct {
     new VpcSecurityGroupEgressRule(this, "InstanceEgress", {
       securityGroupId: instanceGroup.id,
       ipProtocol: "-1",
-      cidrIpv4: INSTANCE_EGRESS_CIDR,
+      // Instances reach package mirrors, NTP and the like anywhere, through the NAT gateways.
+      cidrIpv4: WORLD_IPV4_CIDR,
       description: "Egress through the NAT gateways",
     });
 
@@ -147,11 +151,10 @@ export class AwsServiceSecurity extends Construct {
   }
 
   private validate(props: AwsServiceSecurityProps): void {
-    const path = this.node.path;
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,240}$/.test(props.name) || props.name.startsWith("sg-")) {
-      throw new Error(`${path}: name "${props.name}" cannot name a security group: use letters, digits, ".", "_" and "-", not starting with "sg-"`);
+      throw new ValidationError(`name "${props.name}" cannot name a security group: use letters, digits, ".", "_" and "-", not starting with "sg-"`, this);
     }
-    if (props.listeners.length === 0) throw new Error(`${path}: listeners is empty; a service needs at least one listener`);
+    if (props.listeners.length === 0) throw new ValidationError(`listeners is empty; a service needs at least one listener`, this);
     const ports: [string, number][] = [
       ...props.listeners.flatMap((l): [string, number][] => [[`listener port`, l.port], [`backend port`, l.backendPort]]),
       ["healthCheckPort", props.healthCheckPort],
@@ -159,7 +162,7 @@ export class AwsServiceSecurity extends Construct {
       ["nodeExporterPort", props.nodeExporterPort ?? DEFAULT_AWS_NODE_EXPORTER_PORT],
     ];
     for (const [what, port] of ports) {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${path}: ${what} must be a whole number from 1 to 65535, got ${port}`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ValidationError(`${what} must be a whole number from 1 to 65535, got ${port}`, this);
     }
     const lists: [string, readonly string[]][] = [
       ["allowedCidrs", props.allowedCidrs],
@@ -167,14 +170,14 @@ export class AwsServiceSecurity extends Construct {
       ["monitoringCidrs", props.monitoringCidrs ?? [props.network.vpcCidr]],
     ];
     for (const [what, cidrs] of lists) {
-      if (cidrs.length === 0) throw new Error(`${path}: ${what} is empty; list at least one network`);
+      if (cidrs.length === 0) throw new ValidationError(`${what} is empty; list at least one network`, this);
       for (const cidr of cidrs) {
-        if (!isValidCidr(cidr)) throw new Error(`${path}: ${what} holds "${cidr}", which is not an IPv4 network such as 192.0.2.0/26`);
+        if (!isValidCidr(cidr)) throw new ValidationError(`${what} holds "${cidr}", which is not an IPv4 network such as 192.0.2.0/26`, this);
       }
     }
     // Judged by what the networks cover together: 0.0.0.0/1 and 128.0.0.0/1 open as much as 0.0.0.0/0.
     const reach = publicCoverage(props.adminCidrs);
-    if (reach.internetScale) throw new Error(`${path}: adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks instead`);
+    if (reach.internetScale) throw new ValidationError(`adminCidrs would open SSH to ${describeCoverage(reach)}; list the admin networks instead`, this);
   }
 }
 

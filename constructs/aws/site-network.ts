@@ -8,10 +8,8 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { cidrContains, cidrsOverlap, isValidCidr, parseCidr } from "../../model";
-
-/** Route to everything outside the VPC: the internet gateway for public subnets, the zone's NAT for private ones. */
-export const DEFAULT_ROUTE_CIDR = "0.0.0.0/0";
+import { cidrContains, cidrsOverlap, isValidCidr, parseCidr, WORLD_IPV4_CIDR } from "../../model";
+import { ValidationError } from "../core";
 
 /** Default for {@link AwsSiteNetworkProps.natGatewayPerZone}. */
 export const DEFAULT_NAT_GATEWAY_PER_ZONE = true;
@@ -31,8 +29,11 @@ export interface AwsSiteNetworkZone {
 
 /** What the other AWS constructs need from a site network. */
 export interface IAwsSiteNetwork {
+  /** ID of the `aws_vpc`, a Terraform reference. */
   readonly vpcId: string;
+  /** IPv4 CIDR of the VPC (`sites.aws.vpcCidr`), e.g. `10.40.0.0/16`. */
   readonly vpcCidr: string;
+  /** The availability zones with their public and private subnet CIDRs, as the model planned them. */
   readonly zones: readonly AwsSiteNetworkZone[];
   /** Public subnet ids, one per zone in zone order: where internet-facing load balancers live. */
   readonly publicSubnetIds: readonly string[];
@@ -55,6 +56,7 @@ export interface IAwsSiteNetwork {
   readonly privateEgress?: readonly ITerraformDependable[];
 }
 
+/** Props of {@link AwsSiteNetwork}; every value comes from the model (`sites.aws`). */
 export interface AwsSiteNetworkProps {
   /** Prefix of every Name tag, normally the site's stack name (`dev-aws`). */
   readonly name: string;
@@ -77,12 +79,16 @@ export interface AwsSiteNetworkProps {
  * the production-grade layout in which a zone outage takes only its own egress down.
  */
 export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
+  /** ID of the `aws_vpc`, a Terraform reference. */
   readonly vpcId: string;
+  /** IPv4 CIDR of the VPC (`sites.aws.vpcCidr`), e.g. `10.40.0.0/16`. */
   readonly vpcCidr: string;
+  /** The availability zones with their public and private subnet CIDRs, as the model planned them. */
   readonly zones: readonly AwsSiteNetworkZone[];
   readonly publicSubnetIds: readonly string[];
   /** Private subnet id per zone name. */
   readonly privateSubnetIds: Readonly<Record<string, string>>;
+  /** ID of the VPC's `aws_internet_gateway`. */
   readonly internetGatewayId: string;
   /** NAT gateway ids in zone order (one entry when `natGatewayPerZone` is false). */
   readonly natGatewayIds: readonly string[];
@@ -104,7 +110,8 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
     const igw = new InternetGateway(this, "InternetGateway", { vpcId: vpc.id, tags: { Name: props.name } });
 
     const publicRoutes = new RouteTable(this, "PublicRouteTable", { vpcId: vpc.id, tags: { Name: `${props.name}-public` } });
-    new Route(this, "PublicDefaultRoute", { routeTableId: publicRoutes.id, destinationCidrBlock: DEFAULT_ROUTE_CIDR, gatewayId: igw.id });
+    // Default routes send everything outside the VPC to the internet gateway (public subnets) or the zone's NAT.
+    new Route(this, "PublicDefaultRoute", { routeTableId: publicRoutes.id, destinationCidrBlock: WORLD_IPV4_CIDR, gatewayId: igw.id });
 
     const publicSubnetIds: string[] = [];
     const privateSubnetIds: Record<string, string> = {};
@@ -146,7 +153,7 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
       const privateRoutes = new RouteTable(ns, "PrivateRouteTable", { vpcId: vpc.id, tags: { Name: `${props.name}-private-${zone.name}` } });
       const egressRoute = new Route(ns, "PrivateDefaultRoute", {
         routeTableId: privateRoutes.id,
-        destinationCidrBlock: DEFAULT_ROUTE_CIDR,
+        destinationCidrBlock: WORLD_IPV4_CIDR,
         natGatewayId: natGatewayIds[natGatewayIds.length - 1],
       });
       const association = new RouteTableAssociation(ns, "PrivateRouteTableAssociation", { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
@@ -170,32 +177,32 @@ export class AwsSiteNetwork extends Construct implements IAwsSiteNetwork {
   }
 
   private validate(props: AwsSiteNetworkProps): void {
-    const path = this.node.path;
-    if (!isValidCidr(props.vpcCidr)) throw new Error(`${path}: vpcCidr must be an IPv4 network such as 10.40.0.0/16, got "${props.vpcCidr}"`);
+    if (!isValidCidr(props.vpcCidr)) throw new ValidationError(`vpcCidr must be an IPv4 network such as 10.40.0.0/16, got "${props.vpcCidr}"`, this);
     const vpcPrefix = parseCidr(props.vpcCidr).prefix;
     if (vpcPrefix < 16 || vpcPrefix > 28) {
-      throw new Error(`${path}: vpcCidr ${props.vpcCidr} has a /${vpcPrefix} prefix; AWS accepts VPCs from /16 to /28`);
+      throw new ValidationError(`vpcCidr ${props.vpcCidr} has a /${vpcPrefix} prefix; AWS accepts VPCs from /16 to /28`, this);
     }
     if (props.zones.length < MIN_AWS_ZONES) {
-      throw new Error(
-        `${path}: zones lists ${props.zones.length} availability zone(s); load balancers need subnets in at least ${MIN_AWS_ZONES}, so list at least ${MIN_AWS_ZONES} zones`,
+      throw new ValidationError(
+        `zones lists ${props.zones.length} availability zone(s); load balancers need subnets in at least ${MIN_AWS_ZONES}, so list at least ${MIN_AWS_ZONES} zones`,
+        this,
       );
     }
     const vpc = parseCidr(props.vpcCidr);
     const seenZones = new Set<string>();
     const subnets: { cidr: string; what: string }[] = [];
     for (const zone of props.zones) {
-      if (seenZones.has(zone.name)) throw new Error(`${path}: zone "${zone.name}" is listed twice; each availability zone gets one pair of subnets`);
+      if (seenZones.has(zone.name)) throw new ValidationError(`zone "${zone.name}" is listed twice; each availability zone gets one pair of subnets`, this);
       seenZones.add(zone.name);
       for (const [kind, cidr] of [["private", zone.privateSubnetCidr], ["public", zone.publicSubnetCidr]] as const) {
         const what = `${kind} subnet ${cidr} of zone "${zone.name}"`;
-        if (!isValidCidr(cidr)) throw new Error(`${path}: ${kind}SubnetCidr of zone "${zone.name}" must be an IPv4 network such as 10.40.0.0/20, got "${cidr}"`);
+        if (!isValidCidr(cidr)) throw new ValidationError(`${kind}SubnetCidr of zone "${zone.name}" must be an IPv4 network such as 10.40.0.0/20, got "${cidr}"`, this);
         const net = parseCidr(cidr);
         if (!cidrContains(vpc, net.base) || !cidrContains(vpc, net.base + net.size - 1)) {
-          throw new Error(`${path}: ${what} is not inside the VPC ${props.vpcCidr}; carve every subnet from the VPC range`);
+          throw new ValidationError(`${what} is not inside the VPC ${props.vpcCidr}; carve every subnet from the VPC range`, this);
         }
         const clash = subnets.find((s) => cidrsOverlap(parseCidr(s.cidr), net));
-        if (clash) throw new Error(`${path}: ${what} overlaps ${clash.what}; subnets of a VPC must not overlap`);
+        if (clash) throw new ValidationError(`${what} overlaps ${clash.what}; subnets of a VPC must not overlap`, this);
         subnets.push({ cidr, what });
       }
     }

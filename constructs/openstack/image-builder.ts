@@ -5,10 +5,12 @@ import { DataOpenstackNetworkingNetworkV2 } from "../../.gen/providers/openstack
 import { DataOpenstackNetworkingSubnetV2 } from "../../.gen/providers/openstack/data-openstack-networking-subnet-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
-import { ServiceSecurityGroup } from "./service-security-group";
+import { terraformLiteral } from "../terraform-literal";
+import { OpenstackServiceSecurityGroup } from "./service-security-group";
+import { ValidationError } from "../core";
 
-export interface ImageBuilderProps {
+/** Props of {@link OpenstackImageBuilder}; every value comes from the model (`bake` in the environment file). */
+export interface OpenstackImageBuilderProps {
   /** Instance name. */
   readonly name: string;
   /** Name of the site network and subnet to join (looked up by name: the bake stack never references the site stack). */
@@ -17,23 +19,28 @@ export interface ImageBuilderProps {
   readonly ip: string;
   /** Base (distribution) image name in Glance. */
   readonly baseImageName: string;
+  /** Nova flavor of the builder (`bake.flavor`). */
   readonly flavorName: string;
+  /** Nova key pair injected into the builder (`ssh.keyName`). */
   readonly keyPairName: string;
+  /** Nova availability zone of the builder, the site's first. */
   readonly availabilityZone: string;
+  /** Networks SSH to the builder is allowed from (`adminCidrs`). */
   readonly adminCidrs: readonly string[];
 }
 
 /** A throw-away instance that Ansible bakes a golden image on; lives in its own stack. */
-export class ImageBuilder extends Construct {
+export class OpenstackImageBuilder extends Construct {
+  /** Nova name of the builder instance, the host name Ansible reaches it by. */
   readonly instanceName: string;
 
-  constructor(scope: Construct, id: string, props: ImageBuilderProps) {
+  constructor(scope: Construct, id: string, props: OpenstackImageBuilderProps) {
     super(scope, id);
-    if (!isValidIpv4(props.ip)) throw new Error(`${this.node.path}: ip must be an IPv4 address, got "${props.ip}"`);
+    if (!isValidIpv4(props.ip)) throw new ValidationError(`ip must be an IPv4 address, got "${props.ip}"`, this);
     const network = new DataOpenstackNetworkingNetworkV2(this, "Network", { name: terraformLiteral(props.siteNetworkName) });
     const subnet = new DataOpenstackNetworkingSubnetV2(this, "Subnet", { name: terraformLiteral(props.siteNetworkName), networkId: network.id });
     const image = new DataOpenstackImagesImageV2(this, "BaseImage", { name: terraformLiteral(props.baseImageName), mostRecent: true });
-    const security = new ServiceSecurityGroup(this, "SecurityGroup", {
+    const security = new OpenstackServiceSecurityGroup(this, "SecurityGroup", {
       name: props.name,
       servicePorts: [],
       loadBalancerSourceCidrs: [],

@@ -1,6 +1,6 @@
 export * from "./fleet";
 export * from "./floating-vip";
-export * from "./octavia-load-balancer";
+export * from "./service-load-balancer";
 export * from "./server-group";
 export * from "./service-security-group";
 export * from "./site-network";

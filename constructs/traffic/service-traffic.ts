@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
-import type { HealthCheckModel, PublicHealthCheckModel } from "../../model";
-import { DEFAULT_RECORD_TTL_SEC, WeightedServiceRecord, type WeightedRecordTarget } from "./weighted-service-record";
+import { DEFAULT_RECORD_TTL_SEC, WeightedServiceRecord, type Route53HealthCheckType, type WeightedRecordTarget } from "./weighted-service-record";
+import { ValidationError } from "../core";
 
 /** Services that check their backends at least this often get Route 53's fast (10 s) interval, others 30 s. */
 export const FAST_REQUEST_INTERVAL_UP_TO_SEC = 10;
@@ -11,10 +11,16 @@ export interface ServiceTrafficEndpoint {
   readonly site: string;
   /** The site's effective weight (0 when drained). */
   readonly weight: number;
+  /**
+   * Where the site's record points: the fixed public VIP of an OpenStack site, or the AWS load balancer found by
+   * name.
+   */
   readonly target: WeightedRecordTarget;
 }
 
+/** Props of {@link ServiceTraffic}; every value comes from the model (`traffic` and `services[]`). */
 export interface ServiceTrafficProps {
+  /** ID of the Route 53 hosted zone the records go into. */
   readonly zoneId: string;
   /** Fully qualified service name, e.g. `web.dev.example.net`. */
   readonly recordName: string;
@@ -24,9 +30,24 @@ export interface ServiceTrafficProps {
    * What the health checkers probe on each site's public entry point: protocol, public listener port and path, as
    * the model decides it (model/health-check.ts); PublicHealthCheckModel satisfies it.
    */
-  readonly publicHealthCheck: PublicHealthCheckModel;
-  /** The service's health check: its interval and failure count carry over to Route 53. */
-  readonly healthCheck: Pick<HealthCheckModel, "intervalSec" | "unhealthyThreshold">;
+  readonly publicHealthCheck: {
+    /** Route 53 health check type (`type`): HTTP, HTTPS or TCP. */
+    readonly protocol: Route53HealthCheckType;
+    /** Public listener port probed. */
+    readonly listenerPort: number;
+    /** Request path of HTTP and HTTPS checks. @default - none (required for HTTP and HTTPS) */
+    readonly path?: string;
+  };
+  /** The service's health check: its interval (seconds) and failure count carry over to Route 53; HealthCheckModel satisfies it. */
+  readonly healthCheck: {
+    /**
+     * Seconds between the service's own checks: up to {@link FAST_REQUEST_INTERVAL_UP_TO_SEC} gets Route 53's fast
+     * 10-second `request_interval`, anything longer the standard 30.
+     */
+    readonly intervalSec: number;
+    /** Consecutive failures before an endpoint is unhealthy: Route 53's `failure_threshold`, 1-10. */
+    readonly unhealthyThreshold: number;
+  };
   /** Sites that run the service, in a stable order. */
   readonly endpoints: readonly ServiceTrafficEndpoint[];
 }
@@ -38,20 +59,21 @@ export interface ServiceTrafficProps {
  * would send nothing anywhere is refused.
  */
 export class ServiceTraffic extends Construct {
+  /** One weighted record with its health check per site that runs the service. */
   readonly records: readonly WeightedServiceRecord[];
 
   constructor(scope: Construct, id: string, props: ServiceTrafficProps) {
     super(scope, id);
-    const path = this.node.path;
-    if (props.endpoints.length === 0) throw new Error(`${path}: endpoints is empty; a service name needs at least one site to point at`);
+    if (props.endpoints.length === 0) throw new ValidationError(`endpoints is empty; a service name needs at least one site to point at`, this);
     const sites = new Set<string>();
     for (const e of props.endpoints) {
-      if (sites.has(e.site)) throw new Error(`${path}: site "${e.site}" is listed twice; each site gets one weighted record`);
+      if (sites.has(e.site)) throw new ValidationError(`site "${e.site}" is listed twice; each site gets one weighted record`, this);
       sites.add(e.site);
     }
     if (props.endpoints.every((e) => e.weight === 0)) {
-      throw new Error(
-        `${path}: every record of ${props.recordName} has weight 0 (sites: ${[...sites].join(", ")}); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0`,
+      throw new ValidationError(
+        `every record of ${props.recordName} has weight 0 (sites: ${[...sites].join(", ")}); Route 53 treats a set whose weights are all 0 as equally weighted and would send traffic to drained sites; keep at least one site that runs the service active with a weight above 0`,
+        this,
       );
     }
     const check = props.publicHealthCheck;

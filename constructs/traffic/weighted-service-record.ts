@@ -4,7 +4,8 @@ import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { isValidIpv4, UNREACHABLE_RANGES } from "../../model";
-import { terraformLiteral } from "../private/terraform-literal";
+import { terraformLiteral } from "../terraform-literal";
+import { ValidationError } from "../core";
 
 /** Route 53 health-check types the toolkit renders (aws_route53_health_check `type`). */
 export type Route53HealthCheckType = "HTTP" | "HTTPS" | "TCP";
@@ -34,6 +35,7 @@ export type WeightedRecordTarget =
       readonly loadBalancerName: string;
     };
 
+/** Props of {@link WeightedServiceRecord}; every value comes from the model. */
 export interface WeightedServiceRecordProps {
   /** Hosted zone the record lives in. */
   readonly zoneId: string;
@@ -43,9 +45,11 @@ export interface WeightedServiceRecordProps {
   readonly setIdentifier: string;
   /** Share of the traffic relative to the other records of the name, 0-255; 0 takes no traffic. */
   readonly weight: number;
+  /** What the record answers with: an A record to a fixed address, or an alias to an AWS load balancer. */
   readonly target: WeightedRecordTarget;
   /** TTL of the A record (alias records take the target's). @default 60 */
   readonly ttlSec?: number;
+  /** Route 53 health check type (`type`): HTTP, HTTPS or TCP. */
   readonly healthCheckType: Route53HealthCheckType;
   /** Port the health checkers connect to: the load balancer's public listener port. */
   readonly healthCheckPort: number;
@@ -63,7 +67,9 @@ export interface WeightedServiceRecordProps {
  * health check) but sends it no traffic: how a site is drained.
  */
 export class WeightedServiceRecord extends Construct {
+  /** ID of the `aws_route53_health_check`, a Terraform reference. */
   readonly healthCheckId: string;
+  /** Fully qualified name of the record, as Route 53 reports it (`fqdn`). */
   readonly recordFqdn: string;
 
   constructor(scope: Construct, id: string, props: WeightedServiceRecordProps) {
@@ -101,37 +107,36 @@ export class WeightedServiceRecord extends Construct {
   }
 
   private validate(props: WeightedServiceRecordProps): void {
-    const path = this.node.path;
     if (!Number.isInteger(props.weight) || props.weight < 0 || props.weight > MAX_ROUTE53_WEIGHT) {
-      throw new Error(`${path}: weight must be a whole number from 0 to ${MAX_ROUTE53_WEIGHT}, got ${props.weight}`);
+      throw new ValidationError(`weight must be a whole number from 0 to ${MAX_ROUTE53_WEIGHT}, got ${props.weight}`, this);
     }
     if (props.setIdentifier.length === 0 || props.setIdentifier.length > 128) {
-      throw new Error(`${path}: setIdentifier must be 1 to 128 characters, got "${props.setIdentifier}"`);
+      throw new ValidationError(`setIdentifier must be 1 to 128 characters, got "${props.setIdentifier}"`, this);
     }
     const ttl = props.ttlSec ?? DEFAULT_RECORD_TTL_SEC;
-    if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`${path}: ttlSec must be a whole number of seconds, got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 0) throw new ValidationError(`ttlSec must be a whole number of seconds, got ${ttl}`, this);
     if ("ipAddress" in props.target) {
       const ip = props.target.ipAddress;
-      if (!isValidIpv4(ip)) throw new Error(`${path}: target ipAddress must be an IPv4 address, got "${ip}"`);
+      if (!isValidIpv4(ip)) throw new ValidationError(`target ipAddress must be an IPv4 address, got "${ip}"`, this);
       const range = ipaddr.IPv4.parse(ip).range();
       if (UNREACHABLE_RANGES.includes(range)) {
-        throw new Error(`${path}: target ipAddress ${ip} is a ${range} address; Route 53 health checkers probe from the internet and cannot reach it`);
+        throw new ValidationError(`target ipAddress ${ip} is a ${range} address; Route 53 health checkers probe from the internet and cannot reach it`, this);
       }
     } else if (props.target.loadBalancerName.length === 0) {
-      throw new Error(`${path}: target loadBalancerName is empty`);
+      throw new ValidationError(`target loadBalancerName is empty`, this);
     }
     const port = props.healthCheckPort;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${path}: healthCheckPort must be from 1 to 65535, got ${port}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ValidationError(`healthCheckPort must be from 1 to 65535, got ${port}`, this);
     if (props.healthCheckType === "TCP") {
-      if (props.healthCheckPath !== undefined) throw new Error(`${path}: a TCP health check has no path, got "${props.healthCheckPath}"`);
+      if (props.healthCheckPath !== undefined) throw new ValidationError(`a TCP health check has no path, got "${props.healthCheckPath}"`, this);
     } else if (!props.healthCheckPath?.startsWith("/")) {
-      throw new Error(`${path}: an ${props.healthCheckType} health check needs a healthCheckPath starting with "/", got "${props.healthCheckPath ?? ""}"`);
+      throw new ValidationError(`an ${props.healthCheckType} health check needs a healthCheckPath starting with "/", got "${props.healthCheckPath ?? ""}"`, this);
     }
     const threshold = props.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD;
-    if (!Number.isInteger(threshold) || threshold < 1 || threshold > 10) throw new Error(`${path}: failureThreshold must be from 1 to 10, got ${threshold}`);
+    if (!Number.isInteger(threshold) || threshold < 1 || threshold > 10) throw new ValidationError(`failureThreshold must be from 1 to 10, got ${threshold}`, this);
     const interval = props.requestIntervalSec ?? DEFAULT_REQUEST_INTERVAL_SEC;
     if (!ROUTE53_REQUEST_INTERVALS.includes(interval)) {
-      throw new Error(`${path}: requestIntervalSec must be 10 or 30 (the intervals Route 53 offers), got ${interval}`);
+      throw new ValidationError(`requestIntervalSec must be 10 or 30 (the intervals Route 53 offers), got ${interval}`, this);
     }
   }
 }

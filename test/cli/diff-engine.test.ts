@@ -1,4 +1,4 @@
-import type { TerraformJson } from "../../constructs/policy";
+import type { TerraformJson } from "../../terraform-json";
 import { diffStack } from "../../cli/lib/diff/engine";
 import { forceNewCatalog, loadForceNewCatalog } from "../../cli/lib/diff/force-new";
 import { groupChanges } from "../../cli/lib/diff/group";

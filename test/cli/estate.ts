@@ -14,11 +14,12 @@ export interface EstateRun {
   readonly stderr: string;
 }
 
-export function estate(args: readonly string[], options: { cwd?: string } = {}): EstateRun {
+/** `env` adds to (or overrides) this process's environment for the run. */
+export function estate(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): EstateRun {
   const r = spawnSync(process.execPath, [ESTATE_BIN, ...args], {
     cwd: options.cwd ?? PROJECT,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, ...options.env, NO_COLOR: "1" },
     timeout: 120_000,
     maxBuffer: 32 * 1024 * 1024,
   });

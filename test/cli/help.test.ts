@@ -11,6 +11,7 @@ const COMMANDS: readonly [string, string][] = [
   ["drain", "estate drain os-b --env prod"],
   ["restore", "estate restore os-b --env prod"],
   ["routes", "estate routes examples/legacy-routes --env dev --site os-a --print"],
+  ["preflight", "estate preflight --env dev --site os-a"],
 ];
 
 describe("estate --help", () => {

@@ -1,4 +1,4 @@
-import { adminPortsOpenToWorld, evaluatePolicy } from "../../constructs/policy";
+import { adminPortsOpenToWorld, evaluatePolicy } from "../../policy";
 import { resourceOf, single, stackOf } from "./fixtures";
 
 const check = (type: string, config: Record<string, unknown>) => {

@@ -1,4 +1,4 @@
-import { awsEbsEncryption } from "../../constructs/policy";
+import { awsEbsEncryption } from "../../policy";
 import { resourceOf, single, stackOf } from "./fixtures";
 
 const check = (type: string, config: Record<string, unknown>) => {

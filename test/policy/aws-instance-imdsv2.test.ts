@@ -1,4 +1,4 @@
-import { awsInstanceImdsv2 } from "../../constructs/policy";
+import { awsInstanceImdsv2 } from "../../policy";
 import { resourceOf, single, stackOf } from "./fixtures";
 
 const check = (config: Record<string, unknown>) => {

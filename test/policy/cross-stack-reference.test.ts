@@ -1,4 +1,4 @@
-import { crossStackReference } from "../../constructs/policy";
+import { crossStackReference } from "../../policy";
 import { stackOf } from "./fixtures";
 
 describe("EST-STK-001 reference across stacks", () => {

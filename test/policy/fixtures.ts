@@ -1,5 +1,6 @@
 /** Small Terraform JSON fixtures for the policy rules: just the blocks a rule looks at. */
-import type { PolicyResource, PolicyStack, TerraformJson, TfConfig } from "../../constructs/policy";
+import type { PolicyResource, PolicyStack } from "../../policy";
+import type { TerraformJson, TfConfig } from "../../terraform-json";
 
 export function stackOf(tf: TerraformJson, name = "dev-os-a"): PolicyStack {
   return { name, env: "dev", kind: "openstack", site: "os-a", tf };

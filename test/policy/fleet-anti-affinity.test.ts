@@ -1,4 +1,4 @@
-import { fleetAntiAffinity } from "../../constructs/policy";
+import { fleetAntiAffinity } from "../../policy";
 import { resourceOf, stackOf } from "./fixtures";
 
 const fleet = (extra: Record<string, unknown>, policies = ["soft-anti-affinity"]) => ({

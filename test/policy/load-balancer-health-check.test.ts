@@ -1,4 +1,4 @@
-import { loadBalancerHealthCheck } from "../../constructs/policy";
+import { loadBalancerHealthCheck } from "../../policy";
 import { resourceOf, single, stackOf } from "./fixtures";
 
 describe("EST-LB-001 load balancer without a health check", () => {

@@ -1,4 +1,4 @@
-import { drainRedundancy, nPlusOneCapacity, redundancyReport, route53HealthCheckerAccess, serviceInEverySite, type TargetedResult } from "../../constructs/policy";
+import { drainRedundancy, nPlusOneCapacity, redundancyReport, route53HealthCheckerAccess, serviceInEverySite, type TargetedResult } from "../../policy";
 import { devModel } from "../support/env";
 
 const nonCompliant = (results: readonly TargetedResult[]) => results.filter((r) => r.result.status === "non-compliant");

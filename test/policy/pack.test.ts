@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ESTATE_POLICY_PACK, evaluatePolicy, summarize, suppressionMatches, type Finding, type PolicyStack } from "../../constructs/policy";
+import { ESTATE_POLICY_PACK, evaluatePolicy, summarize, suppressionMatches, type Finding, type PolicyStack } from "../../policy";
 import { synthesizeModels } from "../../stacks/synthesize";
 import { devModel } from "../support/env";
 import { stackOf } from "./fixtures";

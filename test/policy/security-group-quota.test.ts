@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { evaluatePolicy, securityGroupQuota, securityGroupUsage, type PolicyStack } from "../../constructs/policy";
+import { evaluatePolicy, securityGroupQuota, securityGroupUsage, type PolicyStack } from "../../policy";
 import type { EstateModel } from "../../model";
 import { synthesizeModels } from "../../stacks/synthesize";
 import { devModel } from "../support/env";

@@ -1,4 +1,4 @@
-import { evaluatePolicy, suppressionFindings, ESTATE_POLICY_PACK, type PolicyStack } from "../../constructs/policy";
+import { evaluatePolicy, suppressionFindings, ESTATE_POLICY_PACK, type PolicyStack } from "../../policy";
 import { devModel } from "../support/env";
 import { stackOf } from "./fixtures";
 

@@ -1,4 +1,4 @@
-import { unusedDefinitions } from "../../constructs/policy";
+import { unusedDefinitions } from "../../policy";
 import { devModel } from "../support/env";
 
 const open = (model: ReturnType<typeof devModel>) => unusedDefinitions.check(model).filter((r) => r.result.status === "non-compliant");

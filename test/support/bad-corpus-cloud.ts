@@ -1,7 +1,7 @@
 /**
  * Bad environment files whose values the clouds would refuse (or hand to someone else) at `terraform apply`, or that
  * would carry a credential into an artifact: each row names the kind of mistake and the API rule it encodes.
- * test/bad-input.test.ts asserts every row like the rest of the corpus; test/fixtures/bad/README.md renders them in
+ * test/model/bad-input.test.ts asserts every row like the rest of the corpus; test/fixtures/bad/README.md renders them in
  * their own table.
  */
 import type { BadCase } from "./bad-corpus";

@@ -2,7 +2,7 @@
  * Bad environment files a cloud (or a careful reader) would refuse, by kind: references that point nowhere (5),
  * strange bytes and characters (6), cloud limits the model can know (7) and policy findings located in the file
  * (8). Each row gives the exact message, the path and the line; `stage` says whether the loader refuses the file
- * or the policy pass (`estate synth` / `estate validate`) reports it. test/bad-input-kinds.test.ts asserts every
+ * or the policy pass (`estate synth` / `estate validate`) reports it. test/model/bad-input-kinds.test.ts asserts every
  * row; test/fixtures/bad/README.md renders the same table.
  */
 export interface KindCase {

@@ -1,6 +1,6 @@
 /**
  * The bad-input corpus: every file under test/fixtures/bad/, the one mistake it makes, and where and how the loader
- * must report it. test/bad-input.test.ts asserts each row; test/fixtures/bad/README.md renders the same table.
+ * must report it. test/model/bad-input.test.ts asserts each row; test/fixtures/bad/README.md renders the same table.
  *
  * Each file is environments/dev.yaml with one mistake a person really makes (or, for the not-an-environment
  * cases, a whole file of the wrong kind).
@@ -141,7 +141,7 @@ export const BAD_CASES: readonly BadCase[] = [
   { file: "service-only-in-drained-sites.yaml", mistake: "api kept only in os-c, then os-c drained", path: "services[1].name", line: 93, fragment: 'service "api" runs only in sites that take no traffic (os-c: drained)' },
   { file: "udp-only-service.yaml", mistake: "a service with only a UDP listener behind Route 53", path: "services[1].listeners", line: 99, fragment: "every listener is UDP, which Route 53 health checks cannot probe" },
   { file: "vip-private-address.yaml", mistake: "an external network and VIPs in 172.16.0.0/12 while traffic goes through Route 53", path: "sites.openstack[2].vips.web", line: 59, fragment: "VIP 172.16.0.10 is a private address; Route 53 health checkers probe from the internet and cannot reach it" },
-  { file: "healthcheck-timeout-over-interval.yaml", mistake: "health check timeoutSec 15 with intervalSec 10", path: "services[0].healthCheck.timeoutSec", line: 88, fragment: "timeoutSec (15) must not exceed intervalSec (10); Octavia refuses such a health monitor" },
+  { file: "healthcheck-timeout-over-interval.yaml", mistake: "health check timeoutSec 15 with intervalSec 10", path: "services[0].healthCheck.timeoutSec", line: 88, fragment: "timeoutSec (15) must not exceed intervalSec (10); a probe would outlast its own interval" },
   { file: "environment-name-reserved-by-aws.yaml", mistake: "environment named sg (AWS reserves the sg- prefix)", path: "name", line: 3, fragment: 'environment name "sg" would make AWS load balancer and security group names start with "sg-"' },
   { file: "aws-vpc-prefix-too-short.yaml", mistake: "AWS VPC 172.16.0.0/12 (larger than AWS allows)", path: "sites.aws.vpcCidr", line: 66, fragment: "172.16.0.0/12 has a /12 prefix; AWS accepts VPCs from /16 to /28" },
   { file: "admin-cidr-whole-internet.yaml", mistake: "adminCidrs: 0.0.0.0/0", path: "adminCidrs[0]", line: 7, fragment: "0.0.0.0/0 would open SSH to the whole internet" },

@@ -35,7 +35,7 @@ const title = `day-2 roles against a real OpenStack${skipped ? ` (skipped: ${una
 
 const model = loadEnvironment(LOCAL_ESTATE);
 const site = model.openstackSites.find((s) => s.name === "os-a") as OpenstackSiteModel;
-const web = site.services.find((s) => s.service === "web")!;
+const web = site.services.find((s) => s.service.name === "web")!;
 const [host1, host2, host3] = web.hosts;
 const builder = model.bake.builders.find((b) => b.site === site.name)!;
 const CURRENT_IMAGE = site.images[web.hosts[0].image].name!;

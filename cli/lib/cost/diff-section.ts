@@ -4,7 +4,8 @@
  * in one line. Unpriced charges are listed, never counted as zero; a diff never fails for them.
  */
 import { existsSync } from "node:fs";
-import { compareStrings, type TerraformJson } from "../../../constructs/policy";
+import type { TerraformJson } from "../../../terraform-json";
+import { compareStrings } from "../../../util";
 import type { SynthOutput } from "../synth-output";
 import { formatMoney, formatMonthlyChange } from "./money";
 import { compareCosts, converter, meterStacks, type CostComparison, type Money } from "./report";

@@ -9,7 +9,7 @@
  * never counted as zero. Prices are recurring hourly or monthly charges; usage charges are excluded (see
  * {@link EXCLUDED_USAGE}).
  */
-import { blocksOf, instancesOf, type TerraformJson, type TfConfig } from "../../../constructs/policy";
+import { blocksOf, instancesOf, type TerraformJson, type TfConfig } from "../../../terraform-json";
 import { HOURS_PER_MONTH, type AwsRegionPrices, type CostTables } from "./tables";
 
 /** Private (the OpenStack sites) or public (AWS). */

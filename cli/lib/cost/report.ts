@@ -3,7 +3,8 @@
  * serving host, the private/public ratio for the same capacity, exchange-rate sensitivity, stale tables, unpriced
  * and excluded resources. Pure: stacks' Terraform JSON and tables in, plain data out.
  */
-import { compareStrings, type TerraformJson } from "../../../constructs/policy";
+import type { TerraformJson } from "../../../terraform-json";
+import { compareStrings } from "../../../util";
 import { EXCLUDED_USAGE, meterStack, type CloudKind, type CostItem, type ExcludedItem } from "./meter";
 import { datedTables, HOURS_PER_MONTH, type CostTables } from "./tables";
 

@@ -5,7 +5,7 @@
  * two affected site stacks are synthesized and priced: the load balancers, addresses and NAT that follow the hosts
  * are in the figures because they are in the Terraform.
  */
-import type { TerraformJson } from "../../../constructs/policy";
+import type { TerraformJson } from "../../../terraform-json";
 import { formatPath, instancesIn, parseEnvironment, resolveEstate, validateEstate, type EnvironmentFile, type EstateModel } from "../../../model";
 import { UsageError } from "../errors";
 import { siteNames } from "../select";

@@ -7,7 +7,6 @@
  */
 import {
   blocksOf,
-  compareStrings,
   expressionsIn,
   instanceAddress,
   instancesOf,
@@ -18,7 +17,8 @@ import {
   type TerraformJson,
   type TfConfig,
   type TfReference,
-} from "../../../constructs/policy";
+} from "../../../terraform-json";
+import { compareStrings } from "../../../util";
 import type { SynthOutput } from "../synth-output";
 import { elementChanges, LISTS_ONLY, type CollectionCatalog } from "./elements";
 import { normalizePath, type ForceNewCatalog } from "./force-new";
@@ -117,6 +117,17 @@ export function diffStack(
     }
   }
 
+  // Adoption: an address the head newly imports (an `import` block) is brought under management, not created.
+  const imported = newImports(baseTf, headTf);
+  for (const address of imported) {
+    const a = after.get(address);
+    const existing = changes.get(address);
+    if (!a || a.mode !== "managed") continue;
+    // The configuration is the same on both sides: nothing about the object changes, so the security view shows no row for it.
+    if (!existing) changes.set(address, { entity: a, action: "import", attributes: [], before: before.get(address) ?? a, after: a });
+    else if (existing.action === "create") changes.set(address, { ...existing, action: "import" });
+  }
+
   const list: ResourceChange[] = [...changes.entries()]
     .sort(([x], [y]) => compareStrings(x, y))
     .map(([address, c]) => ({
@@ -127,6 +138,7 @@ export function diffStack(
       type: c.entity.type,
       ...(c.entity.key !== undefined ? { key: c.entity.key } : {}),
       action: c.action,
+      ...(imported.has(address) && c.entity.mode === "managed" ? { importing: true } : {}),
       attributes: c.attributes,
       ...(c.before ? { beforeAttributes: c.before.attributes } : {}),
       ...(c.after ? { afterAttributes: c.after.attributes } : {}),
@@ -138,6 +150,16 @@ export function diffStack(
   }
   const status = !baseTf ? "added" : !headTf ? "removed" : list.length > 0 ? "changed" : "unchanged";
   return { name, status, changes: list };
+}
+
+/** Addresses of the head's `import` blocks that the base does not import: what applying the head adopts. */
+function newImports(baseTf: TerraformJson | undefined, headTf: TerraformJson | undefined): Set<string> {
+  const targets = (tf: TerraformJson | undefined) => {
+    const blocks = (tf as { import?: unknown } | undefined)?.import;
+    return Array.isArray(blocks) ? blocks.map((b) => (b as { to?: unknown }).to).filter((t): t is string => typeof t === "string") : [];
+  };
+  const before = new Set(targets(baseTf));
+  return new Set(targets(headTf).filter((t) => !before.has(t)));
 }
 
 function actionOf(mode: Entity["mode"], attributes: readonly AttributeChange[]): ChangeAction {

@@ -2,7 +2,7 @@
  * Grouping for display: the instances of one for_each resource that change in exactly the same way are one
  * entry ("on 30 instances"), so a change to a fleet's shared configuration reads as one change.
  */
-import { compareStrings } from "../../../constructs/policy";
+import { compareStrings } from "../../../util";
 import type { AttributeChange, ChangeAction, ResourceChange } from "./types";
 
 export interface ChangeGroup {

@@ -12,7 +12,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { compareStrings, type TfConfig } from "../../../constructs/policy";
+import type { TfConfig } from "../../../terraform-json";
+import { compareStrings } from "../../../util";
 import { UsageError } from "../errors";
 import { diffAttributes, joinPath } from "./engine";
 import { SENSITIVE_VALUE, UNKNOWN_VALUE } from "./render";

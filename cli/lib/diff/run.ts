@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { compareStrings } from "../../../constructs/policy";
+import { compareStrings } from "../../../util";
 import { synthesizeModels } from "../../../stacks/synthesize";
 import { loadSelectedModels, stackNames, stackSelection } from "../select";
 import { emptySynthOutput, envOfStack, readSynthOutput, type SynthOutput } from "../synth-output";

@@ -4,17 +4,9 @@
  * which way it moves exposure (wider / narrower / other) and what it lets in or shuts out, naming each newly
  * admitted network as a public or private range.
  */
-import {
-  cidrWidens,
-  compareStrings,
-  describePorts,
-  FIREWALL_RULE_TYPES,
-  firewallRulesOf,
-  isWorld,
-  portSpan,
-  type FirewallRule,
-  type TfConfig,
-} from "../../../constructs/policy";
+import { cidrWidens, describePorts, FIREWALL_RULE_TYPES, firewallRulesOf, isWorld, portSpan, type FirewallRule } from "../../../policy";
+import type { TfConfig } from "../../../terraform-json";
+import { compareStrings } from "../../../util";
 import * as ipaddr from "ipaddr.js";
 import { normalizePath } from "./force-new";
 import type { AttributeChange, Exposure, ResourceChange, SecurityChange, SecurityGroup, StackDiff } from "./types";

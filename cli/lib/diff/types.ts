@@ -1,5 +1,5 @@
 /** The structural diff of two synth outputs, as data; renderers turn it into markdown, text or JSON. */
-import type { TfConfig } from "../../../constructs/policy";
+import type { TfConfig } from "../../../terraform-json";
 import type { CostChange } from "../cost/diff-section";
 
 /**

@@ -1,0 +1,2 @@
+export * from "./host-map";
+export * from "./validation-error";

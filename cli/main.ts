@@ -14,6 +14,7 @@ import * as list from "./commands/list";
 import * as lock from "./commands/lock";
 import * as preflight from "./commands/preflight";
 import * as restore from "./commands/restore";
+import * as rollout from "./commands/rollout";
 import * as routes from "./commands/routes";
 import * as adopt from "./commands/adopt";
 import * as synth from "./commands/synth";
@@ -36,7 +37,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, lock, cost, routes, adopt, preflight];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, rollout, lock, cost, routes, adopt, preflight];
 
 export function main(argv: readonly string[]): void {
   guardStdio();

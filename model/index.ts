@@ -9,6 +9,7 @@ export type { DocumentKind } from "./document-kind";
 export { MAX_ENVIRONMENT_BYTES } from "./document-read";
 export * from "./load";
 export * from "./resolve";
+export * from "./rollout";
 export * from "./schema";
 export * from "./source-location";
 export * from "./types";

@@ -7,6 +7,7 @@ import { blockAddresses, builderIp, dhcpCidr, dhcpPool, gatewayIp, lbVipAddress,
 import { nthSubnet, parseCidr } from "./ipam";
 import { awsLoadBalancerType } from "./load-balancer-type";
 import { serverGroupCount, serverGroupOrdinal } from "./limits";
+import { applyRollouts } from "./rollout";
 import type { EnvironmentFile } from "./schema";
 import type {
   AwsSiteModel,
@@ -41,7 +42,7 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
   const awsSite = env.sites.aws ? resolveAwsSite(env, env.sites.aws, services, trafficOf) : undefined;
   const builders = resolveBuilders(env, openstackSites);
   const traffic = resolveTraffic(env);
-  return {
+  const model: EstateModel = {
     env: env.name,
     sourceFile,
     adminCidrs: env.adminCidrs,
@@ -63,6 +64,8 @@ export function resolveEstate(env: EnvironmentFile, sourceFile: string, options:
     suppressions: env.policy.suppressions,
     stacks: resolveStacks(env, openstackSites, awsSite, builders),
   };
+  // Rollouts last: each rolled host's version and service state at the rollout's step.
+  return applyRollouts(env, model);
 }
 
 type TrafficOf = (site: string, t: { state: TrafficState; weight: number }) => TrafficModel;

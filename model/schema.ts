@@ -175,12 +175,38 @@ const openstackImage = z.union([z.strictObject({ id: z.string().uuid("not an ima
   error: "an OpenStack image reference is either {name: <Glance image name>} or {id: <Glance image UUID>}",
 });
 
+const imageVersion = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, 'version must be letters, digits, ".", "_" or "-", e.g. "2026.11.1"');
+
+/**
+ * A golden-image rollout in progress (model/rollout.ts decides, per host, the version it runs and whether it is out
+ * of service at `step`; `estate rollout` writes it).
+ */
+export const imageRolloutSchema = z.strictObject({
+  /** Version rolled out. */
+  version: imageVersion,
+  /** Where each OpenStack site finds the new version, keyed by site name. */
+  openstack: z.record(z.string(), openstackImage).default({}),
+  aws: awsImage.optional(),
+  /** Hosts of one site out of service at once. */
+  batch: z.number({ error: "batch must be a whole number of hosts, 1 or more" }).int("batch must be a whole number of hosts").min(1, "batch must be 1 or more"),
+  /** Sites in rollout order; every site that runs the image. */
+  order: z.array(z.string().min(1)).min(1, "order lists the sites in the order they are rolled"),
+  /** Current step: 0 = started, nothing out of service. */
+  step: z.number({ error: "step must be a whole number, 0 or more" }).int("step must be a whole number").min(0, "step must be 0 or more"),
+  /** Set by `estate rollout rollback`: the forward step the rollback started from; `step` then counts rollback steps. */
+  rollbackFrom: z.number().int().min(0).optional(),
+  /** Set by `estate rollout abort`: every host serving, versions as they are at `step`. */
+  aborted: z.boolean().default(false),
+});
+
 export const imageSchema = z.strictObject({
   name: name("image name"),
-  version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, 'version must be letters, digits, ".", "_" or "-", e.g. "2026.11.1"'),
+  version: imageVersion,
   /** How each OpenStack site finds the image: by Glance id or by name. Keyed by site name. */
   openstack: z.record(z.string(), openstackImage).default({}),
   aws: awsImage.optional(),
+  /** A rollout to a new version in progress. @default - none */
+  rollout: imageRolloutSchema.optional(),
 });
 
 const healthCheck = z.strictObject({
@@ -464,3 +490,4 @@ export type OpenstackSiteInput = z.infer<typeof openstackSiteSchema>;
 export type AwsSiteInput = z.infer<typeof awsSiteSchema>;
 export type ServiceInput = z.infer<typeof serviceSchema>;
 export type ImageInput = z.infer<typeof imageSchema>;
+export type ImageRolloutInput = z.infer<typeof imageRolloutSchema>;

@@ -37,6 +37,11 @@ export interface HostModel {
    * @default - no server group (AWS hosts, placement: none)
    */
   readonly serverGroup?: number;
+  /**
+   * False while a golden-image rollout keeps the host out of service (model/rollout.ts): Octavia member weight 0,
+   * AWS target deregistered. @default true
+   */
+  readonly inService?: boolean;
 }
 
 /** One listener of a service, resolved: ports, TLS and what its health checks probe. */
@@ -217,6 +222,8 @@ export interface OpenstackSiteModel {
   readonly services: readonly OpenstackSiteServiceModel[];
   /** Image reference per golden-image name, in this site. */
   readonly images: Readonly<Record<string, OpenstackImageRef>>;
+  /** The version a rollout brings and its reference here, per golden-image name being rolled. @default {} */
+  readonly rolloutImages?: Readonly<Record<string, RolloutImageRef<OpenstackImageRef>>>;
   /** The cloud's quotas and settings, defaults filled in. */
   readonly limits: SiteLimits;
 }
@@ -273,6 +280,16 @@ export interface AwsSiteModel {
   readonly services: readonly AwsSiteServiceModel[];
   /** AMI reference per golden-image name. */
   readonly images: Readonly<Record<string, AwsImageRef>>;
+  /** The version a rollout brings and its reference here, per golden-image name being rolled. @default {} */
+  readonly rolloutImages?: Readonly<Record<string, RolloutImageRef<AwsImageRef>>>;
+}
+
+/** The image a rollout brings to a site (`images[].rollout` in the environment file). */
+export interface RolloutImageRef<R> {
+  /** The version the rollout moves hosts to, e.g. `2026.12.1`. */
+  readonly version: string;
+  /** Where the site finds that version: a Glance id or name, or an AMI or AMI name. */
+  readonly ref: R;
 }
 
 /** Any site. */

@@ -12,6 +12,7 @@ import { cdktfTokenMarkerProblems } from "./literal-text";
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "./ipam";
 import { checkExposure } from "./exposure";
 import { checkSiteLimits } from "./limits";
+import { checkRollouts } from "./rollout";
 import { bakeStackName, fleetName, hostName, siteStackName, trafficStackName } from "./naming";
 import { awsRegionProblem, type EnvironmentFile } from "./schema";
 
@@ -67,6 +68,7 @@ export function validateEstate(env: EnvironmentFile, drainOverrides: readonly st
   checkHealthChecks(env, add);
   problems.push(...checkFixedAddresses(env), ...checkExposure(env), ...checkApiFormats(env));
   checkSiteLimits(env, instancesIn, add);
+  checkRollouts(env, add);
   return problems;
 }
 

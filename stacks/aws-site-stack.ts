@@ -20,6 +20,7 @@ import { terraformLiteral } from "../constructs/terraform-literal";
 import {
   assumeRoleSessionName,
   hostsLocalName,
+  imageVersionsIn,
   loadBalancerDnsNameOutput,
   type AwsSiteModel,
   type AwsSiteServiceModel,
@@ -67,16 +68,20 @@ export class AwsSiteStack extends EstateStack {
     };
 
     const imagesNs = new Construct(this, "Images");
-    const images = new Map<string, AwsGoldenImage>();
+    // One construct per image and version (`Images/<image>/<version>`): a version's lookup keeps its address
+    // whichever versions a rollout runs beside it.
+    const images = new Map<string, Record<string, string>>();
     for (const placed of site.services) {
       const service = placed.service;
       if (placed.hosts.length === 0) continue;
-      let image = images.get(service.image);
-      if (!image) {
-        const ref = site.images[service.image];
-        if (!ref) throw new ValidationError(`image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`, this);
-        image = new AwsGoldenImage(imagesNs, service.image, ref);
-        images.set(service.image, image);
+      let amis = images.get(service.image);
+      if (!amis) {
+        if (!site.images[service.image]) throw new ValidationError(`image "${service.image}" of service "${service.name}" has no AWS reference in site "${site.name}"`, this);
+        const imageNs = new Construct(imagesNs, service.image);
+        amis = Object.fromEntries(
+          Object.entries(imageVersionsIn(site, service.image, service.imageVersion)).map(([version, ref]) => [version, new AwsGoldenImage(imageNs, version, ref).imageId]),
+        );
+        images.set(service.image, amis);
       }
 
       const ns = new Construct(this, service.name);
@@ -94,7 +99,8 @@ export class AwsSiteStack extends EstateStack {
       });
       const fleet = new AwsFleet(ns, "Fleet", {
         ...toFleetProps(estate, site, service, placed),
-        imageId: image.imageId,
+        imageId: amis[service.imageVersion],
+        imageIdsByVersion: amis,
         network,
         securityGroupIds: [security.instanceSecurityGroupId],
         keyName: keyPair?.keyName ?? estate.ssh.keyName,
@@ -155,8 +161,9 @@ export function toFleetProps(
       "estate:site": site.name,
       "estate:service": service.name,
       "estate:image": service.image,
-      "estate:version": service.imageVersion,
     },
+    // Each host's own version: two run side by side during a rollout.
+    versionTag: "estate:version",
     instanceType: service.instanceType,
     hosts: placed.hosts,
     volumeSizeGiB: service.volumeSizeGiB,

@@ -16,7 +16,7 @@ import {
   type ServicePort,
 } from "../constructs/openstack";
 import { terraformLiteral } from "../constructs/terraform-literal";
-import { hostsLocalName, type EstateModel, type OpenstackSiteModel, type OpenstackSiteServiceModel, type ServiceModel } from "../model";
+import { hostsLocalName, imageVersionsIn, type EstateModel, type OpenstackSiteModel, type OpenstackSiteServiceModel, type ServiceModel } from "../model";
 import { addSiteAdoption } from "./adoption";
 import { EstateStack } from "./estate-stack";
 
@@ -133,14 +133,16 @@ export function toFleetProps(
     hostsLocalName: hostsLocalName(service.name),
     flavorName: service.flavor,
     image: site.images[service.image],
+    // Every version a host of the site may run (two during a rollout), each host booting its own.
+    imagesByVersion: imageVersionsIn(site, service.image, service.imageVersion),
     volumeSizeGiB: service.volumeSizeGiB,
     metadata: {
       estate_env: estate.env,
       estate_site: site.name,
       estate_service: service.name,
       estate_image: service.image,
-      estate_image_version: service.imageVersion,
     },
+    versionMetadataKey: "estate_image_version",
   };
 }
 
@@ -173,6 +175,8 @@ export function toLoadBalancerProps(
       expectedCodes: hc.expectedCodes,
     },
     allowedCidrs: listenerAllowedCidrs(estate, service),
+    // The fleet's host map carries each host's weight (toFleetProps passes imagesByVersion): 0 while a rollout holds it out.
+    memberWeights: true,
   };
 }
 

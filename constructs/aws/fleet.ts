@@ -1,4 +1,4 @@
-import { Lazy } from "cdktf";
+import { Lazy, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
@@ -35,6 +35,10 @@ export interface AwsFleetHost {
   readonly ip: string;
   /** AWS availability zone of the host, e.g. `eu-west-1a`: one of the site's `availabilityZones`. */
   readonly availabilityZone: string;
+  /** Image version the host runs: a key of `imageIdsByVersion`. Required with it. */
+  readonly imageVersion?: string;
+  /** False while the host is out of service: it is registered in no target group. @default true */
+  readonly inService?: boolean;
 }
 
 /** Props of {@link AwsFleet}; every value comes from the model. */
@@ -43,8 +47,17 @@ export interface AwsFleetProps {
   readonly hostsLocalName: string;
   /** EC2 tags of every instance, after its `Name` tag (the host name); values are literal text. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
-  /** AMI of the golden image. */
+  /** AMI of the golden image, for hosts that name no version. */
   readonly imageId: string;
+  /**
+   * AMIs by version, each host booting the one of its `imageVersion` (a golden-image rollout runs two versions in
+   * one fleet): the host map then carries each host's `version`, and the instances read their AMI through the local
+   * `amis_<service>` (`hosts_web` → `amis_web`), so a host's configuration changes only when its own version does.
+   * @default - every host boots `imageId`
+   */
+  readonly imageIdsByVersion?: Readonly<Record<string, string>>;
+  /** EC2 tag key set to each host's own version (with `imageIdsByVersion`), over the same key in `tags`. @default - none */
+  readonly versionTag?: string;
   /** EC2 instance type (`services[].instanceType`), e.g. `t3.medium`. */
   readonly instanceType: string;
   /** The hosts, one EC2 instance each through `for_each`, keyed by host name. */
@@ -81,14 +94,28 @@ export class AwsFleet extends Construct {
     super(scope, id);
     this.validate(props);
 
-    const map: Record<string, { ip: string; zone: string }> = {};
-    for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone };
+    const versions = props.imageIdsByVersion;
+    const map: Record<string, { ip: string; zone: string; version?: string }> = {};
+    for (const h of props.hosts) map[h.name] = { ip: h.ip, zone: h.availabilityZone, ...(versions ? { version: h.imageVersion! } : {}) };
     this.hosts = HostMap.define(this, props.hostsLocalName, map);
+    // `hosts_web` gives `amis_web` and `targets_web`.
+    const suffix = props.hostsLocalName.replace(/^hosts_/, "");
+    let ami = props.imageId;
+    if (versions) {
+      new TerraformLocal(this, `amis_${suffix}`, { ...versions }).overrideLogicalId(`amis_${suffix}`);
+      ami = `\${local.amis_${suffix}[each.value.version]}`;
+    }
+    // Hosts out of service are registered in no target group: removing the attachment deregisters the target
+    // (Elastic Load Balancing drains it for the target group's deregistration delay). A map of the registered
+    // hosts exists only while some host is out, so a fleet in service keeps the configuration it always had.
+    const registered = props.hosts.filter((h) => h.inService !== false);
+    const targets =
+      registered.length === props.hosts.length ? this.hosts : HostMap.define(this, `targets_${suffix}`, Object.fromEntries(registered.map((h) => [h.name, map[h.name]])));
 
     const hosts = this.hosts.forEach();
     this.instances = new Instance(this, "Instances", {
       forEach: hosts,
-      ami: props.imageId,
+      ami,
       instanceType: props.instanceType,
       subnetId: props.network.privateSubnetIdFor(hosts.getString("zone")),
       privateIp: hosts.getString("ip"),
@@ -103,7 +130,11 @@ export class AwsFleet extends Construct {
         deleteOnTermination: true,
       },
       ...(props.network.privateEgress && props.network.privateEgress.length > 0 ? { dependsOn: [...props.network.privateEgress] } : {}),
-      tags: { Name: hosts.key, ...Object.fromEntries(Object.entries(props.tags ?? {}).map(([k, v]) => [k, terraformLiteral(v)])) },
+      tags: {
+        Name: hosts.key,
+        ...Object.fromEntries(Object.entries(props.tags ?? {}).map(([k, v]) => [k, terraformLiteral(v)])),
+        ...(versions && props.versionTag ? { [props.versionTag]: hosts.getString("version") } : {}),
+      },
     });
 
     const instanceId = Lazy.stringValue({
@@ -111,7 +142,7 @@ export class AwsFleet extends Construct {
     });
     const attachments = new Construct(this, "TargetGroupAttachments");
     for (const group of props.targetGroups ?? []) {
-      const each = this.hosts.forEach();
+      const each = targets.forEach();
       new LbTargetGroupAttachment(attachments, String(group.listenerPort), {
         forEach: each,
         targetGroupArn: group.targetGroupArn,
@@ -126,6 +157,14 @@ export class AwsFleet extends Construct {
     const size = props.volumeSizeGiB ?? DEFAULT_ROOT_VOLUME_SIZE_GIB;
     if (!Number.isInteger(size) || size < 1 || size > MAX_ROOT_VOLUME_SIZE_GIB) {
       throw new ValidationError(`volumeSizeGiB must be a whole number from 1 to ${MAX_ROOT_VOLUME_SIZE_GIB}, got ${size}`, this);
+    }
+    const versions = props.imageIdsByVersion;
+    if (versions) {
+      for (const h of props.hosts) {
+        if (h.imageVersion === undefined || !Object.hasOwn(versions, h.imageVersion)) {
+          throw new ValidationError(`host "${h.name}" runs image version "${h.imageVersion ?? ""}", which imageIdsByVersion does not have (${Object.keys(versions).join(", ")})`, this);
+        }
+      }
     }
     const subnets = new Map(props.network.zones.map((z) => [z.name, parseCidr(z.privateSubnetCidr)]));
     const names = new Set<string>();

@@ -1,11 +1,11 @@
-import { Fn, type TerraformIterator } from "cdktf";
+import { Fn, TerraformIterator, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import { ComputeInstanceV2 } from "../../.gen/providers/openstack/compute-instance-v2";
 import { DataOpenstackImagesImageV2 } from "../../.gen/providers/openstack/data-openstack-images-image-v2";
 import { NetworkingPortV2 } from "../../.gen/providers/openstack/networking-port-v2";
 import { isValidIpv4 } from "../../model";
 import { terraformLiteral } from "../terraform-literal";
-import { HostMap, ValidationError } from "../core";
+import { defineLiteralLocal, HostMap, ValidationError } from "../core";
 import type { IOpenstackSiteNetwork } from "./site-network";
 
 /** The per-host facts a fleet needs; HostModel satisfies it. */
@@ -18,7 +18,16 @@ export interface OpenstackFleetHost {
   readonly availabilityZone: string;
   /** 1-based index into `serverGroupIds` when the fleet spans several server groups. @default 1 */
   readonly serverGroup?: number;
+  /** Golden-image version the host runs: a key of `imagesByVersion`. Required with `imagesByVersion`. */
+  readonly imageVersion?: string;
+  /** False while the host is out of service: its load-balancer members get weight 0. @default true */
+  readonly inService?: boolean;
 }
+
+/** Octavia member weight of a host in service (Octavia API: 0 to 256, 0 takes no new connections). */
+export const MEMBER_WEIGHT_IN_SERVICE = 1;
+/** Octavia member weight of a host a rollout holds out of service: it takes no new connections. */
+export const MEMBER_WEIGHT_OUT_OF_SERVICE = 0;
 
 /** The Glance image a fleet boots from: exactly one of `id` or `name`. */
 export interface OpenstackFleetImage {
@@ -42,6 +51,16 @@ export interface OpenstackFleetProps {
   readonly flavorName: string;
   /** The golden image to boot, by Glance ID or name (`images[].openstack.<site>`). */
   readonly image: OpenstackFleetImage;
+  /**
+   * Images by version, each host booting the one of its `imageVersion` (a golden-image rollout runs two versions in
+   * one fleet). The host map then carries each host's `version` and member `weight`, the name lookups are one data
+   * source with `for_each` over the versions, and the instances read their image through the local
+   * `image_ids_<name>` (`hosts_web` → `image_ids_web`): so a host's configuration changes only when its own version does.
+   * @default - every host boots `image`
+   */
+  readonly imagesByVersion?: Readonly<Record<string, OpenstackFleetImage>>;
+  /** Nova metadata key set to each host's own version (with `imagesByVersion`). @default - none */
+  readonly versionMetadataKey?: string;
   /** Nova key pair injected into every host (`key_pair`): `ssh.keyName` in the environment file. */
   readonly keyPairName: string;
   /**
@@ -76,7 +95,7 @@ export class OpenstackFleet extends Construct {
       names.add(h.name);
       if (!isValidIpv4(h.ip)) throw new ValidationError(`host "${h.name}" has no valid IPv4 address, got "${h.ip}"`, this);
     }
-    if (!props.image.id && !props.image.name) throw new ValidationError(`image needs an id or a name`, this);
+    if (!props.imagesByVersion && !props.image.id && !props.image.name) throw new ValidationError(`image needs an id or a name`, this);
     if (props.hosts.length === 0) throw new ValidationError(`a fleet needs at least one host`, this);
     const groups = props.serverGroupIds ?? [];
     for (const h of props.hosts) {
@@ -87,11 +106,29 @@ export class OpenstackFleet extends Construct {
     }
 
     // The group goes into the host map only when there are several: a one-group fleet keeps the map it always had.
-    const map: Record<string, { ip: string; az: string; group?: number }> = {};
-    for (const h of props.hosts) map[h.name] = { ip: h.ip, az: h.availabilityZone, ...(groups.length > 1 ? { group: h.serverGroup ?? 1 } : {}) };
+    const versions = props.imagesByVersion;
+    if (versions) {
+      for (const [v, img] of Object.entries(versions)) if (!img.id && !img.name) throw new ValidationError(`image version "${v}" needs an id or a name`, this);
+      for (const h of props.hosts) {
+        if (h.imageVersion === undefined || !Object.hasOwn(versions, h.imageVersion)) {
+          throw new ValidationError(`host "${h.name}" runs image version "${h.imageVersion ?? ""}", which imagesByVersion does not have (${Object.keys(versions).join(", ")})`, this);
+        }
+      }
+    }
+    const map: Record<string, { ip: string; az: string; group?: number; version?: string; weight?: number }> = {};
+    for (const h of props.hosts) {
+      map[h.name] = {
+        ip: h.ip,
+        az: h.availabilityZone,
+        ...(groups.length > 1 ? { group: h.serverGroup ?? 1 } : {}),
+        ...(versions ? { version: h.imageVersion!, weight: h.inService === false ? MEMBER_WEIGHT_OUT_OF_SERVICE : MEMBER_WEIGHT_IN_SERVICE } : {}),
+      };
+    }
     this.hosts = HostMap.define(this, props.hostsLocalName, map);
 
-    const imageId = props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: terraformLiteral(props.image.name!), mostRecent: true }).id;
+    const imageId = versions
+      ? this.versionedImageId(props.hostsLocalName, versions)
+      : (props.image.id ?? new DataOpenstackImagesImageV2(this, "Image", { name: terraformLiteral(props.image.name!), mostRecent: true }).id);
 
     const portHosts = this.hosts.forEach();
     this.ports = new NetworkingPortV2(this, "Port", {
@@ -113,7 +150,10 @@ export class OpenstackFleet extends Construct {
       ...(props.volumeSizeGiB ? {} : { imageId }),
       availabilityZone: hosts.getString("az"),
       keyPair: terraformLiteral(props.keyPairName),
-      metadata: Object.fromEntries(Object.entries(props.metadata ?? {}).map(([k, v]) => [k, terraformLiteral(v)])),
+      metadata: {
+        ...Object.fromEntries(Object.entries(props.metadata ?? {}).map(([k, v]) => [k, terraformLiteral(v)])),
+        ...(versions && props.versionMetadataKey ? { [props.versionMetadataKey]: hosts.getString("version") } : {}),
+      },
       network: [{ port: `\${${this.ports.terraformResourceType}.${this.ports.friendlyUniqueId}[each.key].id}` }],
       ...(groups.length > 0 ? { schedulerHints: [{ group: groups.length === 1 ? groups[0] : serverGroupOf(groups, hosts) }] } : {}),
       ...(props.volumeSizeGiB
@@ -126,6 +166,27 @@ export class OpenstackFleet extends Construct {
       // The router interface, never a data source: instances reach the metadata service and mirrors through it.
       ...(props.network.routerInterface ? { dependsOn: [props.network.routerInterface] } : {}),
     });
+  }
+
+  /**
+   * `${local.image_ids_<name>[each.value.version]}`: the local maps each version to its Glance id, written
+   * literally or read by one `for_each` data source over the names (keyed by version, so a version's lookup keeps
+   * its address whichever versions run beside it).
+   */
+  private versionedImageId(hostsLocalName: string, versions: Readonly<Record<string, OpenstackFleetImage>>): string {
+    // `hosts_web` gives `image_names_web` and `image_ids_web`.
+    const suffix = hostsLocalName.replace(/^hosts_/, "");
+    const names: Record<string, string> = {};
+    for (const [v, img] of Object.entries(versions)) if (!img.id) names[v] = img.name!;
+    const ids: Record<string, string> = {};
+    if (Object.keys(names).length > 0) {
+      const each = TerraformIterator.fromMap(defineLiteralLocal(this, `image_names_${suffix}`, names) as unknown as Record<string, unknown>);
+      const lookup = new DataOpenstackImagesImageV2(this, "Image", { forEach: each, name: each.value, mostRecent: true });
+      for (const v of Object.keys(names)) ids[v] = `\${data.${lookup.terraformResourceType}.${lookup.friendlyUniqueId}[${JSON.stringify(v)}].id}`;
+    }
+    for (const [v, img] of Object.entries(versions)) if (img.id) ids[v] = terraformLiteral(img.id);
+    new TerraformLocal(this, `image_ids_${suffix}`, ids).overrideLogicalId(`image_ids_${suffix}`);
+    return `\${local.image_ids_${suffix}[each.value.version]}`;
   }
 }
 

@@ -89,6 +89,11 @@ export interface OpenstackServiceLoadBalancerProps {
   readonly members: HostMap;
   /** @default "ROUND_ROBIN" */
   readonly lbMethod?: OctaviaLbMethod;
+  /**
+   * The host map carries each member's `weight` (`OpenstackFleet` with `imagesByVersion`): members get it, and leave
+   * `admin_state_up` to day-2 drains (ignored by Terraform, never set). @default false
+   */
+  readonly memberWeights?: boolean;
 }
 
 /** Octavia load balancer of one service in one site: a listener, pool, monitor and members per service listener. */
@@ -168,6 +173,9 @@ export class OpenstackServiceLoadBalancer extends Construct {
         protocolPort: l.backendPort,
         subnetId: props.network.subnetId,
         ...(probe.port !== l.backendPort ? { monitorPort: probe.port } : {}),
+        // Terraform owns the weight (0 while a rollout holds the host out); day-2 drains by Ansible toggle
+        // admin_state_up, which the stack never sets and ignores (README, "Who owns a member's weight").
+        ...(props.memberWeights ? { weight: members.getNumber("weight"), lifecycle: { ignoreChanges: ["admin_state_up"] } } : {}),
       });
     }
   }

@@ -57,10 +57,10 @@ describe("AwsSiteStack (dev estate)", () => {
       "estate:site": "aws",
       "estate:service": "web",
       "estate:image": "debian12",
-      "estate:version": "2026.11.1",
+      "estate:version": "${each.value.version}",
     });
     for (const placed of site.services) {
-      const expected = Object.fromEntries(placed.hosts.map((h) => [h.name, { ip: h.ip, zone: h.availabilityZone }]));
+      const expected = Object.fromEntries(placed.hosts.map((h) => [h.name, { ip: h.ip, zone: h.availabilityZone, version: "2026.11.1" }]));
       expect(tf.locals[`hosts_${placed.service.name}`]).toEqual(expected);
     }
     expect(tf.locals.network_private_subnet_by_zone).toEqual({
@@ -186,11 +186,14 @@ describe("AwsSiteStack (dev estate)", () => {
   });
 
   it("looks the golden image up by name and owner once, or uses the explicit AMI", () => {
-    expect(tf.data.aws_ami.images_debian12_lookup).toMatchObject({ most_recent: true, owners: ["123456789012"] });
-    expect(resourcesOf(tf, "aws_instance").web_fleet_instances.ami).toBe("${data.aws_ami.images_debian12_lookup.id}");
+    // One lookup per image and version, read by every fleet through its version map.
+    expect(Object.keys(tf.data.aws_ami)).toEqual(["images_debian12_2026_11_1_lookup"]);
+    expect(tf.data.aws_ami.images_debian12_2026_11_1_lookup).toMatchObject({ most_recent: true, owners: ["123456789012"] });
+    expect(resourcesOf(tf, "aws_instance").web_fleet_instances.ami).toBe("${local.amis_web[each.value.version]}");
+    expect(tf.locals.amis_web).toEqual({ "2026.11.1": "${data.aws_ami.images_debian12_2026_11_1_lookup.id}" });
     const byId = synthAws(devModel((env) => (env.images[0].aws = { ami: "ami-0123456789abcdef0" })));
     expect(byId.data?.aws_ami).toBeUndefined();
-    expect(resourcesOf(byId, "aws_instance").web_fleet_instances.ami).toBe("ami-0123456789abcdef0");
+    expect(byId.locals.amis_web).toEqual({ "2026.11.1": "ami-0123456789abcdef0" });
   });
 
   it("leaves services without hosts in the site out", () => {

@@ -86,9 +86,9 @@ describe("synthesized estate", () => {
   it("puts every host of a site in its fleet map with the model's address", () => {
     const tf = readJson(join(out, "stacks", "dev-os-b", "cdk.tf.json"));
     expect(tf.locals.hosts_web).toEqual({
-      "dev-os-b-web-001": { ip: "10.20.1.1", az: "az1" },
-      "dev-os-b-web-002": { ip: "10.20.1.2", az: "az2" },
-      "dev-os-b-web-003": { ip: "10.20.1.3", az: "az3" },
+      "dev-os-b-web-001": { ip: "10.20.1.1", az: "az1", version: "2026.11.1", weight: 1 },
+      "dev-os-b-web-002": { ip: "10.20.1.2", az: "az2", version: "2026.11.1", weight: 1 },
+      "dev-os-b-web-003": { ip: "10.20.1.3", az: "az3", version: "2026.11.1", weight: 1 },
     });
     expect(tf.resource.openstack_networking_floatingip_v2.web_public_vip_floating_ip).toMatchObject({ address: "198.51.100.74", pool: "public" });
     expect(tf.resource.openstack_lb_loadbalancer_v2.web_load_balancer_load_balancer.vip_address).toBe("10.20.0.17");

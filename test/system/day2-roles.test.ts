@@ -51,6 +51,7 @@ interface Member {
   id: string;
   address: string;
   weight: number;
+  admin_state_up: boolean;
   operating_status: string;
 }
 
@@ -78,10 +79,11 @@ async function members(): Promise<Member[]> {
   return openstackJson<Member[]>(["loadbalancer", "member", "list", await poolId()]);
 }
 
+/** The host's member as `member show` gives it: `member list` leaves out admin_state_up. */
 async function member(host: HostModel): Promise<Member> {
   const found = (await members()).find((m) => m.address === host.ip);
   if (!found) throw new Error(`no member for ${host.name} (${host.ip})`);
-  return found;
+  return openstackJson<Member>(["loadbalancer", "member", "show", await poolId(), found.id]);
 }
 
 /** Stands in for the health reports of amphorae: every member of the pool ONLINE. */
@@ -200,17 +202,37 @@ describe.skipIf(skipped)(title, () => {
       return file;
     };
 
-    it("drains a member to weight 0 and restores it to weight 1", async () => {
+    // The site stack owns the weight (it sets it, a rollout sets 0) and ignores admin_state_up; the role drains by
+    // admin state only. So the attribute Terraform compares, weight, is the same after the drain (no drift), and
+    // the attribute the drain changed is one an apply never writes (no undone drain).
+    it("drains a member by its admin state, leaving the weight Terraform owns, and restores it", async () => {
       await setAllOnline();
       const drained = await run(memberPlaybook("drained"), [inventory, hostsVars], ["--limit", host1.name, "-e", "octavia_member_wait_delay_sec=2"]);
       expect(drained.status, drained.output).toBe(0);
-      expect((await member(host1)).weight).toBe(0);
-      expect((await member(host2)).weight).toBe(1);
+      expect(await member(host1)).toMatchObject({ weight: 1, admin_state_up: false });
+      expect(await member(host2)).toMatchObject({ weight: 1, admin_state_up: true });
 
       await setAllOnline();
       const restored = await run(memberPlaybook("active"), [inventory, hostsVars], ["--limit", host1.name, "-e", "octavia_member_wait_delay_sec=2"]);
       expect(restored.status, restored.output).toBe(0);
-      expect((await member(host1)).weight).toBe(1);
+      expect(await member(host1)).toMatchObject({ weight: 1, admin_state_up: true });
+    }, PLAYBOOK_TIMEOUT_MS);
+
+    it("leaves a weight the stack set to 0 (a rollout's drain) as it is, through a drain and a restore", async () => {
+      await setAllOnline();
+      const pool = await poolId();
+      await openstack(["loadbalancer", "member", "set", "--weight", "0", "--wait", pool, (await member(host1)).id]);
+      try {
+        const drained = await run(memberPlaybook("drained"), [inventory, hostsVars], ["--limit", host1.name, "-e", "octavia_member_wait_delay_sec=2"]);
+        expect(drained.status, drained.output).toBe(0);
+        expect(await member(host1)).toMatchObject({ weight: 0, admin_state_up: false });
+        await setAllOnline();
+        const restored = await run(memberPlaybook("active"), [inventory, hostsVars], ["--limit", host1.name, "-e", "octavia_member_wait_delay_sec=2"]);
+        expect(restored.status, restored.output).toBe(0);
+        expect(await member(host1)).toMatchObject({ weight: 0, admin_state_up: true });
+      } finally {
+        await openstack(["loadbalancer", "member", "set", "--weight", "1", "--wait", pool, (await member(host1)).id]);
+      }
     }, PLAYBOOK_TIMEOUT_MS);
 
     it("refuses to drain a member when the rest of its pool is unhealthy, with Ansible's message", async () => {
@@ -220,7 +242,7 @@ describe.skipIf(skipped)(title, () => {
       const result = await run(memberPlaybook("drained"), [inventory, hostsVars], ["--limit", host1.name]);
       expect(result.status).not.toBe(0);
       expect(result.output).toContain(`draining ${host1.name} would leave fewer than 1 serving member(s) in a pool of ${web.lbVipAddress}`);
-      expect((await member(host1)).weight).toBe(1);
+      expect(await member(host1)).toMatchObject({ weight: 1, admin_state_up: true });
       await setAllOnline();
     }, PLAYBOOK_TIMEOUT_MS);
   });
@@ -268,7 +290,7 @@ describe.skipIf(skipped)(title, () => {
       await setAllOnline();
       const result = await run("playbooks/rolling-update.yml", [inventory, hostsVars], [...common(), "--limit", host1.name, "-e", `rolling_update_image=${NEXT_IMAGE}`]);
       expect(result.status, result.output).toBe(0);
-      expect(result.output).toMatch(/TASK \[octavia_member : Drain \| Set the member's weight to 0\][^\n]*\nchanged/);
+      expect(result.output).toMatch(/TASK \[octavia_member : Drain \| Set the member's admin state down\][^\n]*\nchanged/);
       expect(result.output).toMatch(/TASK \[rolling_update : Update \| Ask Nova to rebuild the server and re-image its boot volume\][^\n]*\nchanged/);
       expect(await bootVolumeImageId(host1)).toBe(next.id);
       expect(await status(host1.name)).toBe("ACTIVE");

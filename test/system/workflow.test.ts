@@ -18,10 +18,12 @@ const PROJECT = resolve(__dirname, "..", "..");
 const WORKFLOWS_DIR = join(PROJECT, ".github", "workflows");
 const ESTATE = "estate.yml";
 const COMMENT = "estate-comment.yml";
+const ROLLOUT = "estate-rollout.yml";
 const tempDir = scratchDirs();
 
 interface Step {
   readonly id?: string;
+  readonly if?: string;
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
@@ -40,6 +42,7 @@ interface Workflow {
   readonly on: Record<string, unknown>;
   readonly permissions?: Record<string, string> | string;
   readonly concurrency?: { group: string; "cancel-in-progress": unknown };
+  readonly defaults?: { run?: { shell?: string } };
   readonly jobs: Record<string, Job>;
 }
 
@@ -113,8 +116,8 @@ describe("workflow files", () => {
     return [...new Set(errors)];
   }
 
-  it("GIVEN the repository THEN the review/deploy workflow and its comment follow-up are the workflows", () => {
-    expect(files).toEqual([COMMENT, ESTATE]);
+  it("GIVEN the repository THEN the review/deploy workflow, its comment follow-up and the rollout loop are the workflows", () => {
+    expect(files).toEqual([COMMENT, ROLLOUT, ESTATE]);
   });
 
   it.each(files)("GIVEN %s WHEN GitHub's workflow parser reads it THEN it reports no error", async (file) => {
@@ -167,7 +170,7 @@ describe("permissions and triggers", () => {
     for (const file of files) expect(workflow(file).permissions, file).toEqual({ contents: "read" });
   });
 
-  it("GIVEN every job THEN only the comment job may write pull requests and only the deploy job may mint an OIDC token", () => {
+  it("GIVEN every job THEN only the comment and rollout jobs may write pull requests, only deploy and rollout mint an OIDC token, only rollout pushes (a branch)", () => {
     const widened = files.flatMap((file) =>
       Object.entries(workflow(file).jobs).flatMap(([job, j]) => {
         if (j.permissions === undefined) return [];
@@ -175,7 +178,13 @@ describe("permissions and triggers", () => {
         return Object.entries(j.permissions).filter(([, level]) => level !== "read" && level !== "none").map(([scope, level]) => `${file} ${job}: ${scope}: ${level}`);
       }),
     );
-    expect(widened.sort()).toEqual([`${COMMENT} comment: pull-requests: write`, `${ESTATE} deploy: id-token: write`]);
+    expect(widened.sort()).toEqual([
+      `${COMMENT} comment: pull-requests: write`,
+      `${ROLLOUT} rollout: contents: write`,
+      `${ROLLOUT} rollout: id-token: write`,
+      `${ROLLOUT} rollout: pull-requests: write`,
+      `${ESTATE} deploy: id-token: write`,
+    ]);
   });
 
   it("GIVEN both workflows THEN nothing runs pull-request code with a write token: no pull_request_target, no --edit-last", () => {
@@ -192,7 +201,7 @@ describe("permissions and triggers", () => {
 
   it("GIVEN every checkout THEN it leaves no token in the git config", () => {
     const checkouts = files.flatMap((file) => allSteps(file).filter(({ step: s }) => s.uses?.startsWith("actions/checkout@")));
-    expect(checkouts.length).toBe(3);
+    expect(checkouts.length).toBe(4);
     for (const { step: s } of checkouts) expect(s.with?.["persist-credentials"]).toBe(false);
   });
 
@@ -232,7 +241,7 @@ describe("deploy", () => {
 
   it("GIVEN every `terraform init` THEN the committed lock file is read-only, and no cdktf command changes it", () => {
     const inits = files.flatMap((file) => allSteps(file).flatMap(({ step: s }) => (s.run ?? "").split("\n").filter((l) => /\bterraform\b.*\binit\b/.test(l))));
-    expect(inits.length).toBe(2);
+    expect(inits.length).toBe(3);
     for (const line of inits) expect(line).toContain("-lockfile=readonly");
     const cdktfCommands = files.flatMap((file) => allSteps(file).filter(({ step: s }) => /(^|[\s;&|])(npx\s+)?cdktf\s/m.test(s.run ?? "")));
     expect(cdktfCommands).toEqual([]);
@@ -306,6 +315,54 @@ describe("deploy", () => {
       );
       expect(r.matrix).toBeUndefined();
     });
+  });
+});
+
+describe("rollout", () => {
+  const rollout = workflow(ROLLOUT);
+  const loop = step(ROLLOUT, "rollout", "loop").run!;
+  const record = step(ROLLOUT, "rollout", "Record the state reached (branch estate-rollout/<env> and its pull request)");
+
+  it.each([["prod", {}], ["dev", { environment: "dev" }]])("GIVEN a %s rollout by hand THEN it queues in the deploys' group of that environment and is never cancelled", (env, inputs) => {
+    const contexts = { github: { event_name: "workflow_dispatch", ref: "refs/heads/main", event: {} }, inputs };
+    expect(evaluate(rollout.concurrency!.group, contexts)).toBe(`estate-deploy-refs/heads/main-${env}`);
+    expect(evaluate(workflow(ESTATE).concurrency!.group, contexts)).toBe(`estate-deploy-refs/heads/main-${env}`);
+    expect(rollout.concurrency!["cancel-in-progress"]).toBe(false);
+  });
+
+  it("GIVEN the rollout workflow THEN it only runs by hand from main, in the environment's GitHub environment (approvals)", () => {
+    expect(Object.keys(rollout.on)).toEqual(["workflow_dispatch"]);
+    expect(rollout.jobs.rollout.if).toBe("github.ref == 'refs/heads/main'");
+    expect((rollout.jobs.rollout as unknown as { environment: string }).environment).toBe("${{ inputs.environment || 'prod' }}");
+  });
+
+  it("GIVEN the step loop THEN each step applies the saved plan of each changed site stack, then gates the batch, and stops at a finish", () => {
+    expect(loop).toContain('node bin/estate.js rollout next --env "$ESTATE_ENV" "${image_args[@]}" --json');
+    expect(loop).toContain(".diff.stacks[] | select(.status == \"changed\") | .name");
+    expect(loop.indexOf("plan -input=false -lock-timeout=10m -out=tfplan")).toBeLessThan(loop.indexOf("apply -input=false -lock-timeout=10m tfplan"));
+    expect(loop.indexOf("apply -input=false")).toBeLessThan(loop.indexOf("playbooks/rollout-gate.yml"));
+    expect(loop).toContain('--limit "$hosts" -e "rollout_gate_phase=$phase"');
+    expect(loop).toContain('if [ "$action" = finish ] || [ "$action" = cancel ]; then break; fi');
+    // bash -eo pipefail: the first failing command ends the step, and with it the loop.
+    expect(rollout.defaults).toEqual({ run: { shell: "bash" } });
+  });
+
+  it("GIVEN the state reached THEN it is pushed to the branch estate-rollout/<env> only, with a pull request, also after a failure", () => {
+    expect(record.if).toBe("always() && steps.loop.conclusion != 'skipped'");
+    expect(record.run).toContain('git -c "http.https://github.com/.extraheader=AUTHORIZATION: basic $auth" push --force origin "HEAD:refs/heads/$branch"');
+    expect(record.run).toContain('branch="estate-rollout/$ESTATE_ENV"');
+    expect(record.run).toContain("gh pr create --base main --head \"$branch\"");
+    expect(text(ROLLOUT)).not.toMatch(/push[^\n]*\bmain\b/);
+  });
+
+  it("GIVEN an unmerged rollout state THEN deploys and rollout runs of that environment refuse, with the same query", () => {
+    const query = 'gh pr list --head "estate-rollout/$ESTATE_ENV" --state open --json number';
+    const deployGuard = step(ESTATE, "stacks", "Refuse while a rollout's state is not merged");
+    expect(deployGuard.run).toContain(query);
+    expect(step(ROLLOUT, "rollout", "Refuse while the state of an earlier run is not merged").run).toContain(query);
+    const stackSteps = workflow(ESTATE).jobs.stacks.steps.map((s) => s.name ?? s.uses ?? s.run);
+    expect(stackSteps.indexOf("Refuse while a rollout's state is not merged")).toBeLessThan(stackSteps.indexOf("List the environment's stacks"));
+    expect(workflow(ESTATE).jobs.stacks.permissions).toEqual({ contents: "read", "pull-requests": "read" });
   });
 });
 

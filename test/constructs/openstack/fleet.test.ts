@@ -173,6 +173,32 @@ describe("OpenstackFleet in an estate stack", () => {
     );
   });
 
+  it("GIVEN images by version THEN each host boots its own version's image and carries its member weight", () => {
+    const stack = openstackTestStack();
+    const rolled = [
+      { ...hosts[0], imageVersion: "2", inService: false },
+      { ...hosts[1], imageVersion: "1" },
+    ];
+    new OpenstackFleet(stack, "Fleet", { ...base, hosts: rolled, imagesByVersion: { "1": { name: "golden-1" }, "2": { id: "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" } }, versionMetadataKey: "estate_image_version" });
+    const tf = synthJson(stack);
+    expect(tf.locals.hosts_web).toEqual({
+      "t-os-a-web-001": { ip: "10.10.1.1", az: "az1", version: "2", weight: 0 },
+      "t-os-a-web-002": { ip: "10.10.1.2", az: "az2", version: "1", weight: 1 },
+    });
+    expect(tf.locals.image_names_web).toEqual({ "1": "golden-1" });
+    expect(tf.locals.image_ids_web).toEqual({ "1": '${data.openstack_images_image_v2.fleet_image["1"].id}', "2": "0b7e0e6e-6a7b-4a3e-9f55-0e7c4b9b1d11" });
+    expect(tf.data.openstack_images_image_v2.fleet_image).toMatchObject({ for_each: "${local.image_names_web}", name: "${each.value}", most_recent: true });
+    const instance = resourcesOf(tf, "openstack_compute_instance_v2").fleet_instance;
+    expect(instance.image_id).toBe("${local.image_ids_web[each.value.version]}");
+    expect(instance.metadata).toEqual({ estate_image_version: "${each.value.version}" });
+  });
+
+  it("refuses a host whose version has no image", () => {
+    expect(openstackErrorOf((s) => new OpenstackFleet(s, "Fleet", { ...base, hosts: [{ ...hosts[0], imageVersion: "3" }], imagesByVersion: { "1": { name: "golden-1" } } }))).toBe(
+      'test/Fleet: host "t-os-a-web-001" runs image version "3", which imagesByVersion does not have (1)',
+    );
+  });
+
   it("refuses a duplicate host", () => {
     expect(openstackErrorOf((s) => new OpenstackFleet(s, "Fleet", { ...base, hosts: [hosts[0], hosts[0]] }))).toBe('test/Fleet: host "t-os-a-web-001" appears twice');
   });

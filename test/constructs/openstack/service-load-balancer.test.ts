@@ -140,6 +140,21 @@ describe("OpenstackServiceLoadBalancer in an estate stack", () => {
     });
   });
 
+  it("GIVEN member weights THEN each member takes its host's weight and leaves admin_state_up to day-2 drains", () => {
+    const stack = openstackTestStack();
+    new OpenstackServiceLoadBalancer(stack, "Lb", { ...props, memberWeights: true });
+    expect(resourcesOf(synthJson(stack), "openstack_lb_member_v2").lb_port80_member).toEqual({
+      for_each: "${local.hosts_web}",
+      name: "${each.key}",
+      pool_id: "${openstack_lb_pool_v2.lb_port80_pool.id}",
+      address: "${each.value.ip}",
+      protocol_port: 8080,
+      subnet_id: "sub",
+      weight: "${each.value.weight}",
+      lifecycle: { ignore_changes: ["admin_state_up"] },
+    });
+  });
+
   it("terminates TLS, uses an HTTP pool and a separate monitor port (all options)", () => {
     const stack = openstackTestStack();
     new OpenstackServiceLoadBalancer(stack, "Lb", {

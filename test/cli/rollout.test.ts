@@ -1,0 +1,207 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { loadEnvironment, type EstateModel } from "../../model";
+import { abortRollout, nextRolloutStep, rollbackRollout, startRollout, type RolloutChangeReport } from "../../cli/lib/rollout";
+import { devCopy, estate, removeTempDirs } from "./estate";
+
+afterAll(() => removeTempDirs());
+
+/** The managed changes of a step: `<stack> <action> <address>`, data sources and locals left out. */
+function managedChanges(report: RolloutChangeReport): string[] {
+  return report.diff.stacks.flatMap((s) => s.changes.filter((c) => c.mode === "managed").map((c) => `${s.name} ${c.action} ${c.address}`)).sort();
+}
+
+/** Per host of the model: version and whether it is in service. */
+function hostStates(model: EstateModel): Map<string, { version: string; inService: boolean }> {
+  return new Map(model.hosts.map((h) => [h.name, { version: h.imageVersion, inService: h.inService !== false }]));
+}
+
+// The dev estate runs debian12 on web (3 per site, peak 6 of 12) and api (2 per site, peak 4 of 8) in os-a, os-b,
+// os-c and aws. Batch 2, sites in file order: each site's five hosts in three batches.
+const BATCHES = ["os-a", "os-b", "os-c", "aws"].flatMap((site) => [
+  [`dev-${site}-web-001`, `dev-${site}-web-002`],
+  [`dev-${site}-web-003`, `dev-${site}-api-001`],
+  [`dev-${site}-api-002`],
+]);
+
+/** What a step must change, literally, for a batch of hosts: OpenStack member weights, AWS attachments, instances. */
+function expectedChanges(phase: "drain" | "replace" | "restore", hosts: readonly string[]): string[] {
+  return hosts
+    .map((host) => {
+      const [, site, service] = /^dev-(os-a|os-b|os-c|aws)-(web|api)-\d+$/.exec(host)!;
+      const stack = `dev-${site}`;
+      const port = service === "web" ? 80 : 5432;
+      if (phase === "replace") {
+        return site === "aws"
+          ? `${stack} replace aws_instance.${service}_fleet_instances["${host}"]`
+          : `${stack} replace openstack_compute_instance_v2.${service}_fleet_instance["${host}"]`;
+      }
+      if (site === "aws") return `${stack} ${phase === "drain" ? "delete" : "create"} aws_lb_target_group_attachment.${service}_fleet_target_group_attachments_${port}["${host}"]`;
+      return `${stack} update openstack_lb_member_v2.${service}_load_balancer_port${port}_member["${host}"]`;
+    })
+    .sort();
+}
+
+describe("estate rollout: debian12 over every site of dev, batch 2", () => {
+  it("GIVEN a started rollout WHEN every step is taken THEN each diff moves exactly its batch and no step replaces a host in service", () => {
+    const env = devCopy();
+    const start = startRollout({ env, version: "2026.12.1", batch: 2 });
+    expect(start.after).toMatchObject({ step: 0, steps: 36, direction: "forward" });
+    expect(managedChanges(start)).toEqual([]);
+    let previous = hostStates(loadEnvironment(env));
+    const seen: string[][] = [];
+    for (let step = 1; step <= 36; step++) {
+      const report = nextRolloutStep({ env });
+      const phase = (["drain", "replace", "restore"] as const)[(step - 1) % 3];
+      const batch = BATCHES[Math.floor((step - 1) / 3)];
+      expect(report.after?.batch?.hosts).toEqual(batch);
+      expect(managedChanges(report)).toEqual(expectedChanges(phase, batch));
+      expect(phase === "drain" ? report.drained : phase === "replace" ? report.replaced : report.restored).toEqual(batch);
+
+      const now = hostStates(loadEnvironment(env));
+      for (const [host, state] of now) {
+        const before = previous.get(host)!;
+        // The invariant: a host's instance is only replaced while out of service, before and after the apply.
+        if (before.version !== state.version) expect({ host, inServiceBefore: before.inService, inServiceAfter: state.inService }).toEqual({ host, inServiceBefore: false, inServiceAfter: false });
+      }
+      for (const site of ["os-a", "os-b", "os-c", "aws"]) {
+        expect([...now].filter(([h, s]) => h.startsWith(`dev-${site}-`) && !s.inService).length).toBeLessThanOrEqual(2);
+      }
+      seen.push([...now].filter(([, s]) => !s.inService).map(([h]) => h));
+      previous = now;
+    }
+    expect(seen.filter((out) => out.length > 0)).toHaveLength(24);
+    // Every host runs the new version, in service.
+    expect([...previous.values()].every((s) => s.version === "2026.12.1" && s.inService)).toBe(true);
+
+    const finish = nextRolloutStep({ env });
+    expect(finish.action).toBe("finish");
+    expect(managedChanges(finish)).toEqual([]);
+    const text = readFileSync(env, "utf8");
+    expect(text).toContain('    version: "2026.12.1"\n');
+    expect(text).toContain("      os-b: { name: debian12-golden-2026.12.1 }\n");
+    expect(text).toContain('    aws: { amiName: debian12-golden-2026.12.1, owner: "123456789012" }\n');
+    expect(text).not.toContain("rollout:");
+  }, 600_000);
+
+  it("GIVEN a batch drained and replaced WHEN aborted, then rolled back THEN every host serves, then the replaced hosts go back drained first", () => {
+    const env = devCopy();
+    startRollout({ env, version: "2026.12.1", batch: 2 });
+    for (let i = 0; i < 5; i++) nextRolloutStep({ env }); // step 5: os-a batch 2 replaced, out of service
+    const abort = abortRollout({ env });
+    expect(abort.restored).toEqual(["dev-os-a-web-003", "dev-os-a-api-001"]);
+    expect(managedChanges(abort)).toEqual(expectedChanges("restore", ["dev-os-a-web-003", "dev-os-a-api-001"]));
+    expect([...hostStates(loadEnvironment(env)).values()].every((s) => s.inService)).toBe(true);
+
+    const rollback = rollbackRollout({ env });
+    expect(rollback.action).toBe("rollback");
+    expect(rollback.replaced).toEqual([]);
+    expect(managedChanges(rollback)).toEqual(expectedChanges("drain", ["dev-os-a-web-003", "dev-os-a-api-001"]));
+    const replaced = nextRolloutStep({ env });
+    expect(replaced.replaced).toEqual(["dev-os-a-web-003", "dev-os-a-api-001"]);
+    expect(managedChanges(replaced)).toEqual(expectedChanges("replace", ["dev-os-a-web-003", "dev-os-a-api-001"]));
+    const states = hostStates(loadEnvironment(env));
+    expect(states.get("dev-os-a-web-003")).toEqual({ version: "2026.11.1", inService: false });
+    expect(states.get("dev-os-a-web-001")).toEqual({ version: "2026.12.1", inService: true });
+    for (let i = 0; i < 4; i++) nextRolloutStep({ env }); // restore batch 2, then drain, replace, restore batch 1
+    const done = nextRolloutStep({ env });
+    expect(done.action).toBe("cancel");
+    expect(readFileSync(env, "utf8")).toBe(readFileSync(devCopy(), "utf8"));
+  }, 300_000);
+});
+
+describe("estate rollout (the command)", () => {
+  let env: string;
+  let original: string;
+  beforeAll(() => {
+    env = devCopy();
+    original = readFileSync(env, "utf8");
+  });
+
+  it("GIVEN no rollout WHEN started THEN the file gains only the rollout block, comments kept, and the plan only reads the new image", () => {
+    const r = estate(["rollout", "start", "--env", env, "--to", "2026.12.1", "--batch", "2"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const after = readFileSync(env, "utf8");
+    const block = [
+      "    rollout:",
+      "      version: 2026.12.1",
+      "      openstack:",
+      "        os-a: { name: debian12-golden-2026.12.1 }",
+      "        os-b: { name: debian12-golden-2026.12.1 }",
+      "        os-c: { name: debian12-golden-2026.12.1 }",
+      '      aws: { amiName: debian12-golden-2026.12.1, owner: "123456789012" }',
+      "      batch: 2",
+      "      order: [ os-a, os-b, os-c, aws ]",
+      "      step: 0",
+      "",
+    ].join("\n");
+    const at = original.indexOf("\nservices:") ;
+    expect(after).toBe(`${original.slice(0, at).replace(/\n*$/, "\n")}${block}${original.slice(original.slice(0, at).replace(/\n*$/, "").length + 1)}`);
+    expect(r.stdout).toContain("after:  step 0 of 36: started, every host serving");
+    expect(r.stdout).toContain("dev-os-a: 0 to add, 0 to change, 0 to destroy; 2 data sources read");
+  });
+
+  it("GIVEN step 0 WHEN next THEN os-a's first two web members go to weight 0 and nothing else changes", () => {
+    const r = estate(["rollout", "next", "--env", env]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("after:  step 1 of 36: drain os-a batch 1 (dev-os-a-web-001, dev-os-a-web-002)");
+    expect(r.stdout).toContain("1 stack changed, 0 unchanged.");
+    expect(r.stdout).toContain(
+      ["dev-os-a: 0 to add, 2 to change, 0 to destroy", "  ~   openstack_lb_member_v2.web_load_balancer_port80_member on 2 instances", "        weight: 1 -> 0"].join("\n"),
+    );
+    expect(r.stdout).toContain(["  SERVICE  OUT  SERVING  PEAK  MARGIN  ONE MORE SITE LOST", "  web        2       10     6       4  7 without os-b", "  api        0        8     4       4  6 without os-a"].join("\n"));
+  });
+
+  it("WHEN status THEN hosts per version per site and service, and the hosts out of service", () => {
+    const r = estate(["rollout", "status", "--env", env]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("debian12 2026.11.1 -> 2026.12.1, step 1 of 36: drain os-a batch 1 (dev-os-a-web-001, dev-os-a-web-002)");
+    expect(r.stdout).toContain("  os-a  web              3          0  dev-os-a-web-001, dev-os-a-web-002\n");
+    expect(r.stdout).toContain("  aws   api              2          0  -\n");
+    const json = JSON.parse(estate(["rollout", "status", "--env", env, "--json"]).stdout);
+    expect(json.sites[0]).toEqual({ site: "os-a", service: "web", versions: { "2026.11.1": 3 }, outOfService: ["dev-os-a-web-001", "dev-os-a-web-002"] });
+  });
+
+  it("refuses options of start on other actions, and start without --to (usage, exit 2)", () => {
+    const before = readFileSync(env, "utf8");
+    const r = estate(["rollout", "next", "--env", env, "--batch", "3"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--to, --batch, --order, --ref and --ami are options of estate rollout start, not of next");
+    expect(estate(["rollout", "start", "--env", env, "--batch", "2"]).stderr).toContain("estate rollout start needs --to <version> and --batch <hosts>");
+    expect(readFileSync(env, "utf8")).toBe(before);
+  });
+
+  it("refuses a batch that takes a service below peak capacity (exit 1, file unchanged)", () => {
+    const tight = devCopy();
+    writeFileSync(tight, readFileSync(tight, "utf8").replace("peakInstances: 6", "peakInstances: 11"));
+    const before = readFileSync(tight, "utf8");
+    const r = estate(["rollout", "start", "--env", tight, "--to", "2026.12.1", "--batch", "2"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("refusing to start the rollout of debian12: its step 1: the serving sites would run fewer instances than peak capacity (EST-AVL-002)");
+    expect(r.stderr).toContain("  web: peakInstances is 11; 2 out of service leaves 10, 1 short");
+    expect(readFileSync(tight, "utf8")).toBe(before);
+    expect(estate(["rollout", "start", "--env", tight, "--to", "2026.12.1", "--batch", "1"]).status).toBe(0);
+  });
+
+  it("reports a bad rollout in the file at its line, with what to write", () => {
+    const withRollout = (body: string) => {
+      const file = devCopy();
+      const anchor = '    aws: { amiName: debian12-golden-2026.11.1, owner: "123456789012" }\n';
+      writeFileSync(file, readFileSync(file, "utf8").replace(anchor, `${anchor}    rollout:\n${body}`));
+      return file;
+    };
+    const shape = estate(["rollout", "status", "--env", withRollout("      version: 2026.12.1\n      batch: 0\n      order: [os-a]\n      step: 0\n")]);
+    expect(shape.status).toBe(1);
+    expect(shape.stderr).toMatch(/dev\.yaml:80:7: images\[0\]\.rollout\.batch: batch must be 1 or more; got the number 0/);
+    const whole = estate([
+      "rollout",
+      "status",
+      "--env",
+      withRollout("      version: 2026.12.1\n      openstack: { os-a: { name: x } }\n      batch: 2\n      order: [os-a, os-d]\n      step: 0\n"),
+    ]);
+    expect(whole.status).toBe(1);
+    expect(whole.stderr).toMatch(/dev\.yaml:82:21: images\[0\]\.rollout\.order\[1\]: no site "os-d" in this environment \(sites: os-a, os-b, os-c, aws\)/);
+    expect(whole.stderr).toContain("images[0].rollout.order: order leaves out os-b, os-c, aws, which run image \"debian12\"; list every such site (e.g. [os-a, os-b, os-c, aws])");
+    expect(whole.stderr).toContain("images[0].rollout.openstack: site \"os-b\" runs image \"debian12\": give the new version's reference as openstack.os-b: {name: ...} or {id: ...}");
+  });
+});

@@ -118,14 +118,30 @@ export function matchSite(targets: readonly TargetInstance[], dumps: SiteDumps, 
 export interface DataSources {
   /** `data.openstack_networking_network_v2.<name>` → network name. */
   readonly networks: Record<string, string>;
-  /** `data.openstack_images_image_v2.<name>` → image name. */
+  /** `data.openstack_images_image_v2.<name>` (or `<name>["<key>"]` for a `for_each` lookup) → image name. */
   readonly images: Record<string, string>;
+  /** The stack's locals: a host's image id is `${local.image_ids_<service>["<version>"]}`, a reference to a lookup. */
+  readonly locals: Record<string, unknown>;
 }
 
 export function dataSourcesOf(stack: unknown): DataSources {
-  const data = ((stack as { data?: Record<string, Record<string, { name?: string }>> }).data ?? {}) as Record<string, Record<string, { name?: string }>>;
-  const names = (type: string) => Object.fromEntries(Object.entries(data[type] ?? {}).map(([n, b]) => [n, String(b.name ?? "")]));
-  return { networks: names("openstack_networking_network_v2"), images: names("openstack_images_image_v2") };
+  const data = ((stack as { data?: Record<string, Record<string, { name?: string; for_each?: string }>> }).data ?? {}) as Record<
+    string,
+    Record<string, { name?: string; for_each?: string }>
+  >;
+  const locals = ((stack as { locals?: Record<string, unknown> }).locals ?? {}) as Record<string, unknown>;
+  const names = (type: string): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [n, b] of Object.entries(data[type] ?? {})) {
+      const local = typeof b.for_each === "string" ? /^\$\{local\.([a-z0-9_]+)\}$/.exec(b.for_each)?.[1] : undefined;
+      const map = local ? locals[local] : undefined;
+      if (map && typeof map === "object" && b.name === "${each.value}") {
+        for (const [k, v] of Object.entries(map as Record<string, unknown>)) out[`${n}[${JSON.stringify(k)}]`] = String(v);
+      } else out[n] = String(b.name ?? "");
+    }
+    return out;
+  };
+  return { networks: names("openstack_networking_network_v2"), images: names("openstack_images_image_v2"), locals };
 }
 
 /** `image:<name>`: how a boot volume's image is compared (the image id is read by a data source at plan time). */
@@ -135,11 +151,17 @@ export function imageToken(name: string): string {
 
 function resolveRefs(value: unknown, byAddress: ReadonlyMap<string, Matched>, data: DataSources, dumps: SiteDumps): unknown {
   if (typeof value === "string") {
+    const local = /^\$\{local\.([a-z0-9_]+)\["([^"]*)"\]\}$/.exec(value);
+    if (local) {
+      const entry = (data.locals[local[1]] as Record<string, unknown> | undefined)?.[local[2]];
+      return typeof entry === "string" ? resolveRefs(entry, byAddress, data, dumps) : KNOWN_AFTER_APPLY;
+    }
     const m = /^\$\{(data\.)?([a-z0-9_]+)\.([a-z0-9_]+)(\["[^"]*"\])?\.([a-z0-9_]+)\}$/.exec(value);
     if (!m) return value;
     const [, isData, type, name, key, attr] = m;
     if (isData) {
-      if (type === "openstack_images_image_v2" && attr === "id" && data.images[name] !== undefined) return imageToken(data.images[name]);
+      const image = data.images[`${name}${key ?? ""}`];
+      if (type === "openstack_images_image_v2" && attr === "id" && image !== undefined) return imageToken(image);
       if (type === "openstack_networking_network_v2" && attr === "id" && data.networks[name] !== undefined) {
         return dumps.networks.find((n) => n.name === data.networks[name] && n.external)?.id ?? KNOWN_AFTER_APPLY;
       }

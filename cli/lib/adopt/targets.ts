@@ -52,7 +52,12 @@ function substituteEach(value: unknown, key: string, each: unknown): unknown {
     if (value === "${each.key}") return key;
     const m = /^\$\{each\.value\.([a-z0-9_]+)\}$/.exec(value);
     if (m) return (each as Record<string, unknown>)[m[1]];
-    return value.replace(/\[each\.key\]/g, `[${JSON.stringify(key)}]`);
+    return value
+      .replace(/\[each\.key\]/g, `[${JSON.stringify(key)}]`)
+      .replace(/\[each\.value\.([a-z0-9_]+)\]/g, (whole, attr: string) => {
+        const v = (each as Record<string, unknown>)[attr];
+        return typeof v === "string" || typeof v === "number" ? `[${JSON.stringify(String(v))}]` : whole;
+      });
   }
   if (Array.isArray(value)) return value.map((v) => substituteEach(v, key, each));
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEach(v, key, each)]));

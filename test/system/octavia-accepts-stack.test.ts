@@ -100,6 +100,8 @@ const ROUTES: Readonly<Record<LbType, Readonly<Record<string, AttributeRoute>>>>
     protocol_port: { flag: "--protocol-port" },
     subnet_id: { flag: "--subnet-id" },
     monitor_port: { flag: "--monitor-port" },
+    // The site stack owns a member's weight (1 in service, 0 while a rollout drains the host).
+    weight: { flag: "--weight" },
   },
 };
 

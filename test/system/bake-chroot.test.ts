@@ -76,9 +76,10 @@ function recapOf(output: string, host: string): Recap | undefined {
 }
 
 /**
- * A stand-in `openstack` CLI for the Octavia calls of roles/octavia_member, over a JSON state file. Every weight
- * change is recorded with the addresses drained at that moment. Members listed in `never_healthy` go to ERROR
- * when they get their weight back, like a host that does not come back after its update.
+ * A stand-in `openstack` CLI for the Octavia calls of roles/octavia_member, over a JSON state file. Every change of a
+ * member's admin state (the role drains with `member set --disable` and restores with `--enable`; the weight is the
+ * site stack's) is recorded with the addresses drained at that moment. Members listed in `never_healthy` go to
+ * ERROR when they are enabled again, like a host that does not come back after its update.
  */
 const FAKE_OPENSTACK = `#!/usr/bin/env python3
 import json, os, sys
@@ -99,7 +100,7 @@ def members_of(pool):
 
 if pos[:2] == ["loadbalancer", "list"]:
     # Like python3-octaviaclient 3.1.0 (Debian 12): no --vip-address filter; the role picks the VIP from the list.
-    reply([{"id": lb["id"], "vip_address": lb["vip"]} for lb in lbs if lb["cloud"] == opts["os-cloud"]])
+    reply([{"id": lb["id"], "name": lb["name"], "vip_address": lb["vip"]} for lb in lbs if lb["cloud"] == opts["os-cloud"]])
 if pos[:3] == ["loadbalancer", "pool", "list"]:
     reply([{"id": "pool-" + lb["id"], "name": "pool-" + lb["id"]} for lb in lbs if lb["id"] == opts["loadbalancer"]])
 if pos[:3] == ["loadbalancer", "member", "list"]:
@@ -108,11 +109,14 @@ if pos[:3] == ["loadbalancer", "member", "show"]:
     reply(next(m for m in members_of(pos[3]) if m["id"] == pos[4]))
 if pos[:3] == ["loadbalancer", "member", "set"]:
     member = next(m for m in members_of(pos[3]) if m["id"] == pos[4])
-    member["weight"] = int(opts["weight"])
-    if member["weight"] > 0 and member["address"] in state["never_healthy"]:
+    if "--weight" in " ".join(args):
+        sys.stderr.write("fake openstack: the role must not set a member's weight (the site stack owns it)\\n")
+        sys.exit(2)
+    member["admin_state_up"] = "--enable" in args
+    if member["admin_state_up"] and member["address"] in state["never_healthy"]:
         member["operating_status"] = "ERROR"
-    drained = sorted(m["address"] for lb in lbs for m in lb["members"] if m["weight"] == 0)
-    state["events"].append({"address": member["address"], "weight": member["weight"], "drained": drained})
+    drained = sorted(m["address"] for lb in lbs for m in lb["members"] if not m["admin_state_up"])
+    state["events"].append({"address": member["address"], "admin_state_up": member["admin_state_up"], "drained": drained})
     with open(path, "w") as f:
         json.dump(state, f)
     sys.exit(0)
@@ -123,7 +127,7 @@ import { hasCommand } from "../support/tools";
 
 interface OctaviaEvent {
   address: string;
-  weight: number;
+  admin_state_up: boolean;
   drained: string[];
 }
 
@@ -347,9 +351,10 @@ describe.skipIf(SKIP !== "")(`golden-image bake in a Debian bookworm chroot${SKI
       const loadbalancers = model.openstackSites.flatMap((site) =>
         site.services.map((s) => ({
           id: `lb-${site.name}-${s.service.name}`,
+          name: s.resourceName,
           vip: s.lbVipAddress,
           cloud: site.cloud,
-          members: s.hosts.map((h) => ({ id: `member-${h.name}`, address: h.ip, protocol_port: 8080, weight: 1, operating_status: "ONLINE" })),
+          members: s.hosts.map((h) => ({ id: `member-${h.name}`, address: h.ip, protocol_port: 8080, weight: 1, admin_state_up: true, operating_status: "ONLINE" })),
         })),
       );
       writeFileSync(statePath, JSON.stringify({ loadbalancers, never_healthy: neverHealthy, events: [] }));
@@ -387,7 +392,7 @@ describe.skipIf(SKIP !== "")(`golden-image bake in a Debian bookworm chroot${SKI
       const run = await roll();
       console.info(`rolling update of ${HOSTS.length} hosts: ${run.seconds.toFixed(0)} s`);
       expect(run.status, tail(run.output)).toBe(0);
-      expect(events().map((e) => [e.address, e.weight])).toEqual(HOSTS.flatMap((h) => [[ip(h), 0], [ip(h), 1]]));
+      expect(events().map((e) => [e.address, e.admin_state_up])).toEqual(HOSTS.flatMap((h) => [[ip(h), false], [ip(h), true]]));
       for (const e of events()) expect(e.drained.length, JSON.stringify(e)).toBeLessThanOrEqual(1);
       expect(requests.filter((r) => r === "/healthz")).toHaveLength(HOSTS.length);
       // Each web host replays the service's warm-up paths, twice.
@@ -400,11 +405,11 @@ describe.skipIf(SKIP !== "")(`golden-image bake in a Debian bookworm chroot${SKI
       const run = await roll(["-e", "octavia_member_wait_retries=2", "-e", "octavia_member_wait_delay_sec=1"]);
       expect(run.status).not.toBe(0);
       expect(recapOf(run.output, "dev-os-a-web-002")?.failed, tail(run.output)).toBe(1);
-      expect(events().map((e) => [e.address, e.weight])).toEqual([
-        [ip("dev-os-a-web-001"), 0],
-        [ip("dev-os-a-web-001"), 1],
-        [ip("dev-os-a-web-002"), 0],
-        [ip("dev-os-a-web-002"), 1],
+      expect(events().map((e) => [e.address, e.admin_state_up])).toEqual([
+        [ip("dev-os-a-web-001"), false],
+        [ip("dev-os-a-web-001"), true],
+        [ip("dev-os-a-web-002"), false],
+        [ip("dev-os-a-web-002"), true],
       ]);
     }, STEP_TIMEOUT_MS);
 

@@ -142,7 +142,7 @@ describe("estate diff: precise where a reviewer looks", () => {
       // 3 rules: SSH and node_exporter from the admin network, the listener port from the DHCP range), plus 3
       // for_each resources with 2 instances each; the image lookup is only forgotten.
       expect(text).toContain("review-os-a: 0 to add, 0 to change, 16 to destroy\n");
-      expect(text).toContain("  .   data.openstack_images_image_v2.api_fleet_image (no longer read; nothing is destroyed)");
+      expect(text).toContain('  .   data.openstack_images_image_v2.api_fleet_image["2026.11.1"] (no longer read; nothing is');
       const md = diff(head, "--format", "markdown", "--stack", "review-os-a");
       expect(md).toContain("| Stack | Add | Change | Destroy | Replace | Data read |");
       expect(md).toContain("| `review-os-a` | 0 | 0 | **16** | 0 | 0 |");

@@ -92,10 +92,9 @@ describe("estate diff", () => {
     expect(web[0].attributes).toEqual([
       {
         path: "block_device[0].uuid",
-        before: "${data.openstack_images_image_v2.web_fleet_image.id}",
-        after: "${data.openstack_images_image_v2.web_fleet_image.id}",
+        before: '${local.image_ids_web["2026.11.1"]}',
+        after: '${local.image_ids_web["2026.12.1"]}',
         forcesReplacement: true,
-        knownAfterApply: "data.openstack_images_image_v2.web_fleet_image",
       },
       { path: "metadata.estate_image_version", before: "2026.11.1", after: "2026.12.1", forcesReplacement: false },
     ]);
@@ -110,14 +109,18 @@ describe("estate diff", () => {
       // admin network: rules named or keyed by their CIDR are swapped for the wider one
       ((c.action === "create" || c.action === "delete") && /192_0_2_0_2[56]$|192\.0\.2\.0\/2[56]"\]$/.test(c.address)) ||
       // new image: looked up again, instances (and what points at them) replaced
-      (c.action === "read" && /images_image_v2|aws_ami/.test(c.type)) ||
+      ((c.action === "read" || c.action === "forget") && /images_image_v2|aws_ami/.test(c.type)) ||
+      // ...through the per-version image locals the hosts' versions index
+      (c.action === "update" && /^local\.(image_ids|image_names|amis)_[a-z0-9_]+$/.test(c.address)) ||
       (c.action === "replace" && ["openstack_compute_instance_v2", "aws_instance", "aws_lb_target_group_attachment"].includes(c.type));
     const unexplained = changes().filter((c) => !explained(c));
     expect(unexplained).toEqual([]);
   });
 
   it("groups a change shared by every instance into one entry with collapsible attributes", () => {
-    expect(markdown.stdout).toContain("- `openstack_compute_instance_v2.web_fleet_instance` on 3 instances: 2 attributes, replacement forced by `block_device[0].uuid`");
+    expect(markdown.stdout).toContain(
+      '- `openstack_compute_instance_v2.web_fleet_instance` on 3 instances: `block_device[0].uuid` `${local.image_ids_web["2026.11.1"]}` → `${local.image_ids_web["2026.12.1"]}` ⚠️ forces replacement; `metadata.estate_image_version` `2026.11.1` → `2026.12.1`',
+    );
     expect(markdown.stdout).toContain("<details><summary>Attributes</summary>");
     expect(markdown.stdout).toContain("  - instances: `dev-os-a-web-001`, `dev-os-a-web-002`, `dev-os-a-web-003`");
   });

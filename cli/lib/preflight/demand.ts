@@ -107,13 +107,22 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
   for (const { tf } of stacks) {
     for (const block of blocksOf(tf, "data")) {
       const a = block.config;
-      if (block.type === "openstack_images_image_v2") imageData.set(block.address, { ...(literal(a.name) ? { name: literal(a.name) } : {}) });
+      // A lookup per image version is one for_each data source over a literal local of names.
+      if (block.type === "openstack_images_image_v2") {
+        for (const i of instancesOf(block, tf)) imageData.set(i.address, { ...(literal(i.attributes.name) ? { name: literal(i.attributes.name) } : {}) });
+      }
       if (block.type === "openstack_networking_network_v2" && a.external === true && literal(a.name)) externalNetworks.add(literal(a.name)!);
     }
   }
-  const imageOf = (ref: unknown, usedBy: string) => {
-    const text = typeof ref === "string" ? ref : "";
-    const data = /^\$\{(data\.openstack_images_image_v2\.[\w-]+)\.id\}$/.exec(text);
+  const imageOf = (ref: unknown, usedBy: string, locals: Readonly<Record<string, unknown>>) => {
+    let text = typeof ref === "string" ? ref : "";
+    // `${local.image_ids_<service>["<version>"]}`: the host's version selects a lookup (or a literal id).
+    const local = /^\$\{local\.([\w-]+)\["([^"]*)"\]\}$/.exec(text);
+    if (local) {
+      const entry = (locals[local[1]] as Record<string, unknown> | undefined)?.[local[2]];
+      text = typeof entry === "string" ? entry : "";
+    }
+    const data = /^\$\{(data\.openstack_images_image_v2\.[\w-]+(?:\["[^"]*"\])?)\.id\}$/.exec(text);
     const image = data ? imageData.get(data[1]) : literal(text) ? { id: text } : undefined;
     if (!image) return;
     const key = image.id ? `id:${image.id}` : `name:${image.name}`;
@@ -168,7 +177,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
               publicKey = registered?.publicKey;
             }
             servers.push({ name, flavor, ...(zone ? { availabilityZone: zone } : {}), ...(bootsFromVolume(a) && typeof device?.volume_size === "number" ? { bootVolumeGiB: device.volume_size } : {}) });
-            imageOf(device ? device.uuid : a.image_id, block.address);
+            imageOf(device ? device.uuid : a.image_id, block.address, (tf as { locals?: Record<string, unknown> }).locals ?? {});
             break;
           }
           case "openstack_lb_loadbalancer_v2":

@@ -216,6 +216,12 @@ export interface RolloutStatus {
   readonly to: string;
   readonly sites: readonly { site: string; service: string; versions: Record<string, number>; outOfService: string[] }[];
   readonly capacity: readonly RolloutCapacity[];
+  /**
+   * The site stacks whose configuration this step sets, in file order: the batch's site stack, or at step 0 (and
+   * after the last step) every site stack that runs the image. Applying them converges the clouds on the step, which
+   * is how a step whose apply or gate failed is taken again (scripts/rollout-steps.sh).
+   */
+  readonly stacks: readonly string[];
 }
 
 export function rolloutStatus(request: RolloutRequest): RolloutStatus {
@@ -232,7 +238,10 @@ export function rolloutStatus(request: RolloutRequest): RolloutStatus {
         return { site: site.name, service: s.service.name, versions, outOfService: s.hosts.filter((h) => h.inService === false).map((h) => h.name) };
       }),
   );
-  return { file, image, position: rolloutPosition(parsed, image, img.rollout!), from: img.version, to: img.rollout!.version, sites, capacity: capacityOf(model, image) };
+  const position = rolloutPosition(parsed, image, img.rollout!);
+  const stepSites = new Set(position.batch ? [position.batch.site] : sites.map((s) => s.site));
+  const stacks = model.stacks.filter((s) => (s.kind === "openstack" || s.kind === "aws") && stepSites.has(s.site!)).map((s) => s.name);
+  return { file, image, position, from: img.version, to: img.rollout!.version, sites, capacity: capacityOf(model, image), stacks };
 }
 
 /** Capacity of every service using `image`: hosts in service in the serving sites, against peakInstances. */

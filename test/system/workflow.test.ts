@@ -240,7 +240,9 @@ describe("deploy", () => {
   });
 
   it("GIVEN every `terraform init` THEN the committed lock file is read-only, and no cdktf command changes it", () => {
-    const inits = files.flatMap((file) => allSteps(file).flatMap(({ step: s }) => (s.run ?? "").split("\n").filter((l) => /\bterraform\b.*\binit\b/.test(l))));
+    // The rollout workflow's step loop lives in scripts/rollout-steps.sh.
+    const runs = [...files.flatMap((file) => allSteps(file).map(({ step: s }) => s.run ?? "")), readFileSync(join(PROJECT, "scripts", "rollout-steps.sh"), "utf8")];
+    const inits = runs.flatMap((run) => run.split("\n").filter((l) => /\bterraform\b.*\binit\b/.test(l)));
     expect(inits.length).toBe(3);
     for (const line of inits) expect(line).toContain("-lockfile=readonly");
     const cdktfCommands = files.flatMap((file) => allSteps(file).filter(({ step: s }) => /(^|[\s;&|])(npx\s+)?cdktf\s/m.test(s.run ?? "")));
@@ -336,13 +338,11 @@ describe("rollout", () => {
     expect((rollout.jobs.rollout as unknown as { environment: string }).environment).toBe("${{ inputs.environment || 'prod' }}");
   });
 
-  it("GIVEN the step loop THEN each step applies the saved plan of each changed site stack, then gates the batch, and stops at a finish", () => {
-    expect(loop).toContain('node bin/estate.js rollout next --env "$ESTATE_ENV" "${image_args[@]}" --json');
-    expect(loop).toContain(".diff.stacks[] | select(.status == \"changed\") | .name");
-    expect(loop.indexOf("plan -input=false -lock-timeout=10m -out=tfplan")).toBeLessThan(loop.indexOf("apply -input=false -lock-timeout=10m tfplan"));
-    expect(loop.indexOf("apply -input=false")).toBeLessThan(loop.indexOf("playbooks/rollout-gate.yml"));
-    expect(loop).toContain('--limit "$hosts" -e "rollout_gate_phase=$phase"');
-    expect(loop).toContain('if [ "$action" = finish ] || [ "$action" = cancel ]; then break; fi');
+  it("GIVEN the step loop THEN it runs scripts/rollout-steps.sh with the run's inputs through the environment, never pasted into the script", () => {
+    // What the script does step by step is driven for real in test/system/rollout-steps.test.ts.
+    expect(loop).toBe('scripts/rollout-steps.sh --env "$ESTATE_ENV" --image "$ESTATE_IMAGE" --action "$ROLLOUT_ACTION" --max-steps "$MAX_STEPS"');
+    expect((rollout.jobs.rollout as unknown as { env: Record<string, string> }).env).toMatchObject({ MAX_STEPS: "${{ inputs.steps }}", ROLLOUT_ACTION: "${{ inputs.action || 'next' }}" });
+    expect((rollout.on as { workflow_dispatch: { inputs: Record<string, { options?: string[] }> } }).workflow_dispatch.inputs.action.options).toEqual(["next", "abort", "rollback"]);
     // bash -eo pipefail: the first failing command ends the step, and with it the loop.
     expect(rollout.defaults).toEqual({ run: { shell: "bash" } });
   });

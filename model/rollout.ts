@@ -204,21 +204,43 @@ export function siteRolloutSteps(env: EnvironmentFile, image: string, site: stri
 }
 
 /**
- * The rollout invariant, checked on a sequence of states: no host is replaced (its version changes) unless it was
- * already out of service in the state before, and at most `batch` hosts are out of service in any state. Returns
- * every violation as a sentence; empty when the sequence is safe.
+ * The rollout invariant, checked on a sequence of states of one site (as `siteRolloutSteps` gives, or a traffic
+ * replay takes). Returns every violation as a sentence naming the step (`step <i> "<label>"`) and the host; empty
+ * when the sequence is safe:
+ *
+ * - every step has exactly the hosts of the first step;
+ * - a host's version changes only at a step where it is `replacing`;
+ * - no host is replaced while in service: a host `replacing` at a step was out of service at the step before (the
+ *   drain is applied, and its connections finish, before the replacement), and the first step replaces nothing;
+ * - at most `batch` hosts are out of service (any phase but `serving`) at any step.
  */
 export function rolloutInvariantViolations(steps: readonly RolloutStep[], batch: number): string[] {
   const out: string[] = [];
+  if (steps.length === 0) return ["the sequence has no step; the first step is the site's state before the rollout"];
+  const name = (i: number): string => `step ${i} "${steps[i].label}"`;
+  const first = steps[0].hosts;
   steps.forEach((step, i) => {
-    const down = Object.entries(step.hosts).filter(([, h]) => h.phase !== "serving");
-    if (down.length > batch) out.push(`${step.label}: ${down.length} hosts out of service (${down.map(([n]) => n).join(", ")}), more than batch ${batch}`);
-    if (i === 0) return;
-    const prev = steps[i - 1].hosts;
-    for (const [name, h] of Object.entries(step.hosts)) {
-      const before = prev[name];
-      if (before && before.version !== h.version && before.phase === "serving") out.push(`${step.label}: ${name} replaced while in service`);
-      if (before && before.version !== h.version && h.phase === "serving") out.push(`${step.label}: ${name} replaced and put in service in the same step`);
+    const hosts = Object.keys(step.hosts);
+    const missing = Object.keys(first).filter((h) => !Object.hasOwn(step.hosts, h));
+    const extra = hosts.filter((h) => !Object.hasOwn(first, h));
+    if (missing.length > 0) out.push(`${name(i)}: hosts ${missing.join(", ")} are missing; every step lists every host of step 0`);
+    if (extra.length > 0) out.push(`${name(i)}: hosts ${extra.join(", ")} are not in step 0; every step lists the same hosts`);
+    const down = hosts.filter((h) => step.hosts[h].phase !== "serving");
+    if (down.length > batch) out.push(`${name(i)}: ${down.length} hosts are out of service (${down.join(", ")}), more than the batch of ${batch}`);
+    for (const host of hosts) {
+      const now = step.hosts[host];
+      if (i === 0) {
+        if (now.phase === "replacing") out.push(`${name(i)}: host ${host} is replaced at the first step; drain it in a step before`);
+        continue;
+      }
+      const before = steps[i - 1].hosts[host];
+      if (before === undefined) continue;
+      if (now.version !== before.version && now.phase !== "replacing") {
+        out.push(`${name(i)}: host ${host} changes from ${before.version} to ${now.version} while ${now.phase}; a version changes only while replacing`);
+      }
+      if (now.phase === "replacing" && before.phase === "serving") {
+        out.push(`${name(i)}: host ${host} is replaced while in service at ${name(i - 1)}; drain it in a step before`);
+      }
     }
   });
   return out;

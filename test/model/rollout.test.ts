@@ -40,15 +40,41 @@ describe("siteRolloutSteps (the states a site goes through, as the traffic proof
     expect(rolloutInvariantViolations(steps, 2)).toEqual([]);
   });
 
-  it("holds the invariant in every site, and a sequence that breaks it is caught", () => {
+  it("holds the invariant in every site", () => {
     for (const site of ["os-a", "os-b", "os-c", "aws"]) expect(rolloutInvariantViolations(siteRolloutSteps(devWithRollout(), "debian12", site), 2)).toEqual([]);
-    const bad: RolloutStep[] = [
-      { label: "before", hosts: { a: { phase: "serving", version: "1" }, b: { phase: "serving", version: "1" }, c: { phase: "serving", version: "1" } } },
-      { label: "replace a in service", hosts: { a: { phase: "replacing", version: "2" }, b: { phase: "drained", version: "1" }, c: { phase: "drained", version: "1" } } },
-    ];
-    expect(rolloutInvariantViolations(bad, 2)).toEqual([
-      "replace a in service: 3 hosts out of service (a, b, c), more than batch 2",
-      "replace a in service: a replaced while in service",
+  });
+});
+
+describe("rolloutInvariantViolations", () => {
+  const step = (label: string, hosts: RolloutStep["hosts"]): RolloutStep => ({ label, hosts });
+  const serving = (version: string) => ({ phase: "serving" as const, version });
+  const start = step("start", { a: serving("v1"), b: serving("v1"), c: serving("v1") });
+
+  it("GIVEN a host replaced straight from serving, with more hosts out than the batch THEN it names both", () => {
+    const bad = step("replace a in service", { a: { phase: "replacing", version: "v2" }, b: { phase: "drained", version: "v1" }, c: { phase: "drained", version: "v1" } });
+    expect(rolloutInvariantViolations([start, bad], 2)).toEqual([
+      'step 1 "replace a in service": 3 hosts are out of service (a, b, c), more than the batch of 2',
+      'step 1 "replace a in service": host a is replaced while in service at step 0 "start"; drain it in a step before',
     ]);
+  });
+
+  it("GIVEN a version change outside replacing THEN it says a version changes only while replacing", () => {
+    const steps = [start, step("swap", { a: serving("v2"), b: serving("v1"), c: serving("v1") })];
+    expect(rolloutInvariantViolations(steps, 1)).toEqual(['step 1 "swap": host a changes from v1 to v2 while serving; a version changes only while replacing']);
+  });
+
+  it("GIVEN a step without a host or with a new one THEN it names them", () => {
+    const steps = [start, step("lost", { a: serving("v1"), b: serving("v1"), d: serving("v1") })];
+    expect(rolloutInvariantViolations(steps, 1)).toEqual([
+      'step 1 "lost": hosts c are missing; every step lists every host of step 0',
+      'step 1 "lost": hosts d are not in step 0; every step lists the same hosts',
+    ]);
+  });
+
+  it("GIVEN a replacement at the first step, or no step THEN it is refused", () => {
+    expect(rolloutInvariantViolations([step("start", { a: { phase: "replacing", version: "v2" } })], 1)).toEqual([
+      'step 0 "start": host a is replaced at the first step; drain it in a step before',
+    ]);
+    expect(rolloutInvariantViolations([], 1)).toEqual(["the sequence has no step; the first step is the site's state before the rollout"]);
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Proof with real traffic that a golden-image rollout in the canonical order (per batch: drain → replace → warm →
- * restore) fails no request and keeps p99 at its steady level, and that the warm-up gate is what keeps it there.
+ * Proof with real traffic that a golden-image rollout, in the sequence of states the rollout model gives for a site
+ * (`siteRolloutSteps`: per batch drain → replace → warm → restore, checked by `rolloutInvariantViolations`), fails no request and keeps p99 at its steady level, and that the warm-up gate is what keeps it there.
  * Real parts: hosts as network namespaces running a service whose first requests after a start are slow, HAProxy
  * configured and reloaded as an Octavia amphora, an open-loop load generator (test/system/rollout-traffic/).
  *
- * One site of 6 hosts, batch 2, in this order: steady state (v1, every host warm); the gated rollout v1 → v2; the
- * same sequence without the warm-up step, v2 → v3; a control that kills 2 serving hosts without draining them.
+ * Site os-a of the bundled dev estate with 4 web hosts per site: 6 hosts of debian12, batch 2, started with the real
+ * `estate rollout start`. In this order: steady state (every host warm on 2026.11.1); the model's rollout to
+ * 2026.12.1; the model's next rollout (to 2027.01.1) without its warm-up steps; a control that kills 2 serving
+ * hosts without draining them.
  *
  * Why the margins hold on a busy 2-core machine (other tests run meanwhile; measured here at load average 15-21,
  * with stalls of the whole machine of up to 1 s that even the client's own timer sees):
@@ -23,100 +25,67 @@
  *   connection to it, and the control shows that the same kill without the drain does fail requests.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { parseEnvironmentText, rolloutInvariantViolations, siteRolloutSteps, type EnvironmentFile } from "../../model";
 import { TrafficSite, type RunResult, type TrafficSiteOptions } from "./rollout-traffic/site";
-import { canonicalRolloutSteps, checkRolloutSteps, type RolloutStep } from "./rollout-traffic/steps";
+import { withoutWarmUp, type RolloutStep } from "./rollout-traffic/steps";
 import { percentile, runFigures, type RunFigures } from "./rollout-traffic/stats";
 import { hasCommand, scratchDirs } from "../support/tools";
+import { DEV_ENV_FILE, estate } from "../cli/estate";
 
-const HOSTS = ["web-1", "web-2", "web-3", "web-4", "web-5", "web-6"];
 const BATCH = 2;
 const NETNS_PREFIX = "rt";
+const IMAGE = "debian12";
+const SITE = "os-a";
+const [V1, V2, V3, V4] = ["2026.11.1", "2026.12.1", "2027.01.1", "2027.02.1"];
+const scratch = scratchDirs();
 
-describe("canonicalRolloutSteps", () => {
-  it("GIVEN 3 hosts and batch 2 WHEN generated THEN each batch is drained, replaced, warmed and restored in turn", () => {
-    const steps = canonicalRolloutSteps({ hosts: ["a", "b", "c"], batch: 2, from: "v1", to: "v2" });
-    const s = (phase: string, version: string) => ({ phase, version });
-    expect(steps).toEqual([
-      { label: "start: every host serving v1", hosts: { a: s("serving", "v1"), b: s("serving", "v1"), c: s("serving", "v1") } },
-      { label: "batch 1/2: drain a b", hosts: { a: s("drained", "v1"), b: s("drained", "v1"), c: s("serving", "v1") } },
-      { label: "batch 1/2: replace a b", hosts: { a: s("replacing", "v2"), b: s("replacing", "v2"), c: s("serving", "v1") } },
-      { label: "batch 1/2: warm a b", hosts: { a: s("warming", "v2"), b: s("warming", "v2"), c: s("serving", "v1") } },
-      { label: "batch 1/2: restore a b", hosts: { a: s("serving", "v2"), b: s("serving", "v2"), c: s("serving", "v1") } },
-      { label: "batch 2/2: drain c", hosts: { a: s("serving", "v2"), b: s("serving", "v2"), c: s("drained", "v1") } },
-      { label: "batch 2/2: replace c", hosts: { a: s("serving", "v2"), b: s("serving", "v2"), c: s("replacing", "v2") } },
-      { label: "batch 2/2: warm c", hosts: { a: s("serving", "v2"), b: s("serving", "v2"), c: s("warming", "v2") } },
-      { label: "batch 2/2: restore c", hosts: { a: s("serving", "v2"), b: s("serving", "v2"), c: s("serving", "v2") } },
+/**
+ * The estate of the proof: environments/dev.yaml with 4 web hosts per site (web and api run debian12, so os-a runs
+ * 6 hosts of it), and a rollout of debian12 to 2026.12.1 in batches of 2 started by the real `estate rollout start`.
+ */
+function proofEstate(): EnvironmentFile {
+  const file = join(scratch("estate-rollout-proof-"), "dev.yaml");
+  const doc = parseDocument(readFileSync(DEV_ENV_FILE, "utf8"));
+  const services = doc.get("services") as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] };
+  services.items.find((s) => s.get("name") === "web")!.set("instancesPerSite", 4);
+  writeFileSync(file, doc.toString());
+  const started = estate(["rollout", "start", "--env", file, "--to", V2, "--batch", String(BATCH)]);
+  if (started.status !== 0) throw new Error(`estate rollout start failed: ${started.stderr}`);
+  return parseEnvironmentText(readFileSync(file, "utf8"), file);
+}
+
+/** The same estate one rollout later: the image runs `from` and rolls out to `to` (the model's steps only). */
+function rolledOn(env: EnvironmentFile, from: string, to: string): EnvironmentFile {
+  return { ...env, images: env.images.map((i) => (i.name === IMAGE ? { ...i, version: from, rollout: { ...i.rollout!, version: to } } : i)) };
+}
+
+const ESTATE = proofEstate();
+const GATED = siteRolloutSteps(ESTATE, IMAGE, SITE);
+const UNGATED = withoutWarmUp(siteRolloutSteps(rolledOn(ESTATE, V2, V3), IMAGE, SITE));
+const HOSTS = Object.keys(GATED[0].hosts);
+
+describe("the sequences the proof replays, from the rollout model", () => {
+  it("GIVEN os-a's 6 debian12 hosts, batch 2 THEN the model drains, replaces, warms and restores 3 batches, within the invariant", () => {
+    expect(GATED.map((s) => s.label)).toEqual([
+      "os-a: every host serving 2026.11.1",
+      ...[
+        ["1/3", "dev-os-a-web-001, dev-os-a-web-002"],
+        ["2/3", "dev-os-a-web-003, dev-os-a-web-004"],
+        ["3/3", "dev-os-a-api-001, dev-os-a-api-002"],
+      ].flatMap(([n, hosts]) => ["drain", "replace", "warm", "restore"].map((verb) => `os-a batch ${n}: ${verb} ${hosts}`)),
     ]);
+    expect(GATED[GATED.length - 1].hosts["dev-os-a-api-002"]).toEqual({ phase: "serving", version: V2 });
+    expect(rolloutInvariantViolations(GATED, BATCH)).toEqual([]);
   });
 
-  it("GIVEN warmUp false WHEN generated THEN a replaced batch goes straight back to serving", () => {
-    const steps = canonicalRolloutSteps({ hosts: ["a", "b"], batch: 1, from: "v1", to: "v2", warmUp: false });
-    expect(steps.map((s) => s.label)).toEqual([
-      "start: every host serving v1",
-      "batch 1/2: drain a",
-      "batch 1/2: replace a",
-      "batch 1/2: restore a",
-      "batch 2/2: drain b",
-      "batch 2/2: replace b",
-      "batch 2/2: restore b",
-    ]);
-    expect(steps[3].hosts).toEqual({ a: { phase: "serving", version: "v2" }, b: { phase: "serving", version: "v1" } });
-  });
-
-  it("GIVEN the proof's site (6 hosts, batch 2) THEN both sequences pass the invariant", () => {
-    for (const warmUp of [true, false]) {
-      const steps = canonicalRolloutSteps({ hosts: HOSTS, batch: BATCH, from: "v1", to: "v2", warmUp });
-      expect(steps).toHaveLength(warmUp ? 13 : 10);
-      expect(checkRolloutSteps(steps, BATCH)).toEqual([]);
-    }
-  });
-
-  it.each([
-    [{ hosts: [], batch: 1 }, "canonicalRolloutSteps: hosts is empty; give the site's host names"],
-    [{ hosts: ["a", "b", "a"], batch: 1 }, 'canonicalRolloutSteps: host "a" is listed twice'],
-    [{ hosts: ["a", "b"], batch: 0 }, "canonicalRolloutSteps: batch must be an integer from 1 to 2 (the number of hosts), got 0"],
-    [{ hosts: ["a", "b"], batch: 3 }, "canonicalRolloutSteps: batch must be an integer from 1 to 2 (the number of hosts), got 3"],
-    [{ hosts: ["a", "b"], batch: 1.5 }, "canonicalRolloutSteps: batch must be an integer from 1 to 2 (the number of hosts), got 1.5"],
-    [{ hosts: ["a"], batch: 1, to: "v1" }, 'canonicalRolloutSteps: from and to are both "v1"; a rollout changes the version'],
-  ])("GIVEN %j THEN it throws %s", (options, message) => {
-    expect(() => canonicalRolloutSteps({ from: "v1", to: "v2", ...options })).toThrow(message);
-  });
-});
-
-describe("checkRolloutSteps", () => {
-  const step = (label: string, hosts: RolloutStep["hosts"]): RolloutStep => ({ label, hosts });
-  const serving = (version: string) => ({ phase: "serving" as const, version });
-  const start = step("start", { a: serving("v1"), b: serving("v1"), c: serving("v1") });
-
-  it("GIVEN a host replaced straight from serving THEN it names the step, the host and the weight", () => {
-    const steps = [start, step("replace a", { a: { phase: "replacing", version: "v2" }, b: serving("v1"), c: serving("v1") })];
-    expect(checkRolloutSteps(steps, 1)).toEqual([
-      'step 1 "replace a": host a is replaced while it had weight 1 at step 0 "start"; drain it in a step before',
-    ]);
-  });
-
-  it("GIVEN more hosts out of service than the batch THEN it names them", () => {
-    const steps = [start, step("drain a b", { a: { phase: "drained", version: "v1" }, b: { phase: "drained", version: "v1" }, c: serving("v1") })];
-    expect(checkRolloutSteps(steps, 1)).toEqual(['step 1 "drain a b": 2 hosts are out of service (a, b), more than the batch of 1']);
-  });
-
-  it("GIVEN a version change outside replacing THEN it says a version changes only while replacing", () => {
-    const steps = [start, step("swap", { a: serving("v2"), b: serving("v1"), c: serving("v1") })];
-    expect(checkRolloutSteps(steps, 1)).toEqual(['step 1 "swap": host a changes from v1 to v2 while serving; a version changes only while replacing']);
-  });
-
-  it("GIVEN a step without a host or with a new one THEN it names them", () => {
-    const steps = [start, step("lost", { a: serving("v1"), b: serving("v1"), d: serving("v1") })];
-    expect(checkRolloutSteps(steps, 1)).toEqual([
-      'step 1 "lost": hosts c are missing; every step lists every host of step 0',
-      'step 1 "lost": hosts d are not in step 0; every step lists the same hosts',
-    ]);
-  });
-
-  it("GIVEN a replacement at the first step THEN it is refused", () => {
-    expect(checkRolloutSteps([step("start", { a: { phase: "replacing", version: "v2" } })], 1)).toEqual([
-      'step 0 "start": host a is replaced at the first step; drain it in a step before',
-    ]);
+  it("GIVEN the next rollout without its warm-up steps THEN 10 steps remain, still within the invariant", () => {
+    expect(UNGATED).toHaveLength(10);
+    expect(UNGATED[0].hosts["dev-os-a-web-001"]).toEqual({ phase: "serving", version: V2 });
+    expect(UNGATED.map((s) => s.label).filter((l) => l.includes("warm"))).toEqual([]);
+    expect(rolloutInvariantViolations(UNGATED, BATCH)).toEqual([]);
   });
 });
 
@@ -143,14 +112,13 @@ const unavailable = trafficProofUnavailable();
 const title = `rollout under real traffic: ${HOSTS.length} hosts behind HAProxy, batch ${BATCH}${unavailable ? ` (skipped: ${unavailable})` : ""}`;
 
 describe.skipIf(unavailable !== undefined)(title, () => {
-  const scratch = scratchDirs();
   const RATE = 100;
   const STEADY_MS = 10_000;
   const TAIL_MS = 2_000;
   const options = (workDir: string): TrafficSiteOptions => ({
     prefix: NETNS_PREFIX,
     hosts: HOSTS,
-    version: "v1",
+    version: V1,
     service: { baseMs: 2_000, coldRequests: 20, coldExtraMs: 6_000 },
     warmUp: { paths: ["/", "/static/app.js"], perRound: 20, gateMs: 3_000, maxRounds: 10 },
     load: { ratePerSec: RATE, paths: ["/", "/static/app.js"], timeoutMs: 30_000 },
@@ -209,48 +177,46 @@ describe.skipIf(unavailable !== undefined)(title, () => {
 
   const versionsAfter = (run: RunResult, atMs: number) => new Set(run.samples.filter((s) => s.sentAtMs >= atMs).map((s) => s.version));
 
-  it("GIVEN every host warm on v1 WHEN loaded at a fixed rate THEN no request fails (steady state)", async () => {
-    const run = await site!.measure(`steady state v1`, STEADY_MS);
-    const f = report("steady state (v1)", run);
+  it("GIVEN every host warm on the old version WHEN loaded at a fixed rate THEN no request fails (steady state)", async () => {
+    const run = await site!.measure(`steady state ${V1}`, STEADY_MS);
+    const f = report("steady state", run);
     expect(f.requests).toBeGreaterThanOrEqual((RATE * STEADY_MS) / 1000 - 1);
     expect(f.failures, JSON.stringify(f.errors)).toBe(0);
   }, 60_000);
 
-  it("GIVEN the canonical rollout v1 → v2 WHEN replayed under load THEN no request fails and p99 stays within 1.5× steady state", async () => {
-    const steps = canonicalRolloutSteps({ hosts: HOSTS, batch: BATCH, from: "v1", to: "v2" });
-    const run = await site!.replay(steps, BATCH, TAIL_MS);
-    const f = report("gated rollout v1 → v2", run);
+  it("GIVEN the model's rollout WHEN replayed under load THEN no request fails and p99 stays within 1.5× steady state", async () => {
+    const run = await site!.replay(GATED, BATCH, TAIL_MS);
+    const f = report(`gated rollout ${V1} → ${V2}`, run);
     expect(f.failures, JSON.stringify(f.errors)).toBe(0);
     // HAProxy's own log backs the two checks below; it may miss a line (one run here logged 2224 of 2225 requests).
     expect(run.logged.length, "requests HAProxy logged").toBeGreaterThanOrEqual(0.99 * f.requests);
     expect(run.logged.filter((l) => l.retries > 0), "requests HAProxy had to retry on another member").toEqual([]);
     expect(run.logged.filter((l) => l.status !== "200" || l.termination !== "----"), "requests HAProxy did not end normally").toEqual([]);
-    expect(f.p99Ms).toBeLessThanOrEqual(1.5 * figures["steady state (v1)"].p99Ms);
+    expect(f.p99Ms).toBeLessThanOrEqual(1.5 * figures["steady state"].p99Ms);
     const last = run.marks[run.marks.length - 1];
-    expect([...versionsAfter(run, last.atMs)]).toEqual(["v2"]);
+    expect([...versionsAfter(run, last.atMs)]).toEqual([V2]);
     expect(new Set(run.samples.filter((s) => s.sentAtMs >= last.atMs).map((s) => s.host))).toEqual(new Set(HOSTS));
-    expect(new Set(run.samples.map((s) => s.version))).toEqual(new Set(["v1", "v2"]));
+    expect(new Set(run.samples.map((s) => s.version))).toEqual(new Set([V1, V2]));
   }, 180_000);
 
-  it("GIVEN the same rollout without the warm-up step (v2 → v3) WHEN replayed THEN its p99 is at least 2× the gated one", async () => {
-    const steps = canonicalRolloutSteps({ hosts: HOSTS, batch: BATCH, from: "v2", to: "v3", warmUp: false });
-    const run = await site!.replay(steps, BATCH, TAIL_MS);
-    const f = report("ungated rollout v2 → v3", run);
+  it("GIVEN the model's next rollout without the warm-up steps WHEN replayed THEN its p99 is at least 2× the gated one", async () => {
+    const run = await site!.replay(UNGATED, BATCH, TAIL_MS);
+    const f = report(`ungated rollout ${V2} → ${V3}`, run);
     expect(f.failures, JSON.stringify(f.errors)).toBe(0);
-    expect(f.p99Ms).toBeGreaterThanOrEqual(2 * figures["gated rollout v1 → v2"].p99Ms);
+    expect(f.p99Ms).toBeGreaterThanOrEqual(2 * figures[`gated rollout ${V1} → ${V2}`].p99Ms);
   }, 180_000);
 
   it("GIVEN a sequence that replaces a serving host WHEN replayed THEN the harness refuses it before touching the site", async () => {
-    const [start] = canonicalRolloutSteps({ hosts: HOSTS, batch: BATCH, from: "v3", to: "v4" });
-    const unsafe = { label: "replace web-1 at once", hosts: { ...start.hosts, "web-1": { phase: "replacing" as const, version: "v4" } } };
+    const [start] = siteRolloutSteps(rolledOn(ESTATE, V3, V4), IMAGE, SITE);
+    const unsafe: RolloutStep = { label: "replace web-001 at once", hosts: { ...start.hosts, "dev-os-a-web-001": { phase: "replacing", version: V4 } } };
     await expect(site!.replay([start, unsafe], BATCH, 0)).rejects.toThrow(
-      'refusing to replay an unsafe rollout:\nstep 1 "replace web-1 at once": host web-1 is replaced while it had weight 1 at step 0 "start: every host serving v3"; drain it in a step before',
+      'refusing to replay an unsafe rollout:\nstep 1 "replace web-001 at once": host dev-os-a-web-001 is replaced while in service at step 0 "os-a: every host serving 2027.01.1"; drain it in a step before',
     );
   });
 
   it("GIVEN 2 serving hosts WHEN killed without a drain (control) THEN requests fail", async () => {
-    const run = await site!.killServing(["web-1", "web-2"], 3_000);
-    const f = report("control: web-1 web-2 killed while serving", run);
+    const run = await site!.killServing(HOSTS.slice(0, 2), 3_000);
+    const f = report(`control: ${HOSTS.slice(0, 2).join(" ")} killed while serving`, run);
     expect(f.failures).toBeGreaterThan(0);
   }, 60_000);
 });

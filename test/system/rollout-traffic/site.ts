@@ -24,7 +24,8 @@ import { Haproxy, type ListenerSpec, type LoggedRequest, type Member } from "./h
 import { createNetwork, inNetns, removeNamespaces, type Network } from "./netns";
 import { sleep, untilTrue } from "./processes";
 import type { ClientCommand, ClientReply, HealthReply, LoadReply, Sample, WarmReply } from "./protocol";
-import { checkRolloutSteps, memberWeight, type HostState, type RolloutStep } from "./steps";
+import { rolloutInvariantViolations } from "../../../model";
+import { memberWeight, type HostState, type RolloutStep } from "./steps";
 
 /** The service's cold cache: every request takes `baseMs`; the first `coldRequests` after a start `coldExtraMs` more. */
 export interface ServiceTuning {
@@ -170,12 +171,12 @@ export class TrafficSite {
   }
 
   /**
-   * Replay `steps` under load. Refuses (throws) a sequence `checkRolloutSteps` finds unsafe for `batch`, or whose
+   * Replay `steps` under load. Refuses (throws) a sequence `rolloutInvariantViolations` finds unsafe for `batch`, or whose
    * first step is not the site's current state. Holds the first step `stepDwellMs`, then carries out and holds
    * every next one, then holds the last one `tailMs` more.
    */
   async replay(steps: readonly RolloutStep[], batch: number, tailMs: number): Promise<RunResult> {
-    const problems = checkRolloutSteps(steps, batch);
+    const problems = rolloutInvariantViolations(steps, batch);
     if (problems.length > 0) throw new Error(`refusing to replay an unsafe rollout:\n${problems.join("\n")}`);
     const mismatch = this.options.hosts.filter((h) => JSON.stringify(steps[0].hosts[h]) !== JSON.stringify(this.state[h]));
     if (mismatch.length > 0) {

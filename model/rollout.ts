@@ -17,6 +17,7 @@
  *
  * Hosts keep their names, addresses, ports and members: only the instance under them is replaced.
  */
+import { createHash } from "node:crypto";
 import type { EnvironmentFile, ImageRolloutInput } from "./schema";
 import type { EstateModel, HostModel } from "./types";
 import { hostName } from "./naming";
@@ -88,6 +89,18 @@ export function rolloutBatches(env: EnvironmentFile, image: string, rollout: Pic
     }
   }
   return out;
+}
+
+/**
+ * The hosts a rollout cuts into batches, as `estate rollout start` records them (`rollout.hosts`): their number and
+ * the first 16 hex digits of the SHA-256 of their names in batch order (sites in `order`, one name a line). A
+ * rollout's batches, and with them every host's version and service state, are computed from the estate at each
+ * load; if hosts running the image are added, removed, renamed or reordered mid-rollout, batches move, and a host
+ * already replaced and restored could be drained and replaced again in one apply. `checkRollouts` refuses that.
+ */
+export function rolloutHosts(env: EnvironmentFile, image: string, rollout: Pick<ImageRolloutInput, "order" | "batch">): { count: number; digest: string } {
+  const names = rolloutBatches(env, image, rollout).flatMap((b) => b.hosts);
+  return { count: names.length, digest: createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 16) };
 }
 
 /** Steps of a forward rollout: three per batch. */
@@ -279,6 +292,19 @@ export function checkRollouts(env: EnvironmentFile, add: (path: Path, message: s
       if (!env.sites.openstack.some((s) => s.name === site)) add(at("openstack", site), `no OpenStack site "${site}" in this environment`);
     }
     if (missing.length > 0 || rollout.order.some((s) => !running.includes(s))) return;
+    if (rollout.hosts) {
+      const now = rolloutHosts(env, img.name, rollout);
+      if (now.count !== rollout.hosts.count || now.digest !== rollout.hosts.digest) {
+        const what = now.count !== rollout.hosts.count ? `${rollout.hosts.count} hosts then, ${now.count} now` : `as many hosts, renamed or reordered`;
+        add(
+          at("hosts"),
+          `the hosts that run image "${img.name}" changed since its rollout started (${what}): the rollout's batches would move, ` +
+            `and a host already replaced could be drained and replaced again in one apply. Undo that change, and make it once the ` +
+            `rollout is finished (estate rollout next to its end) or rolled back (estate rollout rollback)`,
+        );
+        return;
+      }
+    }
     const batches = rolloutBatches(env, img.name, rollout);
     if (rollout.rollbackFrom === undefined) {
       const steps = forwardSteps(batches);

@@ -197,6 +197,17 @@ export const imageRolloutSchema = z.strictObject({
   rollbackFrom: z.number().int().min(0).optional(),
   /** Set by `estate rollout abort`: every host serving, versions as they are at `step`. */
   aborted: z.boolean().default(false),
+  /**
+   * Written by `estate rollout start`: the hosts the rollout cuts into batches, as their number and a digest of their
+   * names in batch order (`rolloutHosts` in model/rollout.ts). Every load checks that they are still the image's
+   * hosts. @default - not checked (a block written by hand)
+   */
+  hosts: z
+    .strictObject({
+      count: z.number().int().min(1),
+      digest: z.string().regex(/^[0-9a-f]{16}$/, "digest is the 16 hex digits estate rollout start wrote"),
+    })
+    .optional(),
 });
 
 export const imageSchema = z.strictObject({

@@ -70,6 +70,7 @@ function renderBlock(rollout: RolloutBlock, indent: string): string {
     step: rollout.step,
     ...(rollout.rollbackFrom !== undefined ? { rollbackFrom: rollout.rollbackFrom } : {}),
     ...(rollout.aborted ? { aborted: true } : {}),
+    ...(rollout.hosts ? { hosts: rollout.hosts } : {}),
   };
   // Site references and the order on one line each, as the file writes image references.
   const doc = new Document(ordered);
@@ -80,6 +81,7 @@ function renderBlock(rollout: RolloutBlock, indent: string): string {
   for (const site of Object.keys(rollout.openstack)) flow(["openstack", site]);
   flow(["aws"]);
   flow(["order"]);
+  flow(["hosts"]);
   const body = doc.toString({ flowCollectionPadding: true, lineWidth: 0 }).trimEnd().split("\n");
   return [`${indent}rollout:`, ...body.map((l) => `${indent}  ${l}`)].join("\n") + "\n";
 }

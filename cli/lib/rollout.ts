@@ -10,6 +10,7 @@ import {
   parseEnvironmentText,
   resolveEstate,
   rolloutBatches,
+  rolloutHosts,
   rolloutPosition,
   type EnvironmentFile,
   type EstateModel,
@@ -150,13 +151,15 @@ export function startRollout(request: RolloutStartRequest): RolloutChangeReport 
       awsRef = { amiName, owner: old.owner };
     }
   }
+  const order = request.order ? [...request.order] : sites;
   const rollout: RolloutBlock = {
     version: request.version,
     openstack,
     ...(awsRef ? { aws: awsRef } : {}),
     batch: request.batch,
-    order: request.order ? [...request.order] : sites,
+    order,
     step: 0,
+    hosts: rolloutHosts(parsed, image, { order, batch: request.batch }),
   };
   return edit(file, text, parsed, image, "start", rollout, { checkWholePlan: true });
 }

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadEnvironment, type EstateModel } from "../../model";
 import { abortRollout, nextRolloutStep, rollbackRollout, startRollout, type RolloutChangeReport } from "../../cli/lib/rollout";
-import { devCopy, estate, removeTempDirs } from "./estate";
+import { join } from "node:path";
+import { parseDocument, type YAMLSeq } from "yaml";
+import { devCopy, estate, removeTempDirs, tempDir } from "./estate";
 
 afterAll(() => removeTempDirs());
 
@@ -133,6 +135,8 @@ describe("estate rollout (the command)", () => {
       "      batch: 2",
       "      order: [ os-a, os-b, os-c, aws ]",
       "      step: 0",
+      // 20 hosts; sha256 of their names in batch order, one a line (printf 'dev-os-a-web-001\n…dev-aws-api-002' | sha256sum).
+      "      hosts: { count: 20, digest: 97416f1f8aab22a8 }",
       "",
     ].join("\n");
     const at = original.indexOf("\nservices:") ;
@@ -203,5 +207,30 @@ describe("estate rollout (the command)", () => {
     expect(whole.stderr).toMatch(/dev\.yaml:82:21: images\[0\]\.rollout\.order\[1\]: no site "os-d" in this environment \(sites: os-a, os-b, os-c, aws\)/);
     expect(whole.stderr).toContain("images[0].rollout.order: order leaves out os-b, os-c, aws, which run image \"debian12\"; list every such site (e.g. [os-a, os-b, os-c, aws])");
     expect(whole.stderr).toContain("images[0].rollout.openstack: site \"os-b\" runs image \"debian12\": give the new version's reference as openstack.os-b: {name: ...} or {id: ...}");
+  });
+
+  it("GIVEN a rollout under way WHEN hosts running the image are added or reordered THEN every command refuses at rollout.hosts", () => {
+    const file = devCopy();
+    expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
+    for (let i = 0; i < 4; i++) expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
+    const started = readFileSync(file, "utf8");
+    // One more web host per site: os-a's batch 2 would become web-003 + web-004, and api-001 (replaced at step 5)
+    // would fall into batch 3.
+    writeFileSync(file, started.replace("instancesPerSite: 3", "instancesPerSite: 4"));
+    for (const args of [["validate"], ["synth", "--out", join(tempDir(), "out")], ["rollout", "next"], ["rollout", "rollback"]]) {
+      const r = estate([...args, "--env", file]);
+      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(
+        /dev\.yaml:\d+:7: images\[0\]\.rollout\.hosts: the hosts that run image "debian12" changed since its rollout started \(20 hosts then, 24 now\): the rollout's batches would move, and a host already replaced could be drained and replaced again in one apply\. Undo that change, and make it once the rollout is finished \(estate rollout next to its end\) or rolled back \(estate rollout rollback\)/,
+      );
+    }
+    // The same hosts in another order: api before web.
+    const doc = parseDocument(started);
+    const services = doc.get("services") as YAMLSeq;
+    services.items.reverse();
+    writeFileSync(file, doc.toString());
+    expect(estate(["validate", "--env", file]).stderr).toContain("changed since its rollout started (as many hosts, renamed or reordered)");
+    writeFileSync(file, started);
+    expect(estate(["validate", "--env", file]).status).toBe(0);
   });
 });

@@ -1,1 +1,2 @@
 export * from "./reader";
+export * from "./readings";

@@ -314,8 +314,11 @@ export function expressionsIn(s: string): string[] {
   return out;
 }
 
-const REFERENCE =
-  /"(?:[^"\\]|\\.)*"|(?<![\w.\]-])(data\.[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*|local\.[A-Za-z_][\w-]*|var\.[A-Za-z_][\w-]*|module\.[A-Za-z_][\w-]*|[a-z][a-z0-9]*_[a-z0-9_]+\.[A-Za-z_][\w-]*)(?:\[\s*("(?:[^"\\]|\\.)*"|\d+)\s*\])?(?:\.([A-Za-z_][\w-]*))?/g;
+const NAME = "[A-Za-z_][\\w-]*";
+/** What a reference starts with: `data.type.name`, `local.name`, `var.name`, `module.name` or `type.name`. */
+const REFERENCE_ROOT = `data\\.${NAME}\\.${NAME}|local\\.${NAME}|var\\.${NAME}|module\\.${NAME}|[a-z][a-z0-9]*_[a-z0-9_]+\\.${NAME}`;
+const QUOTED = '"(?:[^"\\\\]|\\\\.)*"';
+const REFERENCE = new RegExp(`${QUOTED}|(?<![\\w.\\]-])(${REFERENCE_ROOT})(?:\\[\\s*(${QUOTED}|\\d+)\\s*\\])?(?:\\.(${NAME}))?`, "g");
 
 /** References made by one expression (string literals and for-expression variables are ignored). */
 export function referencesInExpression(expr: string): TfReference[] {
@@ -332,12 +335,56 @@ export function referencesInExpression(expr: string): TfReference[] {
     if (loopVars.has(head)) continue;
     // `name(` is a function call, not a reference.
     if (expr[(m.index ?? 0) + target.length] === "(") continue;
-    const kind = head === "data" || head === "local" || head === "var" || head === "module" ? head : "managed";
+    const kind = referenceKind(target);
     const rawKey = m[2];
-    const key = rawKey === undefined ? undefined : rawKey.startsWith('"') ? (JSON.parse(rawKey) as string) : Number(rawKey);
+    const key = rawKey === undefined ? undefined : indexKey(rawKey);
     refs.push({ kind, address: target, ...(key !== undefined ? { key } : {}), ...(m[3] !== undefined ? { attribute: m[3] } : {}) });
   }
   return refs;
+}
+
+function referenceKind(root: string): TfReference["kind"] {
+  const head = root.split(".")[0];
+  return head === "data" || head === "local" || head === "var" || head === "module" ? head : "managed";
+}
+
+/** `"key"` → `key`, `0` → `0`. */
+function indexKey(raw: string): string | number {
+  return raw.startsWith('"') ? (JSON.parse(raw) as string) : Number(raw);
+}
+
+/** One step of a traversal: `.name` or an index, `["key"]` / `[0]`. */
+export type TfStep = { readonly attribute: string } | { readonly index: string | number };
+
+/** An expression that is one reference and nothing else: `local.amis["v1"]`, `data.type.name["k"].id`, `type.name.a[0].b`. */
+export interface TfTraversal {
+  readonly kind: TfReference["kind"];
+  /** `local.name`, `data.type.name`, `type.name` ... */
+  readonly address: string;
+  /** What follows the address, in order. */
+  readonly steps: readonly TfStep[];
+}
+
+const TRAVERSAL = new RegExp(`^\\s*(${REFERENCE_ROOT})((?:\\.${NAME}|\\[\\s*(?:${QUOTED}|\\d+)\\s*\\])*)\\s*$`);
+const STEP = new RegExp(`\\.(${NAME})|\\[\\s*(${QUOTED}|\\d+)\\s*\\]`, "g");
+
+/**
+ * The traversal a string is made of alone (`"${local.amis["v1"]}"`), or undefined for a literal, a template, a
+ * function call or any other expression. `each.*` and `count.index` are not references: substitute them first
+ * (`instancesOf`).
+ */
+export function traversalOf(value: string): TfTraversal | undefined {
+  const expressions = expressionsIn(value);
+  if (expressions.length !== 1 || value !== `\${${expressions[0]}}`) return undefined;
+  const m = TRAVERSAL.exec(expressions[0]);
+  if (!m) return undefined;
+  const steps: TfStep[] = [...m[2].matchAll(STEP)].map((s) => (s[1] !== undefined ? { attribute: s[1] } : { index: indexKey(s[2]) }));
+  return { kind: referenceKind(m[1]), address: m[1], steps };
+}
+
+/** `.id`, `["k"]`, `[0]`: steps as Terraform writes them. */
+export function stepsText(steps: readonly TfStep[]): string {
+  return steps.map((s) => ("attribute" in s ? `.${s.attribute}` : `[${JSON.stringify(s.index)}]`)).join("");
 }
 
 /** Every reference made anywhere inside a value (strings in nested objects and lists included). */
@@ -356,4 +403,11 @@ export function referencesIn(value: unknown): TfReference[] {
 /** True when a string holds a `${...}` expression: its value is only known to Terraform. */
 export function isExpression(value: unknown): value is string {
   return typeof value === "string" && expressionsIn(value).length > 0;
+}
+
+/** True when a value holds an expression anywhere (strings in nested objects and lists included). */
+export function holdsExpression(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsExpression);
+  if (value !== null && typeof value === "object") return Object.values(value).some(holdsExpression);
+  return isExpression(value);
 }

@@ -8,12 +8,15 @@
 import {
   blocksOf,
   expressionsIn,
+  holdsExpression,
   instanceAddress,
   instancesOf,
   isExpression,
   multiplicityOf,
+  referenceReader,
   referencesIn,
   referencesInExpression,
+  type ReferenceReader,
   type TerraformJson,
   type TfConfig,
   type TfReference,
@@ -76,6 +79,8 @@ export function diffStack(
   const after = entitiesOf(headTf, forEachLocals, notes, name);
   const addresses = [...new Set([...before.keys(), ...after.keys()])].sort(compareStrings);
 
+  const readers: Readers | undefined = baseTf && headTf ? { base: referenceReader(baseTf), head: referenceReader(headTf) } : undefined;
+
   const changes = new Map<string, { entity: Entity; action: ChangeAction; attributes: AttributeChange[]; before?: Entity; after?: Entity }>();
   for (const address of addresses) {
     const b = before.get(address);
@@ -84,17 +89,17 @@ export function diffStack(
     if (!b) changes.set(address, { entity: a!, action: a!.mode === "data" ? "read" : "create", attributes: [], after: a });
     else if (!a) changes.set(address, { entity: b, action: b.mode === "data" ? "forget" : "delete", attributes: [], before: b });
     else {
-      const attributes = diffAttributes(b.attributes, a.attributes, "", (p) => collections.isSet(a.type, p)).map((c) => withForceNew(a.type, a.mode, c, forceNew));
+      const attributes = readingDifferences(b.attributes, a.attributes, readers!, (p) => collections.isSet(a.type, p)).map((c) => withForceNew(a.type, a.mode, c, forceNew));
       if (attributes.length > 0) changes.set(address, { entity: a, action: actionOf(a.mode, attributes), attributes, before: b, after: a });
     }
   }
 
   // Values read from data sources that re-read, or from resources that are replaced, change too.
-  if (baseTf && headTf) {
+  if (baseTf && headTf && readers) {
     let grew = true;
     while (grew) {
       grew = false;
-      const volatile = volatileAddresses(changes);
+      const volatile = volatileAddresses(changes, readers);
       for (const address of addresses) {
         const a = after.get(address);
         const b = before.get(address);
@@ -104,6 +109,8 @@ export function diffStack(
         const added: AttributeChange[] = [];
         for (const [path, value] of leaves(a.attributes)) {
           if (existing?.attributes.some((c) => c.path === path)) continue;
+          // A value that only reads a data source was compared by its query above: the same query reads the same object.
+          if (readers.head.read(value).source?.mode === "data") continue;
           const cause = volatileReference(value, headTf, volatile, before, after);
           if (!cause) continue;
           const beforeValue = valueAt(b.attributes, path);
@@ -115,6 +122,7 @@ export function diffStack(
         grew = true;
       }
     }
+    markUnknownReadings(changes, readers.head);
   }
 
   // Adoption: an address the head newly imports (an `import` block) is brought under management, not created.
@@ -290,6 +298,60 @@ export function valueAt(root: unknown, path: string): unknown {
   return value;
 }
 
+/** The readers of both sides of a stack. */
+interface Readers {
+  readonly base: ReferenceReader;
+  readonly head: ReferenceReader;
+}
+
+/**
+ * Attribute differences by what the values read, not by their text: a textual difference whose two sides read the
+ * same thing (a reference moved behind a local, a lookup moved to another address with the same query, a literal
+ * moved into a local) is none, and a value written the same on both sides whose reading changed (a local's entry,
+ * a lookup's query) is one. In the latter case the change shows the literals read when there are some, else the
+ * expression, with the instance read as what makes it known after apply only.
+ */
+function readingDifferences(before: TfConfig, after: TfConfig, readers: Readers, isSet: (path: string) => boolean): AttributeChange[] {
+  const same = (b: unknown, a: unknown) => readers.base.read(b).identity === readers.head.read(a).identity;
+  const textual = diffAttributes(before, after, "", isSet).filter((c) => !same(c.before, c.after));
+  const changedReadings: AttributeChange[] = [];
+  for (const [path, value] of leaves(after)) {
+    if (!holdsExpression(value) || !deepEqual(valueAt(before, path), value)) continue;
+    const b = readers.base.read(value);
+    const a = readers.head.read(value);
+    if (b.identity === a.identity) continue;
+    const known = "literal" in a;
+    changedReadings.push({
+      path,
+      before: "literal" in b ? b.literal : value,
+      after: known ? a.literal : value,
+      forcesReplacement: false,
+      ...(!known && a.source ? { knownAfterApply: a.source.address } : {}),
+    });
+  }
+  if (changedReadings.length === 0) return textual;
+  return [...textual, ...changedReadings].sort((x, y) => compareStrings(x.path, y.path));
+}
+
+/**
+ * A value that now reads a data source (read during the plan, not known to this diff) or a resource instance
+ * created or replaced is known after apply: named on the change, next to its expression.
+ */
+function markUnknownReadings(changes: Map<string, { entity: Entity; action: ChangeAction; attributes: AttributeChange[] }>, head: ReferenceReader): void {
+  const comingIntoBeing = new Set([...changes].filter(([, c]) => c.action === "create" || c.action === "replace").map(([address]) => address));
+  for (const [address, c] of changes) {
+    // Locals are not read by Terraform as values of their own: their readers carry the mark.
+    if (c.entity.mode === "meta" || c.attributes.every((a) => a.knownAfterApply !== undefined || a.after === undefined)) continue;
+    const attributes = c.attributes.map((a) => {
+      if (a.knownAfterApply !== undefined || a.after === undefined) return a;
+      const source = head.read(a.after).source;
+      const unknown = source && (source.mode === "data" || comingIntoBeing.has(source.address));
+      return unknown ? { ...a, knownAfterApply: source.address } : a;
+    });
+    changes.set(address, { ...c, attributes });
+  }
+}
+
 interface Volatile {
   /** Instance addresses whose attributes are unknown until apply. */
   readonly instances: ReadonlySet<string>;
@@ -297,11 +359,25 @@ interface Volatile {
   readonly blocks: ReadonlySet<string>;
 }
 
-function volatileAddresses(changes: ReadonlyMap<string, { entity: Entity; action: ChangeAction }>): Volatile {
+/**
+ * What changes under its readers: replaced resource instances, and data-source instances read with a query the
+ * base did not send there (a lookup that only moved address, with the query the base read elsewhere, returns the
+ * same object).
+ */
+function volatileAddresses(changes: ReadonlyMap<string, { entity: Entity; action: ChangeAction }>, readers: Readers): Volatile {
   const instances = new Set<string>();
   const blocks = new Set<string>();
+  let baseQueries: ReadonlySet<string> | undefined;
+  const newQuery = (address: string) => {
+    const query = readers.head.dataQuery(address);
+    const was = readers.base.dataQuery(address);
+    if (query === undefined) return true;
+    if (was !== undefined) return was !== query;
+    baseQueries ??= readers.base.dataQueries();
+    return !baseQueries.has(query);
+  };
   for (const [address, c] of changes) {
-    if (c.action === "replace" || c.action === "read") {
+    if (c.action === "replace" || (c.action === "read" && newQuery(address))) {
       instances.add(address);
       blocks.add(c.entity.resource);
     }

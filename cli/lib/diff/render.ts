@@ -377,9 +377,10 @@ function valueText(value: unknown): string {
   return show(value);
 }
 
+/** A value written the same that changes underneath names what changes; a new expression stays readable. */
 function afterText(a: AttributeChange): string {
-  if (a.knownAfterApply) return `(known after apply: ${a.knownAfterApply} changes)`;
-  return show(a.after);
+  if (!a.knownAfterApply) return show(a.after);
+  return show(a.after) === show(a.before) ? `(known after apply: ${a.knownAfterApply} changes)` : `${show(a.after)} (known after apply)`;
 }
 
 /** Inline code that survives backticks and table pipes in the value. */

@@ -232,4 +232,14 @@ describe.skipIf(missingTool !== undefined)(title, () => {
     expect(run.result).toMatchObject({ drained: false, connections: 1 });
     expect(run.output.replace(/\s+/g, " ")).toContain(`${HOST} still has 1 connection(s) open to port(s) ${[web.port, admin.port].sort((a, b) => a - b).join(", ")} after the drain bound of 2 s`);
   }, TEST_TIMEOUT_MS);
+
+  it("refuses drain settings it cannot use before the rolling update drains anything", async () => {
+    const play = join(tempDir("estate-drain-role-"), "update.yml");
+    writeFileSync(play, "- name: Update\n  hosts: all\n  gather_facts: false\n  roles:\n    - role: rolling_update\n");
+    const run = await runPlaybook(play, inventories, "rolling_update_drain_poll_sec=0");
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/TASK \[rolling_update : Precheck \| Assert the drain settings\][^\n]*\nfatal/);
+    expect(run.output.replace(/\s+/g, " ")).toContain("rolling_update_drain_poll_sec above 0 (got 0)");
+    expect(run.output).not.toContain("Take the host out of its pools");
+  }, TEST_TIMEOUT_MS);
 });

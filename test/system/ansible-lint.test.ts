@@ -183,7 +183,9 @@ describe("roles follow the house habits (STYLE.md 13-15)", () => {
       for (const task of tasksIn(file)) {
         const module = moduleOf(task);
         const where = `${role}/tasks/${file.split("/").pop()}: ${task.name}`;
-        expect(module, where).toMatch(/^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$/);
+        // A module the role ships in its library/ belongs to no collection: ansible-lint's canonical name for it
+        // is the short one (fqcn[canonical]).
+        if (!existsSync(join(ROLES_DIR, role, "library", `${module}.py`))) expect(module, where).toMatch(/^[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+$/);
         expect(task.name, where).toMatch(/^[A-Z][A-Za-z -]* \| [A-Za-z]/);
         if (/\.(command|shell|raw|script)$/.test(module)) expect(task, where).toHaveProperty("changed_when");
         const args = task[module];

@@ -347,6 +347,15 @@ describe("rollout", () => {
     expect(rollout.defaults).toEqual({ run: { shell: "bash" } });
   });
 
+  it("GIVEN the gate's SSH key THEN it comes from a secret into an ssh-agent before the loop, and is never written to a file", () => {
+    const names = rollout.jobs.rollout.steps.map((s) => s.name ?? s.uses ?? "");
+    const keyStep = step(ROLLOUT, "rollout", "SSH key for the gate (from a secret, held by an ssh-agent for this job, never on disk)");
+    expect(names.indexOf(keyStep.name!)).toBeLessThan(names.indexOf("Step loop (converge, then next, apply the site stack, gate)"));
+    expect((keyStep as unknown as { env: Record<string, string> }).env).toEqual({ SSH_PRIVATE_KEY: "${{ secrets.ESTATE_SSH_PRIVATE_KEY }}" });
+    expect(keyStep.run).toContain('SSH_AUTH_SOCK="$sock" ssh-add - <<<"$SSH_PRIVATE_KEY"');
+    expect(keyStep.run).not.toMatch(/>\s*\S*(id_|\.pem|key)/);
+  });
+
   it("GIVEN the state reached THEN it is pushed to the branch estate-rollout/<env> only, with a pull request, also after a failure", () => {
     expect(record.if).toBe("always() && steps.loop.conclusion != 'skipped'");
     expect(record.run).toContain('git -c "http.https://github.com/.extraheader=AUTHORIZATION: basic $auth" push --force origin "HEAD:refs/heads/$branch"');

@@ -20,7 +20,8 @@ function typedoc(args: string[]): Promise<{ code: number; output: string }> {
 
 describe("the API reference", () => {
   it("documents every export, includes every type it mentions and links only to what exists", async () => {
-    const { code, output } = await typedoc(["--emit", "none"]);
+    // Source links need a git remote; a copy of the project without one is still checked whole.
+    const { code, output } = await typedoc(["--emit", "none", "--disableSources"]);
     const problems = output.split("\n").filter((l) => /^\[(warning|error)\]/.test(l));
     expect(problems).toEqual([]);
     expect(code).toBe(0);

@@ -10,7 +10,7 @@
  * same query. A managed resource is identified by its instance address. Anything else (variables, modules,
  * function calls, templates) is compared by its text.
  */
-import { blocksOf, instanceAddress, holdsExpression, instancesOf, stepsText, traversalOf, type TerraformJson, type TfStep, type TfTraversal } from "./reader";
+import { blocksOf, instanceAddress, holdsExpression, instancesOf, stepsText, traversalOf, type TerraformJson, type TfInstance, type TfStep, type TfTraversal } from "./reader";
 
 /** What a value reads. */
 export interface TfReading {
@@ -21,6 +21,12 @@ export interface TfReading {
    * @default - the value is a literal, or is not only a reference
    */
   readonly source?: { readonly mode: "managed" | "data"; readonly address: string };
+  /**
+   * What the value reads from `source`'s instance, as the steps after its address: `[{ attribute: "id" }]` for
+   * `.id`, `[]` for the whole object.
+   * @default - no source
+   */
+  readonly steps?: readonly TfStep[];
   /**
    * The literal a reference finally reads (a local's entry), when it holds no expression of its own.
    * @default - the value is not a reference to a literal
@@ -38,6 +44,11 @@ export interface ReferenceReader {
   dataQuery(address: string): string | undefined;
   /** The queries of every data-source instance of the stack. */
   dataQueries(): ReadonlySet<string>;
+  /**
+   * The data-source instance at `address` (a reading's `source.address`), its `each.*` substituted.
+   * @returns undefined when the stack has no such instance
+   */
+  dataInstance(address: string): TfInstance | undefined;
 }
 
 /** Locals holding locals deeper than this are compared by their text (Terraform refuses cycles anyway). */
@@ -45,14 +56,14 @@ const MAX_DEPTH = 16;
 
 export function referenceReader(tf: TerraformJson): ReferenceReader {
   const cache = new Map<string, TfReading>();
-  let instances: Map<string, { readonly type: string; readonly attributes: unknown; readonly provider: unknown }> | undefined;
+  let instances: Map<string, TfInstance> | undefined;
   const queries = new Map<string, string>();
 
   const dataInstances = () => {
     if (!instances) {
       instances = new Map();
       for (const block of blocksOf(tf, "data")) {
-        for (const i of instancesOf(block, tf)) instances.set(i.address, { type: block.type, attributes: i.attributes, provider: block.config.provider });
+        for (const i of instancesOf(block, tf)) instances.set(i.address, i);
       }
     }
     return instances;
@@ -63,7 +74,7 @@ export function referenceReader(tf: TerraformJson): ReferenceReader {
     if (known !== undefined) return known;
     const instance = dataInstances().get(address);
     if (!instance) return undefined;
-    const query = `${instance.type} ${JSON.stringify(instance.provider ?? null)} ${identityOf(instance.attributes, depth + 1)}`;
+    const query = `${instance.block.type} ${JSON.stringify(instance.block.config.provider ?? null)} ${identityOf(instance.attributes, depth + 1)}`;
     if (depth === 0) queries.set(address, query);
     return query;
   };
@@ -101,11 +112,11 @@ export function referenceReader(tf: TerraformJson): ReferenceReader {
       case "data": {
         const [address, rest] = instanceOf(t);
         const query = dataQuery(address, depth);
-        return query === undefined ? undefined : { identity: `data ${query} ${stepsText(rest)}`, source: { mode: "data", address } };
+        return query === undefined ? undefined : { identity: `data ${query} ${stepsText(rest)}`, source: { mode: "data", address }, steps: rest };
       }
       case "managed": {
         const [address, rest] = instanceOf(t);
-        return { identity: `managed ${address}${stepsText(rest)}`, source: { mode: "managed", address } };
+        return { identity: `managed ${address}${stepsText(rest)}`, source: { mode: "managed", address }, steps: rest };
       }
       default:
         return undefined;
@@ -133,7 +144,17 @@ export function referenceReader(tf: TerraformJson): ReferenceReader {
     read: (value) => (typeof value === "string" ? readString(value, 0) : { identity: identityOf(value, 0) }),
     dataQuery: (address) => dataQuery(address),
     dataQueries: () => new Set([...dataInstances().keys()].map((a) => dataQuery(a)!)),
+    dataInstance: (address) => dataInstances().get(address),
   };
+}
+
+/**
+ * The attribute a reading reads from its source instance when it reads exactly one (`id` for
+ * `${data.type.name["k"].id}`, or for a local entry holding it), else undefined.
+ */
+export function sourceAttribute(reading: TfReading): string | undefined {
+  const [step, ...more] = reading.steps ?? [];
+  return reading.source && step && "attribute" in step && more.length === 0 ? step.attribute : undefined;
 }
 
 /** The instance a traversal of a resource or data source names (`[key]` right after the address), and the steps after it. */

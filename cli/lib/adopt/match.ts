@@ -12,6 +12,7 @@
  * object id, except a router interface (the interface's port id), a router route
  * (`<router_id>-route-<destination_cidr>-<next_hop>`) and a pool member (`<pool_id>/<member_id>`).
  */
+import { blocksOf, instancesOf, referenceReader, sourceAttribute, traversalOf, type ReferenceReader, type TerraformJson } from "../../../terraform-json";
 import type { SiteDumps } from "./dumps";
 import type { TargetInstance } from "./targets";
 
@@ -114,34 +115,25 @@ export function matchSite(targets: readonly TargetInstance[], dumps: SiteDumps, 
   };
 }
 
-/** What the stack's data sources stand for: the external network and the images, by name. */
+/** What the stack's references read, and the external networks its data sources look up. */
 export interface DataSources {
-  /** `data.openstack_networking_network_v2.<name>` → network name. */
-  readonly networks: Record<string, string>;
-  /** `data.openstack_images_image_v2.<name>` (or `<name>["<key>"]` for a `for_each` lookup) → image name. */
-  readonly images: Record<string, string>;
-  /** The stack's locals: a host's image id is `${local.image_ids_<service>["<version>"]}`, a reference to a lookup. */
-  readonly locals: Record<string, unknown>;
+  /** Follows the stack's references through its locals to the instance or literal they read (terraform-json/). */
+  readonly reader: ReferenceReader;
+  /** Names of the networks its `openstack_networking_network_v2` data sources look up. */
+  readonly networks: readonly string[];
 }
 
 export function dataSourcesOf(stack: unknown): DataSources {
-  const data = ((stack as { data?: Record<string, Record<string, { name?: string; for_each?: string }>> }).data ?? {}) as Record<
-    string,
-    Record<string, { name?: string; for_each?: string }>
-  >;
-  const locals = ((stack as { locals?: Record<string, unknown> }).locals ?? {}) as Record<string, unknown>;
-  const names = (type: string): Record<string, string> => {
-    const out: Record<string, string> = {};
-    for (const [n, b] of Object.entries(data[type] ?? {})) {
-      const local = typeof b.for_each === "string" ? /^\$\{local\.([a-z0-9_]+)\}$/.exec(b.for_each)?.[1] : undefined;
-      const map = local ? locals[local] : undefined;
-      if (map && typeof map === "object" && b.name === "${each.value}") {
-        for (const [k, v] of Object.entries(map as Record<string, unknown>)) out[`${n}[${JSON.stringify(k)}]`] = String(v);
-      } else out[n] = String(b.name ?? "");
-    }
-    return out;
-  };
-  return { networks: names("openstack_networking_network_v2"), images: names("openstack_images_image_v2"), locals };
+  const tf = stack as TerraformJson;
+  const networks = blocksOf(tf, "data")
+    .filter((b) => b.type === "openstack_networking_network_v2")
+    .flatMap((b) => instancesOf(b, tf).map((i) => lookupName(i.attributes)));
+  return { reader: referenceReader(tf), networks };
+}
+
+/** The `name` a lookup queries, as the matcher compares it. */
+function lookupName(attributes: Readonly<Record<string, unknown>>): string {
+  return String(attributes.name ?? "");
 }
 
 /** `image:<name>`: how a boot volume's image is compared (the image id is read by a data source at plan time). */
@@ -149,25 +141,25 @@ export function imageToken(name: string): string {
   return `image:${name}`;
 }
 
+/**
+ * A value with every string that only references something replaced by what it reads: a literal (through locals),
+ * the id of a matched object (or any attribute in its `refs`), `image:<name>` for an image lookup's id, the id of the
+ * external network a lookup names in the dumps; "(known after apply)" for any other reference. Other strings
+ * (literals, templates, function calls) stay as written.
+ */
 function resolveRefs(value: unknown, byAddress: ReadonlyMap<string, Matched>, data: DataSources, dumps: SiteDumps): unknown {
   if (typeof value === "string") {
-    const local = /^\$\{local\.([a-z0-9_]+)\["([^"]*)"\]\}$/.exec(value);
-    if (local) {
-      const entry = (data.locals[local[1]] as Record<string, unknown> | undefined)?.[local[2]];
-      return typeof entry === "string" ? resolveRefs(entry, byAddress, data, dumps) : KNOWN_AFTER_APPLY;
+    if (!traversalOf(value)) return value;
+    const read = data.reader.read(value);
+    if ("literal" in read) return read.literal;
+    const attribute = sourceAttribute(read);
+    if (read.source?.mode === "managed") return (attribute === undefined ? undefined : byAddress.get(read.source.address)?.refs[attribute]) ?? KNOWN_AFTER_APPLY;
+    const lookup = read.source && attribute === "id" ? data.reader.dataInstance(read.source.address) : undefined;
+    if (lookup?.block.type === "openstack_images_image_v2") return imageToken(lookupName(lookup.attributes));
+    if (lookup?.block.type === "openstack_networking_network_v2") {
+      return dumps.networks.find((n) => n.name === lookupName(lookup.attributes) && n.external)?.id ?? KNOWN_AFTER_APPLY;
     }
-    const m = /^\$\{(data\.)?([a-z0-9_]+)\.([a-z0-9_]+)(\["[^"]*"\])?\.([a-z0-9_]+)\}$/.exec(value);
-    if (!m) return value;
-    const [, isData, type, name, key, attr] = m;
-    if (isData) {
-      const image = data.images[`${name}${key ?? ""}`];
-      if (type === "openstack_images_image_v2" && attr === "id" && image !== undefined) return imageToken(image);
-      if (type === "openstack_networking_network_v2" && attr === "id" && data.networks[name] !== undefined) {
-        return dumps.networks.find((n) => n.name === data.networks[name] && n.external)?.id ?? KNOWN_AFTER_APPLY;
-      }
-      return KNOWN_AFTER_APPLY;
-    }
-    return byAddress.get(`${type}.${name}${key ?? ""}`)?.refs[attr] ?? KNOWN_AFTER_APPLY;
+    return KNOWN_AFTER_APPLY;
   }
   if (Array.isArray(value)) return value.map((v) => resolveRefs(v, byAddress, data, dumps));
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, byAddress, data, dumps)]));
@@ -412,7 +404,7 @@ function ruleLabel(r: SiteDumps["securityGroups"][number]["rules"][number]): str
  */
 function unclaimedObjects(d: SiteDumps, claimed: ReadonlySet<string>, data: DataSources): Unmatched[] {
   const out: Unmatched[] = [];
-  const externalNames = new Set(Object.values(data.networks));
+  const externalNames = new Set(data.networks);
   const external = new Set(d.networks.filter((n) => n.external || externalNames.has(n.name)).map((n) => n.id));
   const add = (kind: string, id: string, label: string) => {
     if (!claimed.has(id)) out.push({ kind, id, label });

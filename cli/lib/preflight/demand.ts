@@ -4,7 +4,7 @@
  * they look up (flavors, images, availability zones, the external network, a key pair) and the services they call.
  * Server-group membership comes from the model (the hosts' `serverGroup`), the one home of that decision.
  */
-import { blocksOf, instancesOf, type TerraformJson } from "../../../terraform-json";
+import { blocksOf, instancesOf, referenceReader, sourceAttribute, type ReferenceReader, type TerraformJson } from "../../../terraform-json";
 import type { OpenstackSiteModel } from "../../../model";
 import { bootsFromVolume } from "./policy-rules";
 
@@ -88,9 +88,6 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
   let keyName: string | undefined;
   let keyCreated = false;
   let publicKey: string | undefined;
-  // Images the stacks read through a data source, by the data source's address.
-  const imageData = new Map<string, { name?: string; id?: string }>();
-
   // Key pairs the stacks register, by the address servers refer to them with.
   const keyPairs = new Map<string, { name?: string; publicKey?: string }>();
   for (const { tf } of stacks) {
@@ -98,32 +95,21 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
       keyPairs.set(block.address, { ...(literal(block.config.name) ? { name: literal(block.config.name) } : {}), ...(literal(block.config.public_key) ? { publicKey: literal(block.config.public_key) } : {}) });
     }
   }
-  const keyPairOf = (ref: unknown): { name?: string; publicKey?: string } | undefined => {
-    const registered = /^\$\{(openstack_compute_keypair_v2\.[\w-]+)\.name\}$/.exec(typeof ref === "string" ? ref : "");
-    if (registered) return keyPairs.get(registered[1]);
-    return literal(ref) ? { name: literal(ref) } : undefined;
+  /** The key pair a server's `key_pair` names: a literal name, or the `name` of a key pair a stack registers. */
+  const keyPairOf = (ref: unknown, reader: ReferenceReader): { name?: string; publicKey?: string } | undefined => {
+    if (literal(ref)) return { name: literal(ref) };
+    const read = reader.read(ref);
+    return read.source?.mode === "managed" && sourceAttribute(read) === "name" ? keyPairs.get(read.source.address) : undefined;
   };
 
   for (const { tf } of stacks) {
     for (const block of blocksOf(tf, "data")) {
       const a = block.config;
-      // A lookup per image version is one for_each data source over a literal local of names.
-      if (block.type === "openstack_images_image_v2") {
-        for (const i of instancesOf(block, tf)) imageData.set(i.address, { ...(literal(i.attributes.name) ? { name: literal(i.attributes.name) } : {}) });
-      }
       if (block.type === "openstack_networking_network_v2" && a.external === true && literal(a.name)) externalNetworks.add(literal(a.name)!);
     }
   }
-  const imageOf = (ref: unknown, usedBy: string, locals: Readonly<Record<string, unknown>>) => {
-    let text = typeof ref === "string" ? ref : "";
-    // `${local.image_ids_<service>["<version>"]}`: the host's version selects a lookup (or a literal id).
-    const local = /^\$\{local\.([\w-]+)\["([^"]*)"\]\}$/.exec(text);
-    if (local) {
-      const entry = (locals[local[1]] as Record<string, unknown> | undefined)?.[local[2]];
-      text = typeof entry === "string" ? entry : "";
-    }
-    const data = /^\$\{(data\.openstack_images_image_v2\.[\w-]+(?:\["[^"]*"\])?)\.id\}$/.exec(text);
-    const image = data ? imageData.get(data[1]) : literal(text) ? { id: text } : undefined;
+  const imageOf = (ref: unknown, usedBy: string, reader: ReferenceReader) => {
+    const image = imageRead(ref, reader);
     if (!image) return;
     const key = image.id ? `id:${image.id}` : `name:${image.name}`;
     const entry = images.get(key) ?? { ...image, usedBy: [] };
@@ -132,6 +118,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
   };
 
   for (const { tf } of stacks) {
+    const reader = referenceReader(tf);
     for (const block of blocksOf(tf, "managed")) {
       for (const { attributes: a } of instancesOf(block, tf)) {
         const name = literal(a.name) ?? "";
@@ -168,7 +155,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
             flavors.add(flavor);
             const zone = literal(a.availability_zone);
             if (zone) zones.add(zone);
-            const key = keyPairOf(a.key_pair);
+            const key = keyPairOf(a.key_pair, reader);
             if (key?.name) {
               keyName = key.name;
               // The builder names the key by its literal name; it is still the one the site stack registers.
@@ -177,7 +164,7 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
               publicKey = registered?.publicKey;
             }
             servers.push({ name, flavor, ...(zone ? { availabilityZone: zone } : {}), ...(bootsFromVolume(a) && typeof device?.volume_size === "number" ? { bootVolumeGiB: device.volume_size } : {}) });
-            imageOf(device ? device.uuid : a.image_id, block.address, (tf as { locals?: Record<string, unknown> }).locals ?? {});
+            imageOf(device ? device.uuid : a.image_id, block.address, reader);
             break;
           }
           case "openstack_lb_loadbalancer_v2":
@@ -225,4 +212,19 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
     ...(keyName ? { keyPair: { name: keyName, created: keyCreated, ...(publicKey ? { publicKey } : {}) } } : {}),
     tlsContainers: sorted(tls),
   };
+}
+
+/**
+ * The image a server's `image_id` or boot volume `uuid` reads: a literal id (written there or in the local entry it
+ * reads, `${local.image_ids_web["2026.11.1"]}`), or the `name` an `openstack_images_image_v2` lookup queries when it
+ * reads the lookup's `id`. @returns undefined for anything else (the value is then no image the cloud must hold)
+ */
+function imageRead(ref: unknown, reader: ReferenceReader): { name?: string; id?: string } | undefined {
+  if (literal(ref)) return { id: literal(ref) };
+  const read = reader.read(ref);
+  if (literal(read.literal)) return { id: literal(read.literal) };
+  const lookup = read.source?.mode === "data" && sourceAttribute(read) === "id" ? reader.dataInstance(read.source.address) : undefined;
+  if (lookup?.block.type !== "openstack_images_image_v2") return undefined;
+  const name = literal(lookup.attributes.name);
+  return name ? { name } : {};
 }

@@ -13,14 +13,17 @@
 #    (ansible/playbooks/rollout-gate.yml: after a drain, open connections finish; after a replace, the health check
 #    passes and the warm-up requests are replayed). A restore has no gate: the next drain checks the pool.
 #    --action abort instead takes one step, `estate rollout abort` (every host back in service where it stands),
-#    once the converge passed the gate of a replaced batch: abort never puts a cold instance in service. --action
-#    rollback takes `estate rollout rollback` as its first step, then advances the rollback like a rollout.
+#    once the converge passed the gate of a replaced batch: abort never puts a cold or failing instance in service.
+#    --action rollback skips the converge (the batch at hand is out of service, and a rollback only restores it or
+#    replaces it back: it needs neither its drain wait nor its warm-up, and a replace that keeps failing, such as a
+#    wrong image id, must not stand in its way), takes `estate rollout rollback` as its first step, then advances
+#    the rollback like a rollout.
 #
 # The first failing command ends the run (set -e): one step moves one batch, so at most that batch is out of
 # service, and the file names the step to take again. Needs node, jq, terraform and ansible-playbook on PATH, and
 # the credentials of the stacks' providers and state backends. Exit status: 0 when every step taken passed, 1 on
-# the first failure (the failing command's own message above it), 2 on a usage error.
-set -euo pipefail
+# the first failure (the failing command's own message above it), 2 on a usage error of this script.
+set -Eeuo pipefail
 
 usage() {
   echo "usage: scripts/rollout-steps.sh --env <environment name or file> [--image <image>] [--action next|abort|rollback] [--max-steps <n>] [--out <dir>]" >&2
@@ -51,6 +54,8 @@ if ! [[ "$max_steps" =~ ^[0-9]+$ ]]; then
   echo "rollout-steps: --max-steps takes a whole number of steps (0 runs to the end), got $max_steps" >&2
   exit 2
 fi
+
+trap 'status=$?; echo "rollout-steps: stopped: the command above failed (exit $status); the environment file names the step a next run takes again" >&2; exit 1' ERR
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(realpath -m -- "$out")"
@@ -101,12 +106,22 @@ if [ "$(jq -r '.position.aborted' <<<"$status")" = true ] && [ "$action_arg" = n
   echo "rollout-steps: the rollout of $(image_of "$status") is aborted at step $(jq -r '.position.step' <<<"$status"); resume it with estate rollout start (merged), or run --action rollback" >&2
   exit 1
 fi
-echo "::group::converge: step $(jq -r '[.position.step, (.position.batch.phase // "start"), (.position.batch.hosts // [] | join(","))] | map(tostring) | join(" ")' <<<"$status")"
-for stack in $(jq -r '.stacks[]' <<<"$status"); do apply_stack "$stack"; done
-if [ "$(jq -r '.position.aborted' <<<"$status")" != true ]; then
-  gate "$(jq -r '.position.batch.phase // ""' <<<"$status")" "$(jq -r '.position.batch.hosts // [] | join(",")' <<<"$status")"
+if [ "$action_arg" != rollback ]; then
+  echo "::group::converge: step $(jq -r '[.position.step, (.position.batch.phase // "start"), (.position.batch.hosts // [] | join(","))] | map(tostring) | join(" ")' <<<"$status")"
+  for stack in $(jq -r '.stacks[]' <<<"$status"); do apply_stack "$stack"; done
+  if [ "$(jq -r '.position.aborted' <<<"$status")" != true ]; then
+    phase="$(jq -r '.position.batch.phase // ""' <<<"$status")"
+    hosts="$(jq -r '.position.batch.hosts // [] | join(",")' <<<"$status")"
+    if [ "$action_arg" != abort ]; then
+      gate "$phase" "$hosts"
+    elif ! gate "$phase" "$hosts"; then
+      trap - ERR
+      echo "rollout-steps: $hosts did not pass the $phase gate: an abort would put them in service; roll back instead (--action rollback)" >&2
+      exit 1
+    fi
+  fi
+  echo "::endgroup::"
 fi
-echo "::endgroup::"
 
 action=""
 taken=0

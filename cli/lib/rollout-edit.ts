@@ -132,6 +132,16 @@ function normalized(r: RolloutBlock): string {
  * Ends a finished rollout: the image's `version` and each reference it rolled become the rollout's, and the
  * rollout block goes. References of sites the rollout did not name stay.
  */
+/**
+ * A string written where a scalar of the given style stood, keeping that style when it reads back as the same
+ * string: a plain `2027.1`, `true` or `null` would read back as a number, a boolean or null, so it is double-quoted.
+ */
+function scalarText(value: string, style: string | undefined): string {
+  if (style === "QUOTE_SINGLE") return `'${value.replace(/'/g, "''")}'`;
+  if (style !== "QUOTE_DOUBLE" && parseDocument(value).toJS() === value && !/[\n#]|^\s|\s$/.test(value)) return value;
+  return JSON.stringify(value);
+}
+
 export function finishRollout(text: string, file: string, image: string, rollout: RolloutBlock): string {
   const doc = parse(text, file);
   const index = findImage(doc, file, image);
@@ -141,8 +151,7 @@ export function finishRollout(text: string, file: string, image: string, rollout
     const range = (node as { range?: [number, number, number] } | null)?.range;
     if (!range) throw new CommandError(`${file}: ${formatPath(path)} cannot be edited in place; edit it by hand`);
     const scalar = isScalar(node);
-    const quote = scalar && node.type === "QUOTE_DOUBLE" ? '"' : scalar && node.type === "QUOTE_SINGLE" ? "'" : "";
-    const rendered = typeof value === "string" ? `${quote}${value}${quote}` : stringify(value, { collectionStyle: "flow", flowCollectionPadding: true, lineWidth: 0 }).trim();
+    const rendered = typeof value === "string" ? scalarText(value, scalar ? node.type : undefined) : stringify(value, { collectionStyle: "flow", flowCollectionPadding: true, lineWidth: 0 }).trim();
     edits.push({ start: range[0], end: range[1], text: rendered });
   };
   const version = pairOf(map, "version");

@@ -94,7 +94,12 @@ function load(env: string): { file: string; text: string; parsed: EnvironmentFil
 
 function pickImage(parsed: EnvironmentFile, file: string, image: string | undefined, needRollout: boolean): string {
   if (image !== undefined) {
-    if (!parsed.images.some((i) => i.name === image)) throw new UsageError(`no image "${image}" in ${file} (images: ${parsed.images.map((i) => i.name).join(", ")})`);
+    const img = parsed.images.find((i) => i.name === image);
+    if (!img) throw new UsageError(`no image "${image}" in ${file} (images: ${parsed.images.map((i) => i.name).join(", ")})`);
+    if (needRollout && !img.rollout) {
+      const others = parsed.images.filter((i) => i.rollout).map((i) => i.name);
+      throw new UsageError(`image "${image}" has no rollout in progress in ${file}${others.length > 0 ? ` (${others.join(", ")} has one)` : ""}; start one with estate rollout start`);
+    }
     return image;
   }
   const candidates = needRollout ? parsed.images.filter((i) => i.rollout) : parsed.images;
@@ -113,8 +118,23 @@ export function startRollout(request: RolloutStartRequest): RolloutChangeReport 
   const image = pickImage(parsed, file, request.image, false);
   const img = parsed.images.find((i) => i.name === image)!;
   if (img.rollout) {
-    if (!img.rollout.aborted) throw new CommandError(`image "${image}" already has a rollout to ${img.rollout.version} at step ${img.rollout.step} in ${file}; move it with estate rollout next, or roll it back`);
-    return edit(file, text, parsed, image, "resume", { ...img.rollout, aborted: false });
+    const r = img.rollout;
+    if (!r.aborted) throw new CommandError(`image "${image}" already has a rollout to ${r.version} at step ${r.step} in ${file}; move it with estate rollout next, or roll it back`);
+    // Resuming takes the rollout as it was: options that say otherwise would be silently dropped.
+    const differs = [
+      ...(request.version !== r.version ? [`--to ${request.version} (the rollout is to ${r.version})`] : []),
+      ...(request.batch !== r.batch ? [`--batch ${request.batch} (its batch is ${r.batch})`] : []),
+      ...(request.order !== undefined && request.order.join(",") !== r.order.join(",") ? [`--order ${request.order.join(" ")} (its order is ${r.order.join(" ")})`] : []),
+      ...((request.refs ?? []).length > 0 ? ["--ref"] : []),
+      ...(request.ami !== undefined ? ["--ami"] : []),
+    ];
+    if (differs.length > 0) {
+      throw new UsageError(
+        `the rollout of ${image} to ${r.version} was aborted at step ${r.step}; start resumes it as it was, so ${differs.join(", ")} cannot apply. ` +
+          `Resume with --to ${r.version} --batch ${r.batch}, or roll it back (estate rollout rollback) and start a new one`,
+      );
+    }
+    return edit(file, text, parsed, image, "resume", { ...r, aborted: false });
   }
   const running = rolloutBatches(parsed, image, { order: allSites(parsed), batch: 1 });
   const sites = [...new Set(running.map((b) => b.site))];

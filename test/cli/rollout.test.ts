@@ -233,4 +233,40 @@ describe("estate rollout (the command)", () => {
     writeFileSync(file, started);
     expect(estate(["validate", "--env", file]).status).toBe(0);
   });
+
+  it("GIVEN an image without a rollout named with --image THEN every moving command says so (exit 2), nothing crashes", () => {
+    const file = devCopy();
+    for (const action of ["next", "status", "abort", "rollback"]) {
+      const r = estate(["rollout", action, "--env", file, "--image", "debian12"]);
+      expect(r.status, action).toBe(2);
+      expect(r.stderr).toContain(`image "debian12" has no rollout in progress in ${file}; start one with estate rollout start`);
+    }
+  });
+
+  it("GIVEN an aborted rollout WHEN started with other options THEN it refuses to drop them silently (exit 2, file unchanged)", () => {
+    const file = devCopy();
+    expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
+    expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
+    expect(estate(["rollout", "abort", "--env", file]).status).toBe(0);
+    const before = readFileSync(file, "utf8");
+    const r = estate(["rollout", "start", "--env", file, "--to", "2027.01.1", "--batch", "5"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      "the rollout of debian12 to 2026.12.1 was aborted at step 1; start resumes it as it was, so --to 2027.01.1 (the rollout is to 2026.12.1), --batch 5 (its batch is 2) cannot apply. Resume with --to 2026.12.1 --batch 2, or roll it back (estate rollout rollback) and start a new one",
+    );
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).stdout).toContain("rollout of debian12: resume");
+  });
+
+  it("GIVEN an unquoted version and a new version that reads as a number WHEN finished THEN it is written quoted, still a string", () => {
+    const file = devCopy();
+    writeFileSync(file, readFileSync(file, "utf8").replace('    version: "2026.11.1"\n', "    version: 2026.11.1\n"));
+    expect(estate(["rollout", "start", "--env", file, "--to", "2027.1", "--batch", "5"]).status).toBe(0);
+    for (let i = 0; i < 12; i++) expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
+    const done = estate(["rollout", "next", "--env", file]);
+    expect(done.stderr).toBe("");
+    expect(done.status).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain('    version: "2027.1"\n');
+    expect(estate(["validate", "--env", file]).status).toBe(0);
+  });
 });

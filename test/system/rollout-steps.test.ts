@@ -47,6 +47,14 @@ for h in \${limit//,/ }; do grep -q "^ *$h:" "$inventory" || { echo "ansible-pla
 if [ "\${FAIL_GATE:-}" = "$phase" ] && [ ! -e "$LOG_DIR/failed-gate" ]; then
   touch "$LOG_DIR/failed-gate"; echo "fatal: [$limit]: FAILED! => warm-up request 3 of 20 returned 503" >&2; exit 2
 fi
+# FAIL_GATE_VERSION=<v>: a bad image: the replace gate fails every time for hosts the inventory says run <v>.
+if [ -n "\${FAIL_GATE_VERSION:-}" ] && [ "$phase" = replace ]; then
+  for h in \${limit//,/ }; do
+    if grep "^ *$h:" "$inventory" | grep -q "golden_image_version: \${FAIL_GATE_VERSION}[,}]"; then
+      echo "fatal: [$h]: FAILED! => health check returned 500" >&2; exit 2
+    fi
+  done
+fi
 echo "gate $phase $limit" >> "$LOG_DIR/log"
 `;
 
@@ -169,6 +177,40 @@ describe.skipIf(!tools)("scripts/rollout-steps.sh", () => {
     const refused = loop(t, []);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain("rollout-steps: the rollout of debian12 is aborted at step 2; resume it with estate rollout start (merged), or run --action rollback");
+  });
+
+  it("GIVEN a new image whose hosts fail their warm-up gate WHEN aborted THEN it refuses; WHEN rolled back THEN the batch is replaced back without that gate", () => {
+    const t = setUp();
+    const bad = { FAIL_GATE_VERSION: NEW };
+    const first = loop(t, [], bad);
+    expect(first.status).toBe(1);
+    expect(first.stderr).toContain("fatal: [dev-os-a-web-001]: FAILED! => health check returned 500");
+    expect(first.stderr).toContain("rollout-steps: stopped: the command above failed (exit 2); the environment file names the step a next run takes again");
+    expect(step(t.env)).toBe("2");
+
+    const aborted = loop(t, ["--action", "abort"], bad);
+    expect(aborted.status).toBe(1);
+    expect(aborted.stderr).toContain(
+      "rollout-steps: dev-os-a-web-001,dev-os-a-web-002 did not pass the replace gate: an abort would put them in service; roll back instead (--action rollback)",
+    );
+    expect(readFileSync(t.env, "utf8")).not.toMatch(/aborted: true/);
+
+    const rolledBack = loop(t, ["--action", "rollback"], bad);
+    expect(rolledBack.status, rolledBack.stderr).toBe(0);
+    // After the converge of the abort attempt: straight to the rollback's replace (old image, still out of service),
+    // its gate on the old image, the restore, and the rollback's end (every site stack stops reading the new image).
+    const serving = (site: string, weight: string) =>
+      `apply dev-${site} ` + ["api-001", "api-002", "web-001", "web-002", "web-003"].map((h) => `dev-${site}-${h}=${OLD}/${weight}`).join(" ");
+    expect(log(t).slice(8)).toEqual([
+      osA({ "dev-os-a-web-001": `${OLD}/0`, "dev-os-a-web-002": `${OLD}/0` }),
+      "gate replace dev-os-a-web-001,dev-os-a-web-002",
+      osA({}),
+      serving("aws", "-"),
+      serving("os-a", "1"),
+      serving("os-b", "1"),
+      serving("os-c", "1"),
+    ]);
+    expect(readFileSync(t.env, "utf8")).not.toContain("rollout:");
   });
 
   it.skipIf(!hasCommand("shellcheck"))("GIVEN the script THEN shellcheck finds nothing", () => {

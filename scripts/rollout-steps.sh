@@ -2,13 +2,15 @@
 # The step loop of a golden-image rollout (README, "Golden-image rollouts" and "Running a rollout from CI"), as
 # .github/workflows/estate-rollout.yml runs it. Run from the project's root:
 #
-#   scripts/rollout-steps.sh --env prod [--image debian12] [--action next|abort|rollback] [--max-steps 6] [--out cdktf.out]
+#   scripts/rollout-steps.sh --env prod [--image debian12] [--action next|abort|rollback] [--max-steps 6]
+#                            [--max-minutes 300] [--out cdktf.out]
 #
 # 1. Converge: apply the site stacks of the step the environment file is at, then pass that step's gate. A step
 #    whose apply or gate failed in an earlier run (the file names it: `estate rollout next` had already moved it
 #    there) is taken again before anything moves on; it is never skipped, so its batch is never replaced or put
 #    back in service unchecked. When the step was already applied the plan is empty and the apply changes nothing.
-# 2. Advance, up to --max-steps times (0: to the end): `estate rollout next` edits the file, each site stack the
+# 2. Advance, up to --max-steps times (0: to the end), and only while --max-minutes (0: no limit) have not passed
+#    since the script started (a step under way is never cut; a CI job's own time limit would cut it mid-apply): `estate rollout next` edits the file, each site stack the
 #    step changes is synthesized, planned and applied from the saved plan, then the gate runs on the step's batch
 #    (ansible/playbooks/rollout-gate.yml: after a drain, open connections finish; after a replace, the health check
 #    passes and the warm-up requests are replayed). A restore has no gate: the next drain checks the pool.
@@ -26,13 +28,14 @@
 set -Eeuo pipefail
 
 usage() {
-  echo "usage: scripts/rollout-steps.sh --env <environment name or file> [--image <image>] [--action next|abort|rollback] [--max-steps <n>] [--out <dir>]" >&2
+  echo "usage: scripts/rollout-steps.sh --env <environment name or file> [--image <image>] [--action next|abort|rollback] [--max-steps <n>] [--max-minutes <n>] [--out <dir>]" >&2
   exit 2
 }
 
 env_arg=""
 image_args=()
 max_steps=0
+max_minutes=0
 out="cdktf.out"
 action_arg=next
 while [ $# -gt 0 ]; do
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
     --env) [ $# -ge 2 ] || usage; env_arg="$2"; shift 2 ;;
     --image) [ $# -ge 2 ] || usage; if [ -n "$2" ]; then image_args=(--image "$2"); fi; shift 2 ;;
     --max-steps) [ $# -ge 2 ] || usage; max_steps="$2"; shift 2 ;;
+    --max-minutes) [ $# -ge 2 ] || usage; max_minutes="$2"; shift 2 ;;
     --out) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
     --action) [ $# -ge 2 ] || usage; action_arg="$2"; shift 2 ;;
     *) echo "rollout-steps: unknown argument $1" >&2; usage ;;
@@ -52,6 +56,10 @@ case "$action_arg" in
 esac
 if ! [[ "$max_steps" =~ ^[0-9]+$ ]]; then
   echo "rollout-steps: --max-steps takes a whole number of steps (0 runs to the end), got $max_steps" >&2
+  exit 2
+fi
+if ! [[ "$max_minutes" =~ ^[0-9]+$ ]]; then
+  echo "rollout-steps: --max-minutes takes a whole number of minutes (0: no limit), got $max_minutes" >&2
   exit 2
 fi
 
@@ -131,7 +139,15 @@ if [ "$action_arg" != next ]; then
   take "$report"
   taken=1
 fi
-while [ "$action_arg" != abort ] && [ "$action" != finish ] && [ "$action" != cancel ] && { [ "$max_steps" -eq 0 ] || [ "$taken" -lt "$max_steps" ]; }; do
+# True while another step may start: within --max-steps and --max-minutes.
+budget_left() {
+  if [ "$max_steps" -ne 0 ] && [ "$taken" -ge "$max_steps" ]; then return 1; fi
+  if [ "$max_minutes" -ne 0 ] && [ "$SECONDS" -ge $((max_minutes * 60)) ]; then
+    echo "rollout-steps: $max_minutes minutes have passed: stopping before the next step ($taken taken)"
+    return 1
+  fi
+}
+while [ "$action_arg" != abort ] && [ "$action" != finish ] && [ "$action" != cancel ] && budget_left; do
   report="$(estate rollout next --env "$env_arg" "${image_args[@]}" --json)"
   action="$(jq -r .action <<<"$report")"
   take "$report"

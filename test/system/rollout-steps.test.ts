@@ -222,6 +222,7 @@ describe.skipIf(!tools)("scripts/rollout-steps.sh", () => {
   it.each([
     [["--max-steps", "two"], "rollout-steps: --max-steps takes a whole number of steps (0 runs to the end), got two"],
     [["--action", "finish"], "rollout-steps: --action is next, abort or rollback, got finish"],
+    [["--max-minutes", "1h"], "rollout-steps: --max-minutes takes a whole number of minutes (0: no limit), got 1h"],
   ])("GIVEN %j THEN it refuses with exit 2 and touches nothing", (args, message) => {
     const t = setUp();
     const before = readFileSync(t.env, "utf8");

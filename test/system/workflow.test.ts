@@ -340,7 +340,8 @@ describe("rollout", () => {
 
   it("GIVEN the step loop THEN it runs scripts/rollout-steps.sh with the run's inputs through the environment, never pasted into the script", () => {
     // What the script does step by step is driven for real in test/system/rollout-steps.test.ts.
-    expect(loop).toBe('scripts/rollout-steps.sh --env "$ESTATE_ENV" --image "$ESTATE_IMAGE" --action "$ROLLOUT_ACTION" --max-steps "$MAX_STEPS"');
+    expect(loop).toBe('scripts/rollout-steps.sh --env "$ESTATE_ENV" --image "$ESTATE_IMAGE" --action "$ROLLOUT_ACTION" --max-steps "$MAX_STEPS" --max-minutes 300');
+    expect((rollout.jobs.rollout as unknown as { "timeout-minutes": number })["timeout-minutes"]).toBeGreaterThanOrEqual(300 + 30);
     expect((rollout.jobs.rollout as unknown as { env: Record<string, string> }).env).toMatchObject({ MAX_STEPS: "${{ inputs.steps }}", ROLLOUT_ACTION: "${{ inputs.action || 'next' }}" });
     expect((rollout.on as { workflow_dispatch: { inputs: Record<string, { options?: string[] }> } }).workflow_dispatch.inputs.action.options).toEqual(["next", "abort", "rollback"]);
     // bash -eo pipefail: the first failing command ends the step, and with it the loop.

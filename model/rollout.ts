@@ -92,15 +92,25 @@ export function rolloutBatches(env: EnvironmentFile, image: string, rollout: Pic
 }
 
 /**
- * The hosts a rollout cuts into batches, as `estate rollout start` records them (`rollout.hosts`): their number and
- * the first 16 hex digits of the SHA-256 of their names in batch order (sites in `order`, one name a line). A
- * rollout's batches, and with them every host's version and service state, are computed from the estate at each
- * load; if hosts running the image are added, removed, renamed or reordered mid-rollout, batches move, and a host
- * already replaced and restored could be drained and replaced again in one apply. `checkRollouts` refuses that.
+ * What a rollout's plan rests on, as `estate rollout start` records it (`rollout.hosts`): the number of hosts it
+ * rolls, and the first 16 hex digits of the SHA-256 of this text (lines joined by "\n", no final newline):
+ *
+ *   version <version>
+ *   batch <batch>
+ *   <site> <its new reference as JSON>     one line per site in `order` ({"name":…}, {"id":…}, {"ami":…}, …)
+ *   <host name>                            one line per host, in batch order
+ *
+ * Every host's version and service state is computed from the estate and this block at each load. If hosts running
+ * the image are added, removed, renamed or reordered, or the block's batch, version or references are edited
+ * mid-rollout, the batches or the versions move, and a host already replaced and restored could be drained and
+ * replaced again in one apply, or replaced while it serves. `checkRollouts` refuses that.
  */
-export function rolloutHosts(env: EnvironmentFile, image: string, rollout: Pick<ImageRolloutInput, "order" | "batch">): { count: number; digest: string } {
+export function rolloutHosts(env: EnvironmentFile, image: string, rollout: Pick<ImageRolloutInput, "order" | "batch" | "version" | "openstack" | "aws">): { count: number; digest: string } {
   const names = rolloutBatches(env, image, rollout).flatMap((b) => b.hosts);
-  return { count: names.length, digest: createHash("sha256").update(names.join("\n")).digest("hex").slice(0, 16) };
+  const aws = env.sites.aws?.name;
+  const refs = rollout.order.map((site) => `${site} ${JSON.stringify(site === aws ? (rollout.aws ?? null) : (rollout.openstack[site] ?? null))}`);
+  const text = [`version ${rollout.version}`, `batch ${rollout.batch}`, ...refs, ...names].join("\n");
+  return { count: names.length, digest: createHash("sha256").update(text).digest("hex").slice(0, 16) };
 }
 
 /** Steps of a forward rollout: three per batch. */
@@ -292,18 +302,24 @@ export function checkRollouts(env: EnvironmentFile, add: (path: Path, message: s
       if (!env.sites.openstack.some((s) => s.name === site)) add(at("openstack", site), `no OpenStack site "${site}" in this environment`);
     }
     if (missing.length > 0 || rollout.order.some((s) => !running.includes(s))) return;
-    if (rollout.hosts) {
-      const now = rolloutHosts(env, img.name, rollout);
-      if (now.count !== rollout.hosts.count || now.digest !== rollout.hosts.digest) {
-        const what = now.count !== rollout.hosts.count ? `${rollout.hosts.count} hosts then, ${now.count} now` : `as many hosts, renamed or reordered`;
-        add(
-          at("hosts"),
-          `the hosts that run image "${img.name}" changed since its rollout started (${what}): the rollout's batches would move, ` +
-            `and a host already replaced could be drained and replaced again in one apply. Undo that change, and make it once the ` +
-            `rollout is finished (estate rollout next to its end) or rolled back (estate rollout rollback)`,
-        );
-        return;
-      }
+    const now = rolloutHosts(env, img.name, rollout);
+    if (!rollout.hosts) {
+      add(
+        at(),
+        `hosts is missing: estate rollout start records it, and every load checks that the rollout's hosts, batch, version and references are still ` +
+          `those it started with. If none of them changed since the rollout started, write hosts: { count: ${now.count}, digest: ${now.digest} }`,
+      );
+      return;
+    }
+    if (now.count !== rollout.hosts.count || now.digest !== rollout.hosts.digest) {
+      const what = now.count !== rollout.hosts.count ? `${rollout.hosts.count} hosts then, ${now.count} now` : `the same number of hosts: renamed or reordered hosts, or an edited batch, version or reference`;
+      add(
+        at("hosts"),
+        `the hosts that run image "${img.name}" or the rollout's plan changed since it started (${what}): the rollout's batches would move, ` +
+          `and a host already replaced could be drained and replaced again in one apply, or replaced while it serves. Undo that change, and make it once the ` +
+          `rollout is finished (estate rollout next to its end) or rolled back (estate rollout rollback)`,
+      );
+      return;
     }
     const batches = rolloutBatches(env, img.name, rollout);
     if (rollout.rollbackFrom === undefined) {

@@ -25,7 +25,7 @@ export function builder(yargs: Argv): Argv<RolloutArgs> {
     .option("image", { type: "string", describe: "Golden image (images[].name). Default: the only image (start) or the only one with a rollout" })
     .option("to", { type: "string", describe: "start: the image version rolled out (images[].rollout.version)" })
     .option("batch", { type: "number", describe: "start: hosts of one site out of service at once" })
-    .option("order", { type: "string", array: true, describe: "start: sites in rollout order. Default: every site running the image, in file order" })
+    .option("order", { type: "string", array: true, describe: "start: sites in rollout order, space- or comma-separated. Default: every site running the image, in file order" })
     .option("ref", { type: "string", array: true, describe: "start: <site>=<Glance image name or id> of the new version. Default: the current name with the version replaced" })
     .option("ami", { type: "string", describe: "start: AMI id of the new version. Default: the current amiName with the version replaced" })
     .option("json", { type: "boolean", default: false, describe: "Print the change (positions, hosts, capacity, site stacks diff) as JSON" })
@@ -61,7 +61,7 @@ export function handler(args: RolloutArgs): void {
   }
   const change =
     args.action === "start"
-      ? lib.startRollout({ ...target, version: args.to!, batch: args.batch!, ...(args.order ? { order: args.order } : {}), ...(args.ref ? { refs: args.ref } : {}), ...(args.ami ? { ami: args.ami } : {}) })
+      ? lib.startRollout({ ...target, version: args.to!, batch: args.batch!, ...(args.order ? { order: args.order.flatMap((o) => o.split(",")).filter((o) => o !== "") } : {}), ...(args.ref ? { refs: args.ref } : {}), ...(args.ami ? { ami: args.ami } : {}) })
       : args.action === "next"
         ? lib.nextRolloutStep(target)
         : args.action === "abort"

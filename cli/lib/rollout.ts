@@ -171,16 +171,16 @@ export function startRollout(request: RolloutStartRequest): RolloutChangeReport 
       awsRef = { amiName, owner: old.owner };
     }
   }
-  const order = request.order ? [...request.order] : sites;
-  const rollout: RolloutBlock = {
+  const plan = {
     version: request.version,
     openstack,
     ...(awsRef ? { aws: awsRef } : {}),
     batch: request.batch,
-    order,
-    step: 0,
-    hosts: rolloutHosts(parsed, image, { order, batch: request.batch }),
+    order: request.order ? [...request.order] : sites,
   };
+  // An order naming no host leaves nothing to record: the file's own check then names the order's problem.
+  const hosts = rolloutHosts(parsed, image, plan);
+  const rollout: RolloutBlock = { ...plan, step: 0, ...(hosts.count > 0 ? { hosts } : {}) };
   return edit(file, text, parsed, image, "start", rollout, { checkWholePlan: true });
 }
 

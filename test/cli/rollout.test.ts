@@ -135,8 +135,12 @@ describe("estate rollout (the command)", () => {
       "      batch: 2",
       "      order: [ os-a, os-b, os-c, aws ]",
       "      step: 0",
-      // 20 hosts; sha256 of their names in batch order, one a line (printf 'dev-os-a-web-001\n…dev-aws-api-002' | sha256sum).
-      "      hosts: { count: 20, digest: 97416f1f8aab22a8 }",
+      // 20 hosts; the digest is sha256 of the text below (README), computed with the shell:
+      // { printf 'version 2026.12.1\nbatch 2\n'; printf '%s {"name":"debian12-golden-2026.12.1"}\n' os-a os-b os-c;
+      //   printf 'aws {"amiName":"debian12-golden-2026.12.1","owner":"123456789012"}\n';
+      //   for s in os-a os-b os-c aws; do for h in web-001 web-002 web-003 api-001 api-002; do echo "dev-$s-$h"; done; done;
+      // } | head -c -1 | sha256sum | cut -c1-16
+      "      hosts: { count: 20, digest: 77fff3647d70b7b7 }",
       "",
     ].join("\n");
     const at = original.indexOf("\nservices:") ;
@@ -209,7 +213,7 @@ describe("estate rollout (the command)", () => {
     expect(whole.stderr).toContain("images[0].rollout.openstack: site \"os-b\" runs image \"debian12\": give the new version's reference as openstack.os-b: {name: ...} or {id: ...}");
   });
 
-  it("GIVEN a rollout under way WHEN hosts running the image are added or reordered THEN every command refuses at rollout.hosts", () => {
+  it("GIVEN a rollout under way WHEN hosts running the image are added or reordered, or its plan is edited THEN every command refuses at rollout.hosts", () => {
     const file = devCopy();
     expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
     for (let i = 0; i < 4; i++) expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
@@ -221,7 +225,7 @@ describe("estate rollout (the command)", () => {
       const r = estate([...args, "--env", file]);
       expect(r.status, args.join(" ")).toBe(1);
       expect(r.stderr).toMatch(
-        /dev\.yaml:\d+:7: images\[0\]\.rollout\.hosts: the hosts that run image "debian12" changed since its rollout started \(20 hosts then, 24 now\): the rollout's batches would move, and a host already replaced could be drained and replaced again in one apply\. Undo that change, and make it once the rollout is finished \(estate rollout next to its end\) or rolled back \(estate rollout rollback\)/,
+        /dev\.yaml:\d+:7: images\[0\]\.rollout\.hosts: the hosts that run image "debian12" or the rollout's plan changed since it started \(20 hosts then, 24 now\): the rollout's batches would move, and a host already replaced could be drained and replaced again in one apply, or replaced while it serves\. Undo that change, and make it once the rollout is finished \(estate rollout next to its end\) or rolled back \(estate rollout rollback\)/,
       );
     }
     // The same hosts in another order: api before web.
@@ -229,7 +233,23 @@ describe("estate rollout (the command)", () => {
     const services = doc.get("services") as YAMLSeq;
     services.items.reverse();
     writeFileSync(file, doc.toString());
-    expect(estate(["validate", "--env", file]).stderr).toContain("changed since its rollout started (as many hosts, renamed or reordered)");
+    const edited = "changed since it started (the same number of hosts: renamed or reordered hosts, or an edited batch, version or reference)";
+    expect(estate(["validate", "--env", file]).stderr).toContain(edited);
+    // The rollout's own plan edited by hand: its batch, or the reference of a site.
+    for (const [from, to] of [
+      ["      batch: 2\n", "      batch: 3\n"],
+      ["        os-a: { name: debian12-golden-2026.12.1 }\n", "        os-a: { name: debian12-golden-2026.12.2 }\n"],
+    ]) {
+      writeFileSync(file, started.replace(from, to));
+      const r = estate(["validate", "--env", file]);
+      expect(r.status, to).toBe(1);
+      expect(r.stderr).toContain(edited);
+    }
+    // Deleting the record does not switch the check off.
+    writeFileSync(file, started.replace(/^ {6}hosts: .*\n/m, ""));
+    const missing = estate(["validate", "--env", file]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("images[0].rollout: hosts is missing: estate rollout start records it");
     writeFileSync(file, started);
     expect(estate(["validate", "--env", file]).status).toBe(0);
   });

@@ -8,7 +8,7 @@ const DEV = join(__dirname, "..", "..", "environments", "dev.yaml");
 function devWithRollout() {
   const anchor = '    aws: { amiName: debian12-golden-2026.11.1, owner: "123456789012" }\n';
   const refs = ["os-a", "os-b", "os-c"].map((s) => `        ${s}: { name: debian12-golden-2026.12.1 }\n`).join("");
-  const rollout = `    rollout:\n      version: 2026.12.1\n      openstack:\n${refs}      aws: { ami: ami-0123456789abcdef0 }\n      batch: 2\n      order: [os-a, os-b, os-c, aws]\n      step: 0\n`;
+  const rollout = `    rollout:\n      version: 2026.12.1\n      openstack:\n${refs}      aws: { ami: ami-0123456789abcdef0 }\n      batch: 2\n      order: [os-a, os-b, os-c, aws]\n      step: 0\n      hosts: { count: 20, digest: 8b4aee59951e710b }\n`;
   return parseEnvironmentText(readFileSync(DEV, "utf8").replace(anchor, anchor + rollout), DEV);
 }
 

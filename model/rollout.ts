@@ -274,10 +274,16 @@ export function rolloutInvariantViolations(steps: readonly RolloutStep[], batch:
  * else, the new version differs and has a reference in every site it goes to, the step is in range.
  */
 export function checkRollouts(env: EnvironmentFile, add: (path: Path, message: string) => void): void {
+  const first = env.images.find((img) => img.rollout);
   env.images.forEach((img, i) => {
     const rollout = img.rollout;
     if (!rollout) return;
     const at = (...p: Path) => ["images", i, "rollout", ...p];
+    // Two rollouts at once would each take a batch out of the same sites: twice the hosts the batch promises.
+    if (first && first !== img) {
+      add(at(), `image "${first.name}" has a rollout in progress already; one rollout at a time: finish it or roll it back, then start this one`);
+      return;
+    }
     if (rollout.version === img.version) add(at("version"), `the rollout's version is the image's own version ${img.version}; give the new version`);
     const running = imageSites(env, img.name).map((s) => s.site);
     const known = [...env.sites.openstack.map((s) => s.name), ...(env.sites.aws ? [env.sites.aws.name] : [])];

@@ -281,12 +281,53 @@ describe("estate rollout (the command)", () => {
   it("GIVEN an unquoted version and a new version that reads as a number WHEN finished THEN it is written quoted, still a string", () => {
     const file = devCopy();
     writeFileSync(file, readFileSync(file, "utf8").replace('    version: "2026.11.1"\n', "    version: 2026.11.1\n"));
-    expect(estate(["rollout", "start", "--env", file, "--to", "2027.1", "--batch", "5"]).status).toBe(0);
-    for (let i = 0; i < 12; i++) expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
+    expect(estate(["rollout", "start", "--env", file, "--to", "2027.1", "--batch", "2"]).status).toBe(0);
+    // To the last step at once (the walk itself is tested above).
+    writeFileSync(file, readFileSync(file, "utf8").replace("      step: 0\n", "      step: 36\n"));
     const done = estate(["rollout", "next", "--env", file]);
     expect(done.stderr).toBe("");
     expect(done.status).toBe(0);
     expect(readFileSync(file, "utf8")).toContain('    version: "2027.1"\n');
     expect(estate(["validate", "--env", file]).status).toBe(0);
+  });
+
+  it("GIVEN a batch that would take every web host of a serving site out THEN start refuses (exit 1, file unchanged)", () => {
+    const file = devCopy();
+    const before = readFileSync(file, "utf8");
+    const r = estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "3"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      [
+        `refusing to start the rollout of debian12: its step 1: a site that takes traffic would have no host of a service in service; ${file} is unchanged`,
+        "  web in os-a (Route 53 weight 100): all 3 hosts out of service",
+        "use a batch smaller than the fewest hosts a service has in a site (here 3), or drain the site first (estate drain <site>)",
+      ].join("\n"),
+    );
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("GIVEN a rollout of one image under way WHEN another image's rollout is started THEN it refuses: one rollout at a time", () => {
+    const file = devCopy();
+    // api moves to a second image, debian13.
+    const second = [
+      "  - name: debian13",
+      '    version: "2026.11.1"',
+      "    openstack:",
+      ...["os-a", "os-b", "os-c"].map((s) => `      ${s}: { name: debian13-golden-2026.11.1 }`),
+      '    aws: { amiName: debian13-golden-2026.11.1, owner: "123456789012" }',
+      "",
+    ].join("\n");
+    const text = readFileSync(file, "utf8").replace("\nservices:\n", `${second}\nservices:\n`);
+    const doc = parseDocument(text);
+    const services = doc.get("services") as YAMLSeq<{ get(k: string): unknown; set(k: string, v: unknown): void }>;
+    services.items.find((s) => s.get("name") === "api")!.set("image", "debian13");
+    writeFileSync(file, doc.toString());
+    expect(estate(["validate", "--env", file]).status).toBe(0);
+    expect(estate(["rollout", "start", "--env", file, "--image", "debian12", "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
+    const before = readFileSync(file, "utf8");
+    const r = estate(["rollout", "start", "--env", file, "--image", "debian13", "--to", "2026.12.1", "--batch", "1"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/images\[1\]\.rollout: image "debian12" has a rollout in progress already; one rollout at a time: finish it or roll it back, then start this one/);
+    expect(readFileSync(file, "utf8")).toBe(before);
   });
 });

@@ -66,4 +66,16 @@ describe("preflight demand of images and key pairs written through locals", () =
     };
     expect(siteDemand(site, [{ name: "t-os-a", tf: other }], 2).images).toEqual([]);
   });
+
+  it("GIVEN every server still on v1 of a map that also holds v2 (a rollout at step 0) THEN v2 is asked of the cloud too, before any host is drained", () => {
+    const atStart: TerraformJson = {
+      ...tf,
+      locals: { ...tf.locals, hosts_web: { "t-web-001": { version: "v1" }, "t-web-002": { version: "v1" } }, image_ids_web: { v1: '${data.openstack_images_image_v2.web["v1"].id}', v2: PINNED } },
+    };
+    expect(siteDemand(site, [{ name: "t-os-a", tf: atStart }], 2).images).toEqual([
+      { name: "debian-12-genericcloud", usedBy: ["openstack_compute_instance_v2.builder"] },
+      { name: "golden-1", usedBy: ["openstack_compute_instance_v2.web"] },
+      { id: PINNED, usedBy: ["openstack_compute_instance_v2.web"] },
+    ]);
+  });
 });

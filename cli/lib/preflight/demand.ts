@@ -4,7 +4,7 @@
  * they look up (flavors, images, availability zones, the external network, a key pair) and the services they call.
  * Server-group membership comes from the model (the hosts' `serverGroup`), the one home of that decision.
  */
-import { blocksOf, instancesOf, referenceReader, sourceAttribute, type ReferenceReader, type TerraformJson } from "../../../terraform-json";
+import { blocksOf, instancesOf, referenceReader, sourceAttribute, stepsText, traversalOf, type ReferenceReader, type TerraformJson } from "../../../terraform-json";
 import type { OpenstackSiteModel } from "../../../model";
 import { bootsFromVolume } from "./policy-rules";
 
@@ -164,7 +164,11 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
               publicKey = registered?.publicKey;
             }
             servers.push({ name, flavor, ...(zone ? { availabilityZone: zone } : {}), ...(bootsFromVolume(a) && typeof device?.volume_size === "number" ? { bootVolumeGiB: device.volume_size } : {}) });
-            imageOf(device ? device.uuid : a.image_id, block.address, reader);
+            const ref = device ? device.uuid : a.image_id;
+            imageOf(ref, block.address, reader);
+            // A server that picks its image from a map of versions (a golden-image rollout) may run any of them by
+            // the last step: every version the map holds must exist before the first host is drained.
+            for (const other of otherVersions(ref, tf)) imageOf(other, block.address, reader);
             break;
           }
           case "openstack_lb_loadbalancer_v2":
@@ -212,6 +216,21 @@ export function siteDemand(site: OpenstackSiteModel, stacks: readonly { readonly
     ...(keyName ? { keyPair: { name: keyName, created: keyCreated, ...(publicKey ? { publicKey } : {}) } } : {}),
     tlsContainers: sorted(tls),
   };
+}
+
+/**
+ * For `${local.<map>["<key>"]}` over a literal map of a stack's locals: the same reference at every other key of the
+ * map (`${local.image_ids_web["2026.12.1"]}` beside `["2026.11.1"]`). Empty for anything else.
+ */
+function otherVersions(ref: unknown, tf: TerraformJson): string[] {
+  const t = typeof ref === "string" ? traversalOf(ref) : undefined;
+  const first = t?.steps[0];
+  if (t?.kind !== "local" || !first || !("index" in first)) return [];
+  const map = (tf.locals as Record<string, unknown> | undefined)?.[t.address.slice("local.".length)];
+  if (map === null || typeof map !== "object" || Array.isArray(map)) return [];
+  return Object.keys(map)
+    .filter((k) => k !== String(first.index))
+    .map((k) => `\${${t.address}${stepsText([{ index: k }, ...t.steps.slice(1)])}}`);
 }
 
 /**

@@ -122,11 +122,13 @@ export function renderInventory(model: EstateModel): string {
 /**
  * Host entries per leaf group, hosts in model order, each with its host vars: ansible_host, ansible_user,
  * estate_env, estate_site, estate_site_kind, estate_service, estate_availability_zone, golden_image_name and
- * golden_image_version (the same set the builders get, see builderVars).
+ * golden_image_version (the same set the builders get, see builderVars); during a golden-image rollout, an OpenStack
+ * host already on the rollout's version also gets estate_openstack_image, the rollout's Glance reference.
  */
 function groupHostsByLeaf(model: EstateModel): Map<string, string[]> {
   const byLeaf = new Map<string, string[]>();
   const leaves = new Map<string, { entries: string[]; shared: string }>();
+  const openstackSites = new Map(model.openstackSites.map((s) => [s.name, s]));
   for (const host of model.hosts) {
     const key = `${host.site}\u0000${host.service}`;
     let leaf = leaves.get(key);
@@ -138,9 +140,14 @@ function groupHostsByLeaf(model: EstateModel): Map<string, string[]> {
       leaves.set(key, leaf);
       byLeaf.set(siteServiceGroupName(host.site, host.service), leaf.entries);
     }
+    // A host a golden-image rollout already moved to the new version boots from the rollout's image, not the one its
+    // site×service group names: a rebuild (rolling_update, method rebuild) must keep it there.
+    const rolled = openstackSites.get(host.site)?.rolloutImages?.[host.image];
+    const ref = rolled && rolled.version === host.imageVersion ? (rolled.ref.id ?? rolled.ref.name) : undefined;
     leaf.entries.push(
       `${scalar(host.name)}: {ansible_host: ${scalar(host.ip)}, ${leaf.shared}, estate_availability_zone: ${scalar(host.availabilityZone)}, ` +
-        `golden_image_name: ${scalar(host.image)}, golden_image_version: ${scalar(host.imageVersion)}}`,
+        `golden_image_name: ${scalar(host.image)}, golden_image_version: ${scalar(host.imageVersion)}` +
+        `${ref !== undefined ? `, estate_openstack_image: ${scalar(ref)}` : ""}}`,
     );
   }
   return byLeaf;

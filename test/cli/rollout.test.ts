@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadEnvironment, type EstateModel } from "../../model";
 import { abortRollout, nextRolloutStep, rollbackRollout, startRollout, type RolloutChangeReport } from "../../cli/lib/rollout";
@@ -330,4 +331,22 @@ describe("estate rollout (the command)", () => {
     expect(r.stderr).toMatch(/images\[1\]\.rollout: image "debian12" has a rollout in progress already; one rollout at a time: finish it or roll it back, then start this one/);
     expect(readFileSync(file, "utf8")).toBe(before);
   });
+
+  it.skipIf(spawnSync("sh", ["-c", "command -v ansible-inventory"]).status !== 0)(
+    "GIVEN batch 1 replaced and restored THEN Ansible sees the new image for its hosts and the old one for the rest (rebuilds keep each host on its version)",
+    () => {
+      const file = devCopy();
+      expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
+      writeFileSync(file, readFileSync(file, "utf8").replace("      step: 0\n", "      step: 3\n"));
+      const out = join(tempDir(), "out");
+      expect(estate(["synth", "--env", file, "--out", out]).status).toBe(0);
+      const image = (host: string) => {
+        const r = spawnSync("ansible-inventory", ["-i", join(out, "ansible", "dev", "inventory.yml"), "--host", host], { encoding: "utf8" });
+        return (JSON.parse(r.stdout) as { estate_openstack_image: string }).estate_openstack_image;
+      };
+      expect(image("dev-os-a-web-001")).toBe("debian12-golden-2026.12.1");
+      expect(image("dev-os-a-web-002")).toBe("debian12-golden-2026.12.1");
+      expect(image("dev-os-a-web-003")).toBe("debian12-golden-2026.11.1");
+    },
+  );
 });

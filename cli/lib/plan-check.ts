@@ -98,7 +98,9 @@ function servingMembership(rc: PlanResourceChange): ServingMembership | undefine
   const before = asObject(rc.change.before);
   if (!before) return undefined;
   if (rc.type === "aws_lb_target_group_attachment") return { address: rc.address, type: rc.type, actions: rc.change.actions };
-  // An operator may have set a member down by hand (the stacks ignore admin_state_up): it takes no traffic.
+  // Set down by a day-2 drain (Ansible's octavia_member; the stacks ignore admin_state_up): Octavia renders an
+  // admin-down member `disabled` in HAProxy, so it takes no traffic whatever its weight (README, "Who owns a
+  // member's weight").
   if (before.admin_state_up === false) return undefined;
   const weight = typeof before.weight === "number" ? before.weight : OCTAVIA_DEFAULT_MEMBER_WEIGHT;
   if (weight <= 0) return undefined;

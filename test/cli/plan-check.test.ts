@@ -6,7 +6,7 @@
  * here, so OpenStack cases are the committed plans of test/fixtures/plan-check (see its README).
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPluginMirror, terraformAvailable, terraformEnv, writeCliConfig } from "../support/terraform";
 import { PROJECT, estate, removeTempDirs, tempDir } from "./estate";
@@ -105,6 +105,28 @@ describe("estate plan-check on OpenStack plans (test/fixtures/plan-check)", () =
         },
       ],
     });
+  });
+});
+
+describe("README, `plan-check`", () => {
+  const readme = readFileSync(join(PROJECT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### `plan-check`"), readme.indexOf("### `routes`"));
+  const commands = /```sh\n([\s\S]*?)```/.exec(section)![1].trim().split("\n");
+  const run = (line: string) => {
+    const r = spawnSync("bash", ["-c", line], { cwd: PROJECT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it("GIVEN the example as written THEN OK, refused with the quoted message, let through: exit 0, 1, 0", () => {
+    expect(commands).toHaveLength(3);
+    const [drained, drainAndReplace, allowed] = commands.map(run);
+    expect(drained.status).toBe(0);
+    // Prose lines are wrapped: compare with the README's whitespace folded.
+    expect(section.replace(/\s+/g, " ")).toContain(`\`${drained.stdout.trim()}\``);
+    expect(drainAndReplace.status).toBe(1);
+    expect(section).toContain(`\`\`\`\n${drainAndReplace.stderr}\`\`\``);
+    expect(allowed.status).toBe(0);
+    expect(section.replace(/\s+/g, " ")).toContain(`\`${allowed.stdout.trim().replace("plan-check: test/fixtures/plan-check/replace-serving.json: ", "")}\``);
   });
 });
 

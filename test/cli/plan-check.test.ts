@@ -301,6 +301,12 @@ describe.skipIf(!terraform.ok)("estate plan-check on real AWS plans (terraform p
 
   it("GIVEN a new AMI for a host whose attachment is already gone THEN Terraform replaces it and plan-check passes", () => {
     expect(plans.get("replace-deregistered")!.summary).toBe("Plan: 1 to add, 0 to change, 1 to destroy.");
+    // What plan-check relies on: unchanged attachments are listed too, with their prior state.
+    const listed = (JSON.parse(readFileSync(plans.get("replace-deregistered")!.file, "utf8")) as { resource_changes: { address: string; change: { actions: string[]; before: unknown } }[] }).resource_changes;
+    expect(listed.filter((rc) => rc.address.startsWith("aws_lb_target_group_attachment.")).map((rc) => [rc.address, rc.change.actions, rc.change.before !== null])).toEqual([
+      [attachment("dev-aws-web-001"), ["no-op"], true],
+      [attachment("dev-aws-web-003"), ["no-op"], true],
+    ]);
     const r = check("replace-deregistered");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

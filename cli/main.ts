@@ -12,6 +12,7 @@ import * as drain from "./commands/drain";
 import * as hosts from "./commands/hosts";
 import * as list from "./commands/list";
 import * as lock from "./commands/lock";
+import * as planCheck from "./commands/plan-check";
 import * as preflight from "./commands/preflight";
 import * as restore from "./commands/restore";
 import * as rollout from "./commands/rollout";
@@ -37,7 +38,7 @@ interface EstateCommand {
 /** Thrown from the fail handler to end parsing; never escapes main(). */
 const STOP = Symbol("estate-stop");
 
-export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, rollout, lock, cost, routes, adopt, preflight];
+export const COMMANDS: readonly EstateCommand[] = [synth, list, diff, validate, hosts, drain, restore, rollout, lock, cost, routes, adopt, preflight, planCheck];
 
 export function main(argv: readonly string[]): void {
   guardStdio();

@@ -78,6 +78,8 @@ apply_stack() {
   dir="$out/stacks/$stack"
   terraform -chdir="$dir" init -input=false -lockfile=readonly
   terraform -chdir="$dir" plan -input=false -lock-timeout=10m -out=tfplan
+  terraform -chdir="$dir" show -json tfplan > "$dir/tfplan.json"
+  estate plan-check --plan "$dir/tfplan.json"
   terraform -chdir="$dir" apply -input=false -lock-timeout=10m tfplan
 }
 

@@ -12,6 +12,7 @@ const COMMANDS: readonly [string, string][] = [
   ["restore", "estate restore os-b --env prod"],
   ["routes", "estate routes examples/legacy-routes --env dev --site os-a --print"],
   ["preflight", "estate preflight --env dev --site os-a"],
+  ["plan-check", "estate plan-check --plan dev-os-a.json"],
 ];
 
 describe("estate --help", () => {

@@ -19,11 +19,17 @@ if (!tools) console.warn("rollout-steps: skipped, jq or bash is missing (CI inst
 
 // The terraform stand-in: after a successful `apply`, one log line per stack with every host's version and weight
 // as the saved configuration sets them. FAIL_APPLY=<n> makes the n-th apply fail (once: a marker file remembers).
+// `show -json` prints a plan with no resource change, or, for the SERVING_PLAN_AT=<n>-th show, the plan in
+// SERVING_PLAN (one that replaces hosts in service, as a cloud out of step with the file would plan).
 const TERRAFORM = `#!/usr/bin/env bash
 set -euo pipefail
 dir=""; for a in "$@"; do case "$a" in -chdir=*) dir="\${a#-chdir=}";; esac; done
 sub=""; for a in "$@"; do case "$a" in -chdir=*) ;; *) sub="$a"; break;; esac; done
 [ -f "$dir/cdk.tf.json" ] || { echo "terraform stand-in: no cdk.tf.json in $dir" >&2; exit 1; }
+if [ "$sub" = show ]; then
+  n=$(( $(cat "$LOG_DIR/shows" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$LOG_DIR/shows"
+  if [ "\${SERVING_PLAN_AT:-}" = "$n" ]; then cat "$SERVING_PLAN"; else echo '{"format_version":"1.2","terraform_version":"1.11.4","resource_changes":[]}'; fi
+fi
 if [ "$sub" = apply ]; then
   n=$(( $(cat "$LOG_DIR/applies" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$LOG_DIR/applies"
   if [ "\${FAIL_APPLY:-}" = "$n" ] && [ ! -e "$LOG_DIR/failed-apply" ]; then
@@ -160,6 +166,25 @@ describe.skipIf(!tools)("scripts/rollout-steps.sh", () => {
       osA({ "dev-os-a-web-001": `${NEW}/0`, "dev-os-a-web-002": `${NEW}/0` }),
       "gate replace dev-os-a-web-001,dev-os-a-web-002",
     ]);
+  });
+
+  it("GIVEN a plan that replaces hosts in service WHEN the loop reaches it THEN plan-check stops the run before that apply, the file names the step", () => {
+    const t = setUp();
+    // Shows 1-4 are the converge's four stacks, 5 the drain of batch 1, 6 its replacement: the cloud's members still weigh 1.
+    const r = loop(t, ["--max-steps", "3"], { SERVING_PLAN_AT: "6", SERVING_PLAN: join(PROJECT, "test", "fixtures", "plan-check", "replace-serving.json") });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`estate plan-check: ${join(t.dir, "out", "stacks", "dev-os-a", "tfplan.json")} would destroy 2 hosts in service:\n`);
+    expect(r.stderr).toContain('  dev-os-a-web-001: openstack_compute_instance_v2.web_fleet_instance["dev-os-a-web-001"] is replaced (destroyed, then created) while ');
+    expect(log(t)).toEqual([
+      osA({}),
+      "apply dev-os-b dev-os-b-api-001=2026.11.1/1 dev-os-b-api-002=2026.11.1/1 dev-os-b-web-001=2026.11.1/1 dev-os-b-web-002=2026.11.1/1 dev-os-b-web-003=2026.11.1/1",
+      "apply dev-os-c dev-os-c-api-001=2026.11.1/1 dev-os-c-api-002=2026.11.1/1 dev-os-c-web-001=2026.11.1/1 dev-os-c-web-002=2026.11.1/1 dev-os-c-web-003=2026.11.1/1",
+      "apply dev-aws dev-aws-api-001=2026.11.1/- dev-aws-api-002=2026.11.1/- dev-aws-web-001=2026.11.1/- dev-aws-web-002=2026.11.1/- dev-aws-web-003=2026.11.1/-",
+      osA({ "dev-os-a-web-001": `${OLD}/0`, "dev-os-a-web-002": `${OLD}/0` }),
+      "gate drain dev-os-a-web-001,dev-os-a-web-002",
+    ]);
+    // The replace step is where the file stands: the next run plans it again, and applies it once the cloud is drained.
+    expect(step(t.env)).toBe("2");
   });
 
   it("GIVEN a replaced batch WHEN the loop aborts THEN the batch passes its warm-up gate before the apply that puts it back in service", () => {

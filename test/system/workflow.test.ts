@@ -7,7 +7,7 @@
  * script where they are installed.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
@@ -19,6 +19,7 @@ const WORKFLOWS_DIR = join(PROJECT, ".github", "workflows");
 const ESTATE = "estate.yml";
 const COMMENT = "estate-comment.yml";
 const ROLLOUT = "estate-rollout.yml";
+const PLAN_CHECK = "estate plan-check (no host in service replaced)";
 const tempDir = scratchDirs();
 
 interface Step {
@@ -249,9 +250,39 @@ describe("deploy", () => {
     expect(cdktfCommands).toEqual([]);
   });
 
-  it("GIVEN the deploy steps THEN the saved plan is what gets applied", () => {
+  it("GIVEN the deploy steps THEN the saved plan is what gets applied, after plan-check passed on it", () => {
     expect(step(ESTATE, "deploy", "terraform plan").run).toContain("-out=tfplan");
     expect(step(ESTATE, "deploy", "terraform apply (the saved plan)").run).toMatch(/apply -input=false -lock-timeout=\S+ tfplan$/m);
+    const names = deploy.steps.map((s) => s.name);
+    const [plan, check, apply] = ["terraform plan", PLAN_CHECK, "terraform apply (the saved plan)"].map((n) => names.indexOf(n));
+    expect(check).toBe(plan + 1);
+    expect(apply).toBe(check + 1);
+    expect(step(ESTATE, "deploy", PLAN_CHECK).if).toBeUndefined();
+  });
+
+  describe("the plan-check step, run with a terraform stand-in whose `show -json` prints a committed plan", () => {
+    function checkStep(plan: string) {
+      const dir = tempDir("workflow-plan-check-");
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      mkdirSync(join(dir, "stack"));
+      writeFileSync(join(bin, "terraform"), `#!/usr/bin/env bash\n[ "$2 $3 $4" = "show -json tfplan" ] || { echo "unexpected: $*" >&2; exit 9; }\ncat "${plan}"\n`);
+      chmodSync(join(bin, "terraform"), 0o755);
+      return runScript(step(ESTATE, "deploy", PLAN_CHECK).run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK_DIR: join(dir, "stack") });
+    }
+    const fixture = (name: string) => join(PROJECT, "test", "fixtures", "plan-check", name);
+
+    it("GIVEN a plan replacing only drained hosts THEN the step passes", () => {
+      const r = checkStep(fixture("replace-drained.json"));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("OK, 2 instances replaced or destroyed, all out of service");
+    });
+
+    it("GIVEN a plan replacing hosts in service THEN the step fails, so the apply never runs", () => {
+      const r = checkStep(fixture("replace-serving.json"));
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("tfplan.json would destroy 2 hosts in service:");
+    });
   });
 
   it("GIVEN the OpenStack credentials step THEN clouds.yaml comes from a secret into an owner-only file outside the workspace", () => {

@@ -21,7 +21,7 @@ import { classifySecurity } from "./security";
 import type { AttributeChange, ChangeAction, EstateDiff, ResourceChange, StackDiff } from "./types";
 
 /** One `change` object of a plan. */
-interface PlanChange {
+export interface PlanChange {
   readonly actions: readonly string[];
   readonly before?: unknown;
   readonly after?: unknown;
@@ -32,8 +32,11 @@ interface PlanChange {
   readonly importing?: unknown;
 }
 
-interface PlanResourceChange {
+/** One entry of `resource_changes`: a resource instance (or deposed object) and what the plan does to it. */
+export interface PlanResourceChange {
   readonly address: string;
+  /** The module the resource is in (`module.x`); absent in the root module, where every stack's resources are. */
+  readonly module_address?: string;
   readonly mode: "managed" | "data";
   readonly type: string;
   readonly index?: string | number;
@@ -42,7 +45,8 @@ interface PlanResourceChange {
   readonly change: PlanChange;
 }
 
-interface PlanJson {
+/** The parts of `terraform show -json <planfile>` the toolkit reads. */
+export interface PlanJson {
   readonly format_version: string;
   readonly resource_changes?: readonly PlanResourceChange[];
   readonly output_changes?: Readonly<Record<string, PlanChange>>;

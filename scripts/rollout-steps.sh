@@ -78,8 +78,12 @@ apply_stack() {
   dir="$out/stacks/$stack"
   terraform -chdir="$dir" init -input=false -lockfile=readonly
   terraform -chdir="$dir" plan -input=false -lock-timeout=10m -out=tfplan
-  terraform -chdir="$dir" show -json tfplan > "$dir/tfplan.json"
-  estate plan-check --plan "$dir/tfplan.json"
+  # The plan's JSON holds its sensitive values in the clear: owner-only, removed once checked.
+  local check=0
+  (umask 077 && terraform -chdir="$dir" show -json tfplan > "$dir/tfplan.json")
+  estate plan-check --plan "$dir/tfplan.json" || check=$?
+  rm -f "$dir/tfplan.json"
+  if [ "$check" -ne 0 ]; then return "$check"; fi
   terraform -chdir="$dir" apply -input=false -lock-timeout=10m tfplan
 }
 

@@ -1,1 +1,2 @@
 export * from "./compare-strings";
+export * from "./replace-file";

@@ -3,7 +3,8 @@
  * is not a valid estate (draining every site) or leaves a service below its peak capacity, and show what it does
  * to the traffic stack and to the redundancy of every service.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { replaceFileContent } from "../../util";
 import { evaluatePolicy, formatBreakingLosses, formatSiteHosts, nPlusOneCapacity, redundancyReport, type RedundancyReport } from "../../policy";
 import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel, type TrafficState } from "../../model";
 import { CommandError } from "./errors";
@@ -66,9 +67,7 @@ export function changeTrafficState(request: TrafficChangeRequest): TrafficChange
     const label = (state: string) => `${stack} with ${request.site} ${state}`;
     diff = { base: label(edit.previous), head: label(request.state), stacks: [traffic], files: [], security: classifySecurity([traffic]), notes: [] };
   }
-  const tmp = `${file}.estate-tmp`;
-  writeFileSync(tmp, edit.text);
-  renameSync(tmp, file);
+  replaceFileContent(file, edit.text);
   return { ...base, changed: true, redundancy, ...(diff ? { diff } : {}) };
 }
 

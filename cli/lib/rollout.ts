@@ -3,7 +3,8 @@
  * the environment file, refuse a step that would take a service below its peak capacity, and show what the step
  * does: the hosts drained, replaced and restored, the capacity each service keeps, and the site stacks' diff.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { replaceFileContent } from "../../util";
 import picomatch from "picomatch";
 import {
   EnvironmentError,
@@ -375,9 +376,7 @@ function edit(
     after.model.hosts.filter((h) => (action === "start" || action === "finish" || action === "cancel" ? h.image === image : moved.has(h.name))).map((h) => h.site),
   );
   const diff = siteStacksDiff(before, after.model, `${before.env} before estate rollout ${action}`, `${before.env} after estate rollout ${action}`, touched);
-  const tmp = `${file}.estate-tmp`;
-  writeFileSync(tmp, next);
-  renameSync(tmp, file);
+  replaceFileContent(file, next);
   return {
     file,
     image,

@@ -5,7 +5,8 @@
  * `max_routes`) comes back with `refused` and its report; an environment the model refuses once edited is an
  * error — the file is then left as it was.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { replaceFileContent } from "../../util";
 import { EnvironmentError, loadEnvironment, parseEnvironmentText, resolveEstate, type EstateModel } from "../../model";
 import { consolidateRoutes, readRoutingTables, type RouteConsolidation } from "../../routes";
 import { stackDiff } from "./drain";
@@ -80,9 +81,7 @@ export function consolidateSiteRoutes(request: RoutesRequest): RoutesResult {
     throw new CommandError(`refusing to write the routes of ${site.name}: the environment would not be valid; ${file} is unchanged\n${err.message}`);
   }
   const diff = request.stackDiff === false ? undefined : stackDiff(before, after, site.stackName);
-  const tmp = `${file}.estate-tmp`;
-  writeFileSync(tmp, edit.text);
-  renameSync(tmp, file);
+  replaceFileContent(file, edit.text);
   return { file, consolidation, changed: true, path: edit.path, ...(diff ? { diff } : {}) };
 }
 

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { loadEnvironment, type EstateModel } from "../../model";
 import { abortRollout, nextRolloutStep, rollbackRollout, startRollout, type RolloutChangeReport } from "../../cli/lib/rollout";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseDocument, type YAMLSeq } from "yaml";
 import { devCopy, estate, removeTempDirs, tempDir } from "./estate";
 
@@ -349,4 +349,19 @@ describe("estate rollout (the command)", () => {
       expect(image("dev-os-a-web-003")).toBe("debian12-golden-2026.11.1");
     },
   );
+
+  it("GIVEN the environment file behind a symlink, mode 0600 WHEN rollout and drain edit it THEN the link stays a link and the file keeps its mode", () => {
+    const real = devCopy();
+    chmodSync(real, 0o600);
+    const link = join(tempDir(), "dev.yaml");
+    symlinkSync(real, link);
+    expect(estate(["rollout", "start", "--env", link, "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
+    expect(estate(["drain", "os-c", "--env", link]).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+    const text = readFileSync(real, "utf8");
+    expect(text).toContain("      step: 0\n");
+    expect(text).toMatch(/name: os-c[\s\S]*?traffic: \{ state: drained/);
+    expect(readdirSync(dirname(real)).filter((f) => f.endsWith(".estate-tmp"))).toEqual([]);
+  });
 });

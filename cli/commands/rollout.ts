@@ -1,4 +1,5 @@
 import type { Argv } from "yargs";
+import { AMI_ID_PATTERN } from "../../model";
 import { printJson, printLines, printText } from "../output";
 
 export const command = "rollout <action>";
@@ -11,7 +12,7 @@ export interface RolloutArgs {
   env: string;
   image?: string;
   to?: string;
-  batch?: number;
+  batch?: string;
   order?: string[];
   ref?: string[];
   ami?: string;
@@ -24,7 +25,7 @@ export function builder(yargs: Argv): Argv<RolloutArgs> {
     .option("env", { type: "string", demandOption: true, describe: "Environment name (environments/<name>.yaml) or file" })
     .option("image", { type: "string", describe: "Golden image (images[].name). Default: the only image (start) or the only one with a rollout" })
     .option("to", { type: "string", describe: "start: the image version rolled out (images[].rollout.version)" })
-    .option("batch", { type: "number", describe: "start: hosts of one site out of service at once" })
+    .option("batch", { type: "string", describe: "start: hosts of one site out of service at once (a whole number, 1 or more)" })
     .option("order", { type: "string", array: true, describe: "start: sites in rollout order, space- or comma-separated. Default: every site running the image, in file order" })
     .option("ref", { type: "string", array: true, describe: "start: <site>=<Glance image name or id> of the new version. Default: the current name with the version replaced" })
     .option("ami", { type: "string", describe: "start: AMI id of the new version. Default: the current amiName with the version replaced" })
@@ -42,7 +43,9 @@ export function builder(yargs: Argv): Argv<RolloutArgs> {
 function checkOptions(args: RolloutArgs): void {
   const { UsageError } = require("../lib/errors") as typeof import("../lib/errors");
   if (args.action === "start" && (args.to === undefined || args.batch === undefined)) throw new UsageError("estate rollout start needs --to <version> and --batch <hosts>");
-  if (args.batch !== undefined && !(Number.isInteger(args.batch) && args.batch >= 1)) throw new UsageError(`--batch must be a whole number of hosts, 1 or more; got ${args.batch}`);
+  // Read as text: yargs turns "abc" into NaN and "" into 0, which would hide what was typed.
+  if (args.batch !== undefined && !/^[1-9][0-9]*$/.test(args.batch)) throw new UsageError(`--batch must be a whole number of hosts, 1 or more; got ${JSON.stringify(args.batch)}`);
+  if (args.ami !== undefined && !AMI_ID_PATTERN.test(args.ami)) throw new UsageError(`--ami must be an AMI id (ami- and 8 or 17 hex digits, e.g. ami-0123456789abcdef0); got ${JSON.stringify(args.ami)}`);
   if (args.action !== "start" && [args.to, args.batch, args.order, args.ref, args.ami].some((v) => v !== undefined)) {
     throw new UsageError(`--to, --batch, --order, --ref and --ami are options of estate rollout start, not of ${args.action}`);
   }
@@ -61,7 +64,7 @@ export function handler(args: RolloutArgs): void {
   }
   const change =
     args.action === "start"
-      ? lib.startRollout({ ...target, version: args.to!, batch: args.batch!, ...(args.order ? { order: args.order.flatMap((o) => o.split(",")).filter((o) => o !== "") } : {}), ...(args.ref ? { refs: args.ref } : {}), ...(args.ami ? { ami: args.ami } : {}) })
+      ? lib.startRollout({ ...target, version: args.to!, batch: Number(args.batch), ...(args.order ? { order: args.order.flatMap((o) => o.split(",")).filter((o) => o !== "") } : {}), ...(args.ref ? { refs: args.ref } : {}), ...(args.ami ? { ami: args.ami } : {}) })
       : args.action === "next"
         ? lib.nextRolloutStep(target)
         : args.action === "abort"

@@ -364,4 +364,18 @@ describe("estate rollout (the command)", () => {
     expect(text).toMatch(/name: os-c[\s\S]*?traffic: \{ state: drained/);
     expect(readdirSync(dirname(real)).filter((f) => f.endsWith(".estate-tmp"))).toEqual([]);
   });
+
+  it.each([
+    [["--batch", "abc"], '--batch must be a whole number of hosts, 1 or more; got "abc"'],
+    [["--batch", ""], '--batch must be a whole number of hosts, 1 or more; got ""'],
+    [["--batch", "2.5"], '--batch must be a whole number of hosts, 1 or more; got "2.5"'],
+    [["--batch", "2", "--ami", ""], '--ami must be an AMI id (ami- and 8 or 17 hex digits, e.g. ami-0123456789abcdef0); got ""'],
+  ])("GIVEN start %j THEN a usage error saying what was typed (exit 2, file unchanged)", (args, message) => {
+    const file = devCopy();
+    const before = readFileSync(file, "utf8");
+    const r = estate(["rollout", "start", "--env", file, "--to", "2026.12.1", ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
 });

@@ -171,7 +171,7 @@ const awsImage = z.union(
   { error: 'an AWS image reference is either {ami: "ami-…"} or {amiName: <AMI name>, owner: "<account id>"}' },
 );
 
-const openstackImage = z.union([z.strictObject({ id: z.string().uuid("not an image UUID") }), z.strictObject({ name: z.string().min(1) })], {
+const openstackImage = z.union([z.strictObject({ id: z.guid("not an image UUID (8-4-4-4-12 hex digits, as Glance takes any UUID-like id)") }), z.strictObject({ name: z.string().min(1) })], {
   error: "an OpenStack image reference is either {name: <Glance image name>} or {id: <Glance image UUID>}",
 });
 

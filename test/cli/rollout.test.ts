@@ -378,4 +378,12 @@ describe("estate rollout (the command)", () => {
     expect(r.stderr).toContain(message);
     expect(readFileSync(file, "utf8")).toBe(before);
   });
+
+  it("GIVEN --ref with a Glance id that is UUID-like but not version 4 THEN it is taken as an id (Glance accepts any UUID-like id)", () => {
+    const file = devCopy();
+    const r = estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2", "--ref", "os-a=7f0a1c53-2b4e-1c1a-0d2f-8e7b5a4c3d21"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(readFileSync(file, "utf8")).toContain("        os-a: { id: 7f0a1c53-2b4e-1c1a-0d2f-8e7b5a4c3d21 }\n");
+  });
 });

@@ -98,6 +98,8 @@ export function setRolloutBlock(text: string, file: string, image: string, rollo
   if (!isScalar(first) || !first.range) throw new CommandError(`${file}: ${formatPath(["images", index])} is empty`);
   const indent = text.slice(lineStart(text, first.range[0]), first.range[0]).replace(/[^ ]/g, " ");
   const existing = pairOf(map, "rollout");
+  // The block is written with the file's own line ends.
+  const block = (r: RolloutBlock) => (text.includes("\r\n") ? renderBlock(r, indent).replace(/\n/g, "\r\n") : renderBlock(r, indent));
   let next: string;
   if (existing) {
     const key = existing.key as { range?: [number, number, number] };
@@ -105,14 +107,14 @@ export function setRolloutBlock(text: string, file: string, image: string, rollo
     if (!key.range || !value?.range) throw new CommandError(`${file}: ${formatPath(["images", index, "rollout"])} cannot be edited in place; edit it by hand`);
     const start = lineStart(text, key.range[0]);
     const end = lineEnd(text, value.range[1]);
-    next = text.slice(0, start) + (rollout ? renderBlock(rollout, indent) : "") + text.slice(end);
+    next = text.slice(0, start) + (rollout ? block(rollout) : "") + text.slice(end);
   } else {
     if (!rollout) return text;
     const last = map.items[map.items.length - 1];
     const lastValue = (last.value ?? last.key) as { range?: [number, number, number] };
     const end = lineEnd(text, lastValue.range![1]);
-    const sep = end === text.length && !text.endsWith("\n") ? "\n" : "";
-    next = text.slice(0, end) + sep + renderBlock(rollout, indent) + text.slice(end);
+    const sep = end === text.length && !text.endsWith("\n") ? (text.includes("\r\n") ? "\r\n" : "\n") : "";
+    next = text.slice(0, end) + sep + block(rollout) + text.slice(end);
   }
   const check = (parse(next, file).toJS() as { images: { rollout?: RolloutBlock }[] }).images[index].rollout;
   const want = rollout ? normalized(rollout) : undefined;

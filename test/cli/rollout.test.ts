@@ -386,4 +386,14 @@ describe("estate rollout (the command)", () => {
     expect(r.status).toBe(0);
     expect(readFileSync(file, "utf8")).toContain("        os-a: { id: 7f0a1c53-2b4e-1c1a-0d2f-8e7b5a4c3d21 }\n");
   });
+
+  it("GIVEN a file with CRLF line ends WHEN started and moved THEN the rollout block has CRLF line ends too", () => {
+    const file = devCopy();
+    writeFileSync(file, readFileSync(file, "utf8").replace(/\n/g, "\r\n"));
+    expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).status).toBe(0);
+    expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain("      step: 1\r\n");
+    expect(text.split("\n").slice(0, -1).filter((line) => !line.endsWith("\r"))).toEqual([]);
+  });
 });

@@ -20,7 +20,8 @@ const HINT =
   "Take these hosts out of service in an apply before this one: `estate rollout` drains a batch (Octavia member weight 0, AWS target group " +
   "attachment removed) in one apply and replaces it in the next. `estate drain <site>` takes a whole site out of DNS but leaves its pool " +
   "members as they are, so they still count as in service here. If losing these hosts' traffic is accepted (a site drained in DNS, say), " +
-  "run again with --allow-in-service-replacement '<glob on host names>'.";
+  "run again with --allow-in-service-replacement '<glob on host names>' (in CI: run the deploy workflow by hand with " +
+  "allow_in_service_replacement set to the globs).";
 
 const osInstance = (host: string) => `openstack_compute_instance_v2.web_fleet_instance["${host}"]`;
 const osMember = (host: string) => `openstack_lb_member_v2.web_load_balancer_port80_member["${host}"]`;

@@ -261,14 +261,14 @@ describe("deploy", () => {
   });
 
   describe("the plan-check step, run with a terraform stand-in whose `show -json` prints a committed plan", () => {
-    function checkStep(plan: string) {
+    function checkStep(plan: string, env: NodeJS.ProcessEnv = {}) {
       const dir = tempDir("workflow-plan-check-");
       const bin = join(dir, "bin");
       mkdirSync(bin);
       mkdirSync(join(dir, "stack"));
       writeFileSync(join(bin, "terraform"), `#!/usr/bin/env bash\n[ "$2 $3 $4" = "show -json tfplan" ] || { echo "unexpected: $*" >&2; exit 9; }\ncat "${plan}"\n`);
       chmodSync(join(bin, "terraform"), 0o755);
-      return runScript(step(ESTATE, "deploy", PLAN_CHECK).run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK_DIR: join(dir, "stack") });
+      return runScript(step(ESTATE, "deploy", PLAN_CHECK).run!, { PATH: `${bin}:${process.env.PATH ?? ""}`, STACK_DIR: join(dir, "stack"), RUNNER_TEMP: dir, ...env });
     }
     const fixture = (name: string) => join(PROJECT, "test", "fixtures", "plan-check", name);
 
@@ -282,6 +282,14 @@ describe("deploy", () => {
       const r = checkStep(fixture("replace-serving.json"));
       expect(r.status).toBe(1);
       expect(r.stderr).toContain("tfplan.json would destroy 2 hosts in service:");
+    });
+
+    it("GIVEN the same plan and a deploy run by hand accepting dev-os-a-web-* THEN the step passes and names the hosts let through", () => {
+      const r = checkStep(fixture("replace-serving.json"), { ALLOW_IN_SERVICE_REPLACEMENT: "dev-os-a-web-* dev-os-b-*" });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain("2 in service let through by --allow-in-service-replacement (dev-os-a-web-001, dev-os-a-web-002)");
+      const other = checkStep(fixture("replace-serving.json"), { ALLOW_IN_SERVICE_REPLACEMENT: "dev-os-b-*" });
+      expect(other.status).toBe(1);
     });
   });
 

@@ -107,16 +107,21 @@ const osA = (states: Record<string, string>): string =>
   "apply dev-os-a " +
   ["dev-os-a-api-001", "dev-os-a-api-002", "dev-os-a-web-001", "dev-os-a-web-002", "dev-os-a-web-003"].map((h) => `${h}=${states[h] ?? `${OLD}/1`}`).join(" ");
 
+// The converge of a run at step 0: every site stack that runs debian12, all hosts serving the old version.
+const CONVERGE_AT_START = [
+  osA({}),
+  "apply dev-os-b dev-os-b-api-001=2026.11.1/1 dev-os-b-api-002=2026.11.1/1 dev-os-b-web-001=2026.11.1/1 dev-os-b-web-002=2026.11.1/1 dev-os-b-web-003=2026.11.1/1",
+  "apply dev-os-c dev-os-c-api-001=2026.11.1/1 dev-os-c-api-002=2026.11.1/1 dev-os-c-web-001=2026.11.1/1 dev-os-c-web-002=2026.11.1/1 dev-os-c-web-003=2026.11.1/1",
+  "apply dev-aws dev-aws-api-001=2026.11.1/- dev-aws-api-002=2026.11.1/- dev-aws-web-001=2026.11.1/- dev-aws-web-002=2026.11.1/- dev-aws-web-003=2026.11.1/-",
+];
+
 describe.skipIf(!tools)("scripts/rollout-steps.sh", () => {
   it("GIVEN a started rollout WHEN the loop takes 3 steps THEN it converges every site on step 0, then drains, gates, replaces, gates and restores batch 1", () => {
     const t = setUp();
     const r = loop(t, ["--max-steps", "3"]);
     expect(r.status, r.stderr).toBe(0);
     expect(log(t)).toEqual([
-      osA({}),
-      "apply dev-os-b dev-os-b-api-001=2026.11.1/1 dev-os-b-api-002=2026.11.1/1 dev-os-b-web-001=2026.11.1/1 dev-os-b-web-002=2026.11.1/1 dev-os-b-web-003=2026.11.1/1",
-      "apply dev-os-c dev-os-c-api-001=2026.11.1/1 dev-os-c-api-002=2026.11.1/1 dev-os-c-web-001=2026.11.1/1 dev-os-c-web-002=2026.11.1/1 dev-os-c-web-003=2026.11.1/1",
-      "apply dev-aws dev-aws-api-001=2026.11.1/- dev-aws-api-002=2026.11.1/- dev-aws-web-001=2026.11.1/- dev-aws-web-002=2026.11.1/- dev-aws-web-003=2026.11.1/-",
+      ...CONVERGE_AT_START,
       osA({ "dev-os-a-web-001": `${OLD}/0`, "dev-os-a-web-002": `${OLD}/0` }),
       "gate drain dev-os-a-web-001,dev-os-a-web-002",
       osA({ "dev-os-a-web-001": `${NEW}/0`, "dev-os-a-web-002": `${NEW}/0` }),
@@ -176,10 +181,7 @@ describe.skipIf(!tools)("scripts/rollout-steps.sh", () => {
     expect(r.stderr).toContain(`estate plan-check: ${join(t.dir, "out", "stacks", "dev-os-a", "tfplan.json")} would destroy 2 hosts in service:\n`);
     expect(r.stderr).toContain('  dev-os-a-web-001: openstack_compute_instance_v2.web_fleet_instance["dev-os-a-web-001"] is replaced (destroyed, then created) while ');
     expect(log(t)).toEqual([
-      osA({}),
-      "apply dev-os-b dev-os-b-api-001=2026.11.1/1 dev-os-b-api-002=2026.11.1/1 dev-os-b-web-001=2026.11.1/1 dev-os-b-web-002=2026.11.1/1 dev-os-b-web-003=2026.11.1/1",
-      "apply dev-os-c dev-os-c-api-001=2026.11.1/1 dev-os-c-api-002=2026.11.1/1 dev-os-c-web-001=2026.11.1/1 dev-os-c-web-002=2026.11.1/1 dev-os-c-web-003=2026.11.1/1",
-      "apply dev-aws dev-aws-api-001=2026.11.1/- dev-aws-api-002=2026.11.1/- dev-aws-web-001=2026.11.1/- dev-aws-web-002=2026.11.1/- dev-aws-web-003=2026.11.1/-",
+      ...CONVERGE_AT_START,
       osA({ "dev-os-a-web-001": `${OLD}/0`, "dev-os-a-web-002": `${OLD}/0` }),
       "gate drain dev-os-a-web-001,dev-os-a-web-002",
     ]);

@@ -15,10 +15,10 @@ export function describePosition(p: RolloutPosition | undefined): string {
 const NEXT_STEP: Record<RolloutChangeReport["action"], string> = {
   start: "deploy every site stack (the plan reads the new image in each site), then estate rollout next",
   resume: "deploy the site stack, then estate rollout next",
-  next: "deploy the site stack; run the gate before the next step",
+  next: "deploy the site stack; run the gate before the next step (scripts/rollout-steps.sh does both)",
   finish: "the rollout is complete; deploy the site stacks (nothing changes but the image lookups)",
-  abort: "deploy the site stack: every host serves again",
-  rollback: "deploy the site stack; run the gate before the next step",
+  abort: "deploy the site stack: every host serves again (a replaced batch should pass its warm-up gate first: scripts/rollout-steps.sh --action abort aborts that way)",
+  rollback: "deploy the site stack; run the gate before the next step (scripts/rollout-steps.sh does both)",
   cancel: "the rollout is gone; deploy the site stacks",
 };
 

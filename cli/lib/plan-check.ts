@@ -52,6 +52,12 @@ export interface DestroyedInstance {
   readonly actions: readonly string[];
   /** Memberships showing the host in service when the apply starts; empty when it is out of service. */
   readonly inService: readonly ServingMembership[];
+  /**
+   * Memberships of a host out of service when the apply starts that the same plan puts in service (a weight above
+   * 0, an attachment created): the new instance would take traffic before its health check and warm-up gate, or a
+   * destroyed one would be sent traffic. Empty when the host stays out of service.
+   */
+  readonly inServiceAfter: readonly ServingMembership[];
   /** In service, and matched by an --allow-in-service-replacement glob. */
   readonly allowed: boolean;
 }
@@ -72,21 +78,31 @@ export function checkPlan(file: string, plan: PlanJson, allow: readonly string[]
   if (allow.some((g) => g.trim() === "")) throw new UsageError("--allow-in-service-replacement takes a glob on host names, got an empty one");
   const allowed = allow.length > 0 ? picomatch([...allow]) : () => false;
   const changes = plan.resource_changes ?? [];
+  const notPlan = (what: string) => new UsageError(`${file} is not a plan in JSON: ${what}; expected the output of \`terraform show -json <planfile>\``);
+  if (!Array.isArray(changes)) throw notPlan("resource_changes is not a list");
+  changes.forEach((rc: unknown, i) => {
+    const change = asObject(asObject(rc)?.change);
+    if (!change || !Array.isArray(change.actions)) throw notPlan(`resource_changes[${i}] has no change.actions`);
+  });
   const memberships = changes.filter((rc) => rc.mode === "managed" && MEMBERSHIP_TYPES.includes(rc.type) && rc.index !== undefined && !rc.deposed);
   const instances = changes
     .filter((rc) => rc.mode === "managed" && COMPUTE_INSTANCE_TYPES.includes(rc.type) && rc.change.actions.includes("delete"))
     .map((rc): DestroyedInstance => {
-      const inService = rc.index === undefined ? [] : memberships.filter((m) => sameInstanceKey(m, rc)).flatMap((m) => servingMembership(m) ?? []);
+      const own = rc.index === undefined ? [] : memberships.filter((m) => sameInstanceKey(m, rc));
+      const inService = own.flatMap((m) => servingMembership(m) ?? []);
+      const inServiceAfter = inService.length > 0 ? [] : own.flatMap((m) => restoredMembership(m) ?? []);
+      const serving = inService.length + inServiceAfter.length > 0;
       return {
         host: rc.index ?? null,
         address: rc.deposed ? `${rc.address} (deposed object ${rc.deposed})` : rc.address,
         actions: rc.change.actions,
         inService,
-        allowed: inService.length > 0 && rc.index !== undefined && allowed(String(rc.index)),
+        inServiceAfter,
+        allowed: serving && rc.index !== undefined && allowed(String(rc.index)),
       };
     })
     .sort((a, b) => compareStrings(a.address, b.address));
-  return { plan: file, ok: instances.every((i) => i.inService.length === 0 || i.allowed), instances };
+  return { plan: file, ok: instances.every((i) => i.inService.length + i.inServiceAfter.length === 0 || i.allowed), instances };
 }
 
 function sameInstanceKey(a: PlanResourceChange, b: PlanResourceChange): boolean {
@@ -110,6 +126,28 @@ function servingMembership(rc: PlanResourceChange): ServingMembership | undefine
   return { address: rc.address, type: rc.type, weight, actions: rc.change.actions, plannedWeight };
 }
 
+/**
+ * The membership when the plan leaves it taking traffic (an attachment that exists after the plan; a member whose
+ * planned weight is above 0, or unknown until apply, and whose admin state is not down); undefined otherwise.
+ */
+function restoredMembership(rc: PlanResourceChange): ServingMembership | undefined {
+  const after = asObject(rc.change.after);
+  if (!after) return undefined;
+  const before = asObject(rc.change.before);
+  if (rc.type === "aws_lb_target_group_attachment") return { address: rc.address, type: rc.type, actions: rc.change.actions };
+  const unknown = asObject(rc.change.after_unknown);
+  if (after.admin_state_up === false && unknown?.admin_state_up !== true) return undefined;
+  const planned = unknown?.weight === true ? null : typeof after.weight === "number" ? after.weight : OCTAVIA_DEFAULT_MEMBER_WEIGHT;
+  if (planned !== null && planned <= 0) return undefined;
+  return {
+    address: rc.address,
+    type: rc.type,
+    ...(before && typeof before.weight === "number" ? { weight: before.weight } : {}),
+    actions: rc.change.actions,
+    plannedWeight: planned,
+  };
+}
+
 function asObject(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
@@ -127,9 +165,16 @@ export function formatPlanCheckOk(report: PlanCheckReport): string {
 /** Why a plan is refused, host by host, and what to do instead (the lines of the error message). */
 export function formatPlanCheckRefusal(report: PlanCheckReport): string[] {
   const refused = report.instances.filter((i) => i.inService.length > 0 && !i.allowed);
+  const restored = report.instances.filter((i) => i.inServiceAfter.length > 0 && !i.allowed);
   return [
-    `${report.plan} would destroy ${hosts(refused.length)} in service:`,
+    ...(refused.length > 0 ? [`${report.plan} would destroy ${hosts(refused.length)} in service:`] : []),
     ...refused.map((i) => `  ${i.host}: ${i.address} is ${verb(i.actions)} while ${i.inService.map(describeMembership).join(", and ")}`),
+    ...(restored.length > 0 ? [`${report.plan} would put ${hosts(restored.length)} in service in the apply that destroys ${restored.length === 1 ? "its instance" : "their instances"}:`] : []),
+    ...restored.map(
+      (i) =>
+        `  ${i.host}: ${i.address} is ${verb(i.actions)} while ${i.inServiceAfter.map(describeRestore).join(", and ")} ` +
+        "(restore it in an apply after the new instance passed its health check and warm-up gate)",
+    ),
     "Take these hosts out of service in an apply before this one: `estate rollout` drains a batch (Octavia member weight 0, AWS target " +
       "group attachment removed) in one apply and replaces it in the next. `estate drain <site>` takes a whole site out of DNS but leaves " +
       "its pool members as they are, so they still count as in service here. If losing these hosts' traffic is accepted (a site drained " +
@@ -146,6 +191,12 @@ function verb(actions: readonly string[]): string {
   if (actions[0] === "delete" && actions.includes("create")) return "replaced (destroyed, then created)";
   if (actions.includes("create")) return "replaced (created, then the old one destroyed)";
   return "destroyed";
+}
+
+function describeRestore(m: ServingMembership): string {
+  if (m.type === "aws_lb_target_group_attachment") return `${m.address} ${m.actions.includes("create") ? "registers it again" : "keeps it registered"}`;
+  const to = m.plannedWeight === null || m.plannedWeight === undefined ? "a weight known only after apply" : `weight ${m.plannedWeight}`;
+  return `${m.address} goes ${m.weight !== undefined ? `from weight ${m.weight} ` : ""}to ${to}`;
 }
 
 function describeMembership(m: ServingMembership): string {

@@ -82,11 +82,24 @@ describe("estate plan-check on OpenStack plans (test/fixtures/plan-check)", () =
     );
   });
 
-  it("GIVEN weights marked sensitive, unknown after apply, and a member set down by hand THEN judged on the prior values", () => {
-    // web-001: sensitive weight 0 (out); web-002: weight 1 but admin_state_up false (out); web-003: sensitive weight 1 (in).
+  it("GIVEN weights marked sensitive, unknown after apply, and a member set down by hand THEN judged on the prior values, an unknown planned weight as serving", () => {
+    // web-001: sensitive weight 0 (out) whose planned weight is unknown (it may serve once applied); web-002: weight 1
+    // but admin_state_up false (out, and stays out); web-003: sensitive weight 1 (in).
     const r = estate(["plan-check", "--plan", fixture("sensitive-unknown.json")]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`would destroy 1 host in service:\n  dev-os-a-web-003: ${osInstance("dev-os-a-web-003")} is replaced (destroyed, then created) while ${osMember("dev-os-a-web-003")} has weight 1\n`);
+    expect(r.stderr).toContain(
+      `would put 1 host in service in the apply that destroys its instance:\n  dev-os-a-web-001: ${osInstance("dev-os-a-web-001")} is replaced (destroyed, then created) while ${osMember("dev-os-a-web-001")} goes from weight 0 to a weight known only after apply (restore it in an apply after the new instance passed its health check and warm-up gate)\n`,
+    );
+    expect(r.stderr).not.toContain("dev-os-a-web-002:");
+  });
+
+  it("GIVEN drained hosts replaced and restored in one plan (a file two steps ahead of the cloud) THEN refused: the new instances would serve before their warm-up", () => {
+    const r = estate(["plan-check", "--plan", fixture("replace-and-restore.json")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `would put 2 hosts in service in the apply that destroys their instances:\n  dev-os-a-web-001: ${osInstance("dev-os-a-web-001")} is replaced (destroyed, then created) while ${osMember("dev-os-a-web-001")} goes from weight 0 to weight 1 (restore it in an apply after the new instance passed its health check and warm-up gate)\n`,
+    );
   });
 
   it("GIVEN --json THEN every destroyed instance with the memberships that show it in service, exit 1 when refused", () => {
@@ -102,6 +115,7 @@ describe("estate plan-check on OpenStack plans (test/fixtures/plan-check)", () =
           address: osInstance("dev-os-a-web-001"),
           actions: ["delete", "create"],
           inService: [{ address: osMember("dev-os-a-web-001"), type: "openstack_lb_member_v2", weight: 1, actions: ["update"], plannedWeight: 0 }],
+          inServiceAfter: [],
           allowed: false,
         },
       ],
@@ -139,6 +153,17 @@ describe("estate plan-check: bad input", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(`estate plan-check: ${bad} is not a plan in JSON: expected the output of \`terraform show -json <planfile>\``);
+  });
+
+  it.each([
+    [{ format_version: "1.2", resource_changes: {} }, "resource_changes is not a list"],
+    [{ format_version: "1.2", resource_changes: [{ address: "aws_instance.x", mode: "managed", type: "aws_instance" }] }, "resource_changes[0] has no change.actions"],
+  ])("GIVEN plan JSON of the wrong shape (%j) THEN exit 2 saying what is wrong, no crash", (plan, what) => {
+    const bad = join(tempDir("estate-plan-check-"), "tfplan.json");
+    writeFileSync(bad, JSON.stringify(plan));
+    const r = estate(["plan-check", "--plan", bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`estate plan-check: ${bad} is not a plan in JSON: ${what}; expected the output of \`terraform show -json <planfile>\``);
   });
 
   it.each([
@@ -358,6 +383,7 @@ describe.skipIf(!terraform.ok)("estate plan-check on real AWS plans (terraform p
         address: instance("dev-aws-web-001"),
         actions: ["delete", "create"],
         inService: [{ address: attachment("dev-aws-web-001"), type: "aws_lb_target_group_attachment", actions: ["delete", "create"] }],
+        inServiceAfter: [],
         allowed: false,
       },
     ]);

@@ -404,14 +404,53 @@ describe("rollout", () => {
     expect(text(ROLLOUT)).not.toMatch(/push[^\n]*\bmain\b/);
   });
 
-  it("GIVEN an unmerged rollout state THEN deploys and rollout runs of that environment refuse, with the same query", () => {
-    const query = 'gh pr list --head "estate-rollout/$ESTATE_ENV" --state open --json number';
-    const deployGuard = step(ESTATE, "stacks", "Refuse while a rollout's state is not merged");
-    expect(deployGuard.run).toContain(query);
-    expect(step(ROLLOUT, "rollout", "Refuse while the state of an earlier run is not merged").run).toContain(query);
-    const stackSteps = workflow(ESTATE).jobs.stacks.steps.map((s) => s.name ?? s.uses ?? s.run);
-    expect(stackSteps.indexOf("Refuse while a rollout's state is not merged")).toBeLessThan(stackSteps.indexOf("List the environment's stacks"));
+  it("GIVEN every job that plans an environment THEN it runs the deploy guards itself, before it plans (a job re-run alone keeps them)", () => {
+    const GUARD = "Refuse a commit that is not main's tip, or a rollout state not merged (scripts/deploy-guards.sh)";
+    const jobs: [string, string, string][] = [
+      [ESTATE, "stacks", "List the environment's stacks"],
+      [ESTATE, "deploy", "terraform plan"],
+      [ROLLOUT, "rollout", "Step loop (converge, then next, apply the site stack, gate)"],
+    ];
+    for (const [file, job, first] of jobs) {
+      const names = workflow(file).jobs[job].steps.map((s) => s.name ?? s.uses ?? s.run);
+      expect(names.indexOf(GUARD), `${file} ${job}`).toBeGreaterThanOrEqual(0);
+      expect(names.indexOf(GUARD), `${file} ${job}`).toBeLessThan(names.indexOf(first));
+      expect(step(file, job, GUARD).run).toBe("scripts/deploy-guards.sh");
+    }
     expect(workflow(ESTATE).jobs.stacks.permissions).toEqual({ contents: "read", "pull-requests": "read" });
+    expect(workflow(ESTATE).jobs.deploy.permissions).toEqual({ contents: "read", "pull-requests": "read", "id-token": "write" });
+  });
+
+  describe("scripts/deploy-guards.sh, run with a gh stand-in that answers as GitHub's API would", () => {
+    function guards(tip: string, openPrs: string) {
+      const dir = tempDir("workflow-guards-");
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      // gh api .../commits/main --jq .sha prints the tip; gh pr list ... --jq prints the open numbers, joined.
+      writeFileSync(join(bin, "gh"), `#!/usr/bin/env bash\ncase "$1 $2" in\n  "api repos/acme/estate/commits/main") echo "${tip}" ;;\n  "pr list") [ "$4" = "estate-rollout/prod" ] && echo "${openPrs}" ;;\n  *) echo "unexpected: $*" >&2; exit 9 ;;\nesac\n`);
+      chmodSync(join(bin, "gh"), 0o755);
+      const r = spawnSync("bash", [join(PROJECT, "scripts", "deploy-guards.sh")], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, GH_TOKEN: "t", GH_REPO: "acme/estate", GITHUB_SHA: "abc123", ESTATE_ENV: "prod" },
+      });
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    }
+
+    it("GIVEN the tip and no open rollout state THEN it passes", () => {
+      expect(guards("abc123", "")).toEqual({ status: 0, out: "" });
+    });
+
+    it("GIVEN main moved on THEN it refuses: a re-run of an older run would apply an older file", () => {
+      const r = guards("def456", "");
+      expect(r.status).toBe(1);
+      expect(r.out).toContain("::error::abc123 is no longer the tip of main (def456 is): a run of the newer commit applies it; start a new run from main instead of re-running this one.");
+    });
+
+    it("GIVEN an open rollout state pull request THEN it refuses, naming it", () => {
+      const r = guards("abc123", "42");
+      expect(r.status).toBe(1);
+      expect(r.out).toContain("::error::the rollout state of prod is not merged (pull request 42): merge it first; until then main's file would take the replaced hosts back.");
+    });
   });
 });
 

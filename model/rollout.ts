@@ -270,6 +270,27 @@ export function rolloutInvariantViolations(steps: readonly RolloutStep[], batch:
 }
 
 /**
+ * Pools a rollout's step leaves with no member in service: a service of the image in a site that takes traffic
+ * (`traffic.state` active and a weight above 0) with every one of its hosts there out of service. That site's
+ * listener would have nowhere to send its share of requests, whatever the capacity of the other sites.
+ */
+export function rolloutEmptyPools(env: EnvironmentFile, image: string, rollout: ImageRolloutInput): { site: string; service: string; hosts: number; weight: number }[] {
+  const img = env.images.find((i) => i.name === image);
+  if (!img || rollout.aborted) return [];
+  const states = hostRolloutStates(env, image, img.version, rollout);
+  const sites = [...env.sites.openstack, ...(env.sites.aws ? [env.sites.aws] : [])];
+  return imageSites(env, image).flatMap(({ site, hosts }) => {
+    const traffic = sites.find((s) => s.name === site)?.traffic;
+    if (!traffic || traffic.state === "drained" || traffic.weight <= 0) return [];
+    const services = [...new Set(hosts.map((h) => h.service))];
+    return services
+      .map((service) => hosts.filter((h) => h.service === service))
+      .filter((own) => own.every((h) => states.get(h.name)?.outOfService === true))
+      .map((own) => ({ site, service: own[0].service, hosts: own.length, weight: traffic.weight }));
+  });
+}
+
+/**
  * Located problems of every rollout of the file: the order names each site that runs the image once and nothing
  * else, the new version differs and has a reference in every site it goes to, the step is in range.
  */
@@ -310,10 +331,11 @@ export function checkRollouts(env: EnvironmentFile, add: (path: Path, message: s
     if (missing.length > 0 || rollout.order.some((s) => !running.includes(s))) return;
     const now = rolloutHosts(env, img.name, rollout);
     if (!rollout.hosts) {
+      // The value is not offered here: computed from the file as it is now, it would bless whatever edit removed it.
       add(
         at(),
         `hosts is missing: estate rollout start records it, and every load checks that the rollout's hosts, batch, version and references are still ` +
-          `those it started with. If none of them changed since the rollout started, write hosts: { count: ${now.count}, digest: ${now.digest} }`,
+          `those it started with. Put back the line start wrote (the file's history has it: git log -p -- <file>)`,
       );
       return;
     }
@@ -338,6 +360,14 @@ export function checkRollouts(env: EnvironmentFile, add: (path: Path, message: s
         const steps = rollbackPlan(batches, rollout.rollbackFrom).reduce((n, p) => n + p.phases.length, 0);
         if (rollout.step > steps) add(at("step"), `step ${rollout.step} is past the last rollback step ${steps}`);
       }
+    }
+    for (const e of rolloutEmptyPools(env, img.name, rollout)) {
+      add(
+        at("step"),
+        `at step ${rollout.step}, all ${e.hosts} ${e.service} hosts of ${e.site} are out of service while ${e.site} takes traffic (Route 53 weight ` +
+          `${e.weight}): its listener would have no member for the site's share of requests. Use a batch smaller than the fewest hosts a ` +
+          `service has in a site (here ${e.hosts}), or drain the site first (estate drain ${e.site})`,
+      );
     }
   });
 }

@@ -294,21 +294,6 @@ export function capacityOf(model: EstateModel, image: string): RolloutCapacity[]
     });
 }
 
-/**
- * Pools a step would leave with no member in service: a service using `image` in a site that still takes traffic
- * (Route 53 weight above 0) with every host of it out of service. Its listener would have nowhere to send the
- * site's share of requests, whatever the capacity of the other sites.
- */
-function emptyPools(model: EstateModel, image: string): { site: string; service: string; hosts: number; weight: number }[] {
-  return [...model.openstackSites, ...(model.awsSite ? [model.awsSite] : [])]
-    .filter((site) => site.traffic.effectiveWeight > 0)
-    .flatMap((site) =>
-      site.services
-        .filter((s) => s.hosts.length > 0 && s.hosts[0].image === image && s.hosts.every((h) => h.inService === false))
-        .map((s) => ({ site: site.name, service: s.service.name, hosts: s.hosts.length, weight: site.traffic.effectiveWeight })),
-    );
-}
-
 /** Services a step would take below peak capacity, unless EST-AVL-002 is suppressed for them (as synth allows). */
 function belowPeak(model: EstateModel, capacity: readonly RolloutCapacity[]): RolloutCapacity[] {
   const suppressed = (service: string) =>
@@ -343,8 +328,6 @@ function edit(
   const capacity = capacityOf(after.model, image);
   const short = belowPeak(after.model, capacity);
   if (short.length > 0) throw refusal(verb, file, short);
-  const empty = emptyPools(after.model, image);
-  if (empty.length > 0) throw emptyPoolRefusal(verb, file, empty);
   if (options.checkWholePlan && rollout) {
     // Every step of the plan is judged now, so a rollout never stops half-way on capacity.
     const steps = rolloutPosition(after.parsed, image, rollout as ImageRolloutInput).steps;
@@ -352,8 +335,6 @@ function edit(
       const at = resolveText(setRolloutBlock(next, file, image, { ...rollout, step }), file, verb).model;
       const bad = belowPeak(at, capacityOf(at, image));
       if (bad.length > 0) throw refusal(`${verb}: its step ${step}`, file, bad);
-      const none = emptyPools(at, image);
-      if (none.length > 0) throw emptyPoolRefusal(`${verb}: its step ${step}`, file, none);
     }
   }
   const beforeHosts = new Map(before.hosts.map((h) => [h.name, h]));
@@ -389,16 +370,6 @@ function edit(
     capacity,
     diff,
   };
-}
-
-function emptyPoolRefusal(verb: string, file: string, empty: ReturnType<typeof emptyPools>): CommandError {
-  return new CommandError(
-    [
-      `refusing to ${verb}: a site that takes traffic would have no host of a service in service; ${file} is unchanged`,
-      ...empty.map((e) => `  ${e.service} in ${e.site} (Route 53 weight ${e.weight}): all ${e.hosts} hosts out of service`),
-      `use a batch smaller than the fewest hosts a service has in a site (here ${Math.min(...empty.map((e) => e.hosts))}), or drain the site first (estate drain <site>)`,
-    ].join("\n"),
-  );
 }
 
 function refusal(verb: string, file: string, short: readonly RolloutCapacity[]): CommandError {

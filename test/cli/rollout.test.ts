@@ -297,13 +297,29 @@ describe("estate rollout (the command)", () => {
     const before = readFileSync(file, "utf8");
     const r = estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "3"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(
-      [
-        `refusing to start the rollout of debian12: its step 1: a site that takes traffic would have no host of a service in service; ${file} is unchanged`,
-        "  web in os-a (Route 53 weight 100): all 3 hosts out of service",
-        "use a batch smaller than the fewest hosts a service has in a site (here 3), or drain the site first (estate drain <site>)",
-      ].join("\n"),
+    expect(r.stderr).toContain(`refusing to start the rollout of debian12: the environment would not be valid; ${file} is unchanged`);
+    expect(r.stderr).toMatch(
+      /dev\.yaml:\d+:7: images\[0\]\.rollout\.step: at step 1, all 3 web hosts of os-a are out of service while os-a takes traffic \(Route 53 weight 100\): its listener would have no member for the site's share of requests\. Use a batch smaller than the fewest hosts a service has in a site \(here 3\), or drain the site first \(estate drain os-a\)/,
     );
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("GIVEN os-a drained for a batch that empties its web pool WHEN os-a is restored mid-batch THEN restore refuses (the check is the file's, at every load)", () => {
+    const file = devCopy();
+    // The other sites carry one more web and api host, so a batch of 3 empties only os-a's web pool.
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace("    instancesPerSite: 3\n", "    instancesPerSite: 3\n    instancesBySite: { os-b: 4, os-c: 4, aws: 4 }\n")
+        .replace("    instancesPerSite: 2\n", "    instancesPerSite: 2\n    instancesBySite: { os-b: 3, os-c: 3, aws: 3 }\n"),
+    );
+    expect(estate(["drain", "os-a", "--env", file]).status).toBe(0);
+    expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "3"]).status).toBe(0);
+    expect(estate(["rollout", "next", "--env", file]).status).toBe(0);
+    const before = readFileSync(file, "utf8");
+    const r = estate(["restore", "os-a", "--env", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("images[0].rollout.step: at step 1, all 3 web hosts of os-a are out of service while os-a takes traffic (Route 53 weight 100)");
     expect(readFileSync(file, "utf8")).toBe(before);
   });
 

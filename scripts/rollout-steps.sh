@@ -128,6 +128,8 @@ if [ "$action_arg" != rollback ]; then
     hosts="$(jq -r '.position.batch.hosts // [] | join(",")' <<<"$status")"
     if [ "$action_arg" != abort ]; then
       gate "$phase" "$hosts"
+    elif [ "$phase" = drain ]; then
+      : # an abort at a drain step returns the old, healthy instances to service: no open connections to wait for
     elif ! gate "$phase" "$hosts"; then
       trap - ERR
       echo "rollout-steps: $hosts did not pass the $phase gate: an abort would put them in service; roll back instead (--action rollback)" >&2
@@ -148,7 +150,7 @@ fi
 # True while another step may start: within --max-steps and --max-minutes.
 budget_left() {
   if [ "$max_steps" -ne 0 ] && [ "$taken" -ge "$max_steps" ]; then return 1; fi
-  if [ "$max_minutes" -ne 0 ] && [ "$SECONDS" -ge $((max_minutes * 60)) ]; then
+  if [ "$max_minutes" -ne 0 ] && [ "$SECONDS" -ge $((10#$max_minutes * 60)) ]; then
     echo "rollout-steps: $max_minutes minutes have passed: stopping before the next step ($taken taken)"
     return 1
   fi

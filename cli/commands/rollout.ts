@@ -42,7 +42,6 @@ export function builder(yargs: Argv): Argv<RolloutArgs> {
 /** Options that only `start` takes, and what `start` needs: a usage error (exit 2) otherwise. */
 function checkOptions(args: RolloutArgs): void {
   const { UsageError } = require("../lib/errors") as typeof import("../lib/errors");
-  if (args.action === "start" && (args.to === undefined || args.batch === undefined)) throw new UsageError("estate rollout start needs --to <version> and --batch <hosts>");
   // Read as text: yargs turns "abc" into NaN and "" into 0, which would hide what was typed.
   if (args.batch !== undefined && !/^[1-9][0-9]*$/.test(args.batch)) throw new UsageError(`--batch must be a whole number of hosts, 1 or more; got ${JSON.stringify(args.batch)}`);
   if (args.ami !== undefined && !AMI_ID_PATTERN.test(args.ami)) throw new UsageError(`--ami must be an AMI id (ami- and 8 or 17 hex digits, e.g. ami-0123456789abcdef0); got ${JSON.stringify(args.ami)}`);
@@ -64,7 +63,7 @@ export function handler(args: RolloutArgs): void {
   }
   const change =
     args.action === "start"
-      ? lib.startRollout({ ...target, version: args.to!, batch: Number(args.batch), ...(args.order ? { order: args.order.flatMap((o) => o.split(",")).filter((o) => o !== "") } : {}), ...(args.ref ? { refs: args.ref } : {}), ...(args.ami ? { ami: args.ami } : {}) })
+      ? lib.startRollout({ ...target, ...(args.to !== undefined ? { version: args.to } : {}), ...(args.batch !== undefined ? { batch: Number(args.batch) } : {}), ...(args.order ? { order: args.order.flatMap((o) => o.split(",")).filter((o) => o !== "") } : {}), ...(args.ref ? { refs: args.ref } : {}), ...(args.ami ? { ami: args.ami } : {}) })
       : args.action === "next"
         ? lib.nextRolloutStep(target)
         : args.action === "abort"

@@ -77,8 +77,10 @@ export interface RolloutRequest {
 }
 
 export interface RolloutStartRequest extends RolloutRequest {
-  readonly version: string;
-  readonly batch: number;
+  /** The version to roll out. Required, unless resuming an aborted rollout (then it must be the rollout's). */
+  readonly version?: string;
+  /** Hosts of a site out of service at once. Required, unless resuming (then it must be the rollout's). */
+  readonly batch?: number;
   /** Sites in rollout order. @default - every site that runs the image, in file order */
   readonly order?: readonly string[];
   /** New references `<site>=<Glance name>`; a site left out gets its current name with the version replaced. */
@@ -123,8 +125,8 @@ export function startRollout(request: RolloutStartRequest): RolloutChangeReport 
     if (!r.aborted) throw new CommandError(`image "${image}" already has a rollout to ${r.version} at step ${r.step} in ${file}; move it with estate rollout next, or roll it back`);
     // Resuming takes the rollout as it was: options that say otherwise would be silently dropped.
     const differs = [
-      ...(request.version !== r.version ? [`--to ${request.version} (the rollout is to ${r.version})`] : []),
-      ...(request.batch !== r.batch ? [`--batch ${request.batch} (its batch is ${r.batch})`] : []),
+      ...(request.version !== undefined && request.version !== r.version ? [`--to ${request.version} (the rollout is to ${r.version})`] : []),
+      ...(request.batch !== undefined && request.batch !== r.batch ? [`--batch ${request.batch} (its batch is ${r.batch})`] : []),
       ...(request.order !== undefined && request.order.join(",") !== r.order.join(",") ? [`--order ${request.order.join(" ")} (its order is ${r.order.join(" ")})`] : []),
       ...((request.refs ?? []).length > 0 ? ["--ref"] : []),
       ...(request.ami !== undefined ? ["--ami"] : []),
@@ -137,6 +139,7 @@ export function startRollout(request: RolloutStartRequest): RolloutChangeReport 
     }
     return edit(file, text, parsed, image, "resume", { ...r, aborted: false });
   }
+  if (request.version === undefined || request.batch === undefined) throw new UsageError("estate rollout start needs --to <version> and --batch <hosts>");
   const running = rolloutBatches(parsed, image, { order: allSites(parsed), batch: 1 });
   const sites = [...new Set(running.map((b) => b.site))];
   const given = new Map<string, string>();

@@ -176,7 +176,10 @@ describe("estate rollout (the command)", () => {
     const r = estate(["rollout", "next", "--env", env, "--batch", "3"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--to, --batch, --order, --ref and --ami are options of estate rollout start, not of next");
-    expect(estate(["rollout", "start", "--env", env, "--batch", "2"]).stderr).toContain("estate rollout start needs --to <version> and --batch <hosts>");
+    const fresh = devCopy();
+    const noTo = estate(["rollout", "start", "--env", fresh, "--batch", "2"]);
+    expect(noTo.status).toBe(2);
+    expect(noTo.stderr).toContain("estate rollout start needs --to <version> and --batch <hosts>");
     expect(readFileSync(env, "utf8")).toBe(before);
   });
 
@@ -276,7 +279,8 @@ describe("estate rollout (the command)", () => {
       "the rollout of debian12 to 2026.12.1 was aborted at step 1; start resumes it as it was, so --to 2027.01.1 (the rollout is to 2026.12.1), --batch 5 (its batch is 2) cannot apply. Resume with --to 2026.12.1 --batch 2, or roll it back (estate rollout rollback) and start a new one",
     );
     expect(readFileSync(file, "utf8")).toBe(before);
-    expect(estate(["rollout", "start", "--env", file, "--to", "2026.12.1", "--batch", "2"]).stdout).toContain("rollout of debian12: resume");
+    // Plain start resumes it, as the README says.
+    expect(estate(["rollout", "start", "--env", file]).stdout).toContain("rollout of debian12: resume");
   });
 
   it("GIVEN an unquoted version and a new version that reads as a number WHEN finished THEN it is written quoted, still a string", () => {

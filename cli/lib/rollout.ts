@@ -146,7 +146,9 @@ export function startRollout(request: RolloutStartRequest): RolloutChangeReport 
   for (const r of request.refs ?? []) {
     const eq = r.indexOf("=");
     if (eq <= 0 || eq === r.length - 1) throw new UsageError(`--ref ${JSON.stringify(r)}: write <site>=<Glance image name or id>, e.g. os-a=debian12-golden-${request.version}`);
-    given.set(r.slice(0, eq), r.slice(eq + 1));
+    const site = r.slice(0, eq);
+    if (given.has(site)) throw new UsageError(`--ref names ${site} twice (${given.get(site)} and ${r.slice(eq + 1)}); give each site once`);
+    given.set(site, r.slice(eq + 1));
   }
   const aws = parsed.sites.aws?.name;
   const openstack: Record<string, { name: string } | { id: string }> = {};

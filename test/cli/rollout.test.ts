@@ -390,6 +390,7 @@ describe("estate rollout (the command)", () => {
     [["--batch", ""], '--batch must be a whole number of hosts, 1 or more; got ""'],
     [["--batch", "2.5"], '--batch must be a whole number of hosts, 1 or more; got "2.5"'],
     [["--batch", "2", "--ami", ""], '--ami must be an AMI id (ami- and 8 or 17 hex digits, e.g. ami-0123456789abcdef0); got ""'],
+    [["--batch", "2", "--ref", "os-a=golden-a", "--ref", "os-a=golden-b"], "--ref names os-a twice (golden-a and golden-b); give each site once"],
   ])("GIVEN start %j THEN a usage error saying what was typed (exit 2, file unchanged)", (args, message) => {
     const file = devCopy();
     const before = readFileSync(file, "utf8");

@@ -3,7 +3,7 @@
  * shows no change and reordering the file is a no-op; lists whose order means something stay as written.
  */
 import { readFileSync } from "node:fs";
-import { App } from "cdktf";
+import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { loadEnvironment } from "../../model";
 import { OpenstackSiteStack } from "../../stacks/openstack-site-stack";
@@ -13,7 +13,7 @@ const FIXTURE = "test/fixtures/safe-apply/list-order.yaml";
 
 function siteStack(file: string): any {
   const model = loadEnvironment(file);
-  const stack = new OpenstackSiteStack(new App({ stackTraces: false }), model, model.openstackSites[0]);
+  const stack = new OpenstackSiteStack(Testing.app({ stackTraces: false }), model, model.openstackSites[0]);
   return JSON.parse(JSON.stringify(stack.toTerraform()));
 }
 

@@ -7,7 +7,7 @@
  * README's recovery steps name addresses and pools that exist.
  */
 import { readFileSync } from "node:fs";
-import { App } from "cdktf";
+import { Testing } from "cdktf";
 import { loadEnvironment } from "../../model";
 import { OpenstackSiteStack } from "../../stacks/openstack-site-stack";
 
@@ -15,7 +15,7 @@ const FIXTURE = "test/fixtures/safe-apply/members.yaml";
 
 function siteStack(): any {
   const model = loadEnvironment(FIXTURE);
-  return JSON.parse(JSON.stringify(new OpenstackSiteStack(new App({ stackTraces: false }), model, model.openstackSites[0]).toTerraform()));
+  return JSON.parse(JSON.stringify(new OpenstackSiteStack(Testing.app({ stackTraces: false }), model, model.openstackSites[0]).toTerraform()));
 }
 
 /** The README section on recovering from a failed apply, and its shell commands. */
